@@ -1,0 +1,28 @@
+//! `rhythm`: the command line of the Rhythm durable-execution engine.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Rhythm: durable workflows in `.flow` files, tasks in your language, Postgres as the only server.
+#[derive(Debug, Parser)]
+#[command(name = "rhythm", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check .flow files for errors and warnings.
+    Check(commands::check::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => commands::check::run(args),
+    }
+}
