@@ -2,6 +2,7 @@
 //! and diagnostics. Everything downstream (CLI, LSP, interpreter) reads what this crate says.
 #![deny(clippy::unwrap_used)]
 
+pub mod catalog;
 pub mod diagnostic;
 pub mod ir;
 
