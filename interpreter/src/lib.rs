@@ -6,3 +6,4 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod effects;
+pub mod js;
