@@ -2,7 +2,9 @@
 //! parameters, rest siblings or the names of function expressions).
 
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
-use crate::ir::{BindingId, BindingKind, Module};
+use rustc_hash::FxHashSet;
+
+use crate::ir::{BindingId, BindingKind, Module, Pattern};
 use crate::resolve::Resolved;
 
 pub(super) fn check(
@@ -11,6 +13,8 @@ pub(super) fn check(
     exempt: &[BindingId],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let exempt: FxHashSet<BindingId> = exempt.iter().copied().collect();
+    let destructured = object_pattern_bindings(module);
     for (i, b) in module.bindings.iter().enumerate() {
         let id = BindingId(i as u32);
         if b.name.starts_with('_') || b.name.is_empty() || exempt.contains(&id) {
@@ -35,7 +39,7 @@ pub(super) fn check(
             b.range,
             format!("{what} `{}` is declared but never used", b.name),
         );
-        if resolved.writes.get(i).copied().unwrap_or(0) == 0 && !in_object_pattern(module, id) {
+        if resolved.writes.get(i).copied().unwrap_or(0) == 0 && !destructured.contains(&id) {
             d = d.with_fix(Fix {
                 title: format!("Rename to `_{}` to mark it unused", b.name),
                 edits: vec![TextEdit {
@@ -48,16 +52,18 @@ pub(super) fn check(
     }
 }
 
-/// True when the binding is the value of an object-pattern property (renaming it would change
-/// which property is read, so no rename fix is offered).
-fn in_object_pattern(module: &Module, id: BindingId) -> bool {
-    module.patterns.iter().any(|p| match p {
-        crate::ir::Pattern::Object { props, .. } => props.iter().any(|prop| {
-            matches!(
-                module.patterns.get(prop.value.index()),
-                Some(crate::ir::Pattern::Binding(b)) if *b == id
-            )
-        }),
-        _ => false,
-    })
+/// Bindings that are the value of an object-pattern property (renaming one would change which
+/// property is read, so no rename fix is offered).
+fn object_pattern_bindings(module: &Module) -> FxHashSet<BindingId> {
+    let mut set = FxHashSet::default();
+    for p in &module.patterns {
+        if let Pattern::Object { props, .. } = p {
+            for prop in props {
+                if let Some(Pattern::Binding(b)) = module.patterns.get(prop.value.index()) {
+                    set.insert(*b);
+                }
+            }
+        }
+    }
+    set
 }

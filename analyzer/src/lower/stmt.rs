@@ -110,6 +110,18 @@ impl Lowerer {
             }
             K::CLASS_DECL | K::IMPORT_DECL | K::WITH_STMT | K::DEBUGGER_STMT => {
                 self.unsupported_stmt(node);
+                if node.kind() == K::CLASS_DECL
+                    && let Some(name) = token(node, &[K::IDENT])
+                {
+                    // Declared anyway, so its uses do not also report unknown names.
+                    let b = self.b.declare(
+                        name.text().into(),
+                        BindingKind::Const,
+                        name.text_range(),
+                        TextSize::from(0),
+                    );
+                    self.b.unused_exempt.push(b);
+                }
                 Stmt::Missing
             }
             _ => Stmt::Missing,
