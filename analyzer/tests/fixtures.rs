@@ -82,7 +82,11 @@ fn split(text: &str) -> (Vec<String>, Vec<Annotation>) {
     let mut code = Vec::new();
     let mut annotations = Vec::new();
     for line in text.lines() {
-        match code.len().checked_sub(1).and_then(|l| parse_annotation(line, l)) {
+        match code
+            .len()
+            .checked_sub(1)
+            .and_then(|l| parse_annotation(line, l))
+        {
             Some(a) => annotations.push(a),
             None => code.push(line.to_owned()),
         }

@@ -239,7 +239,11 @@ impl Lowerer {
                 }
                 K::OBJECT_PAT_PROP | K::SHORTHAND_PROP => {
                     // `{ a }` / `{ a = 1 }`.
-                    let (name, name_range) = match child(&n, &[K::IDENT_PAT, K::NAME_REF]) {
+                    let ident = child(&n, &[K::IDENT_PAT, K::NAME_REF]).or_else(|| {
+                        child(&n, &[K::ASSIGN_PAT])
+                            .and_then(|a| child(&a, &[K::IDENT_PAT, K::NAME_REF]))
+                    });
+                    let (name, name_range) = match ident {
                         Some(c) => (name_text(&c), c.text_range()),
                         None => match token(&n, &[K::IDENT]).or_else(|| tokens(&n).next()) {
                             Some(t) => (SmolStr::new(t.text()), t.text_range()),
