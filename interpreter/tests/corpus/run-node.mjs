@@ -32,6 +32,12 @@ const FlowDate = new Proxy(Date, {
   },
 });
 
+/** What crosses the workflow boundary is converted as `JSON.stringify` converts it. */
+function wire(value) {
+  const json = JSON.stringify(value);
+  return json === undefined ? null : JSON.parse(json);
+}
+
 function shims(stem, logs) {
   const Task = {
     run(name, inputs, _options) {
@@ -45,7 +51,7 @@ function shims(stem, logs) {
           cause: { type: "Error", message: "boom" },
         });
       }
-      return Promise.resolve({ task: name, inputs: inputs ?? null });
+      return Promise.resolve({ task: name, inputs: wire(inputs) });
     },
   };
   const Timer = {
@@ -57,7 +63,7 @@ function shims(stem, logs) {
     when: (name, _options) => Promise.resolve({ signal: name }),
   };
   const Workflow = {
-    run: (name, inputs, _options) => Promise.resolve({ workflow: name, inputs: inputs ?? null }),
+    run: (name, inputs, _options) => Promise.resolve({ workflow: name, inputs: wire(inputs) }),
   };
   const Context = { executionId: "exec-1", workflowName: stem };
   const console = { log: (...args) => logs.push(util.format(...args)) };
