@@ -9,6 +9,7 @@
 
 pub mod catalog;
 mod checks;
+pub mod codes;
 pub mod diagnostic;
 pub mod duration;
 pub mod ir;
@@ -52,6 +53,14 @@ impl Analysis {
     }
 }
 
+/// Lowering diagnostics about shapes the parser may already have reported.
+const SYNTAX_LIKE: &[&str] = &[
+    "invalid-assignment-target",
+    "invalid-shorthand",
+    "missing-initializer",
+    "invalid-string",
+];
+
 /// Analyzes a file with default options.
 pub fn analyze(text: &str) -> Analysis {
     analyze_with(text, &Options::default())
@@ -81,7 +90,14 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
         unused_exempt,
         ..
     } = lower::lower(&root);
-    diagnostics.extend(lowering);
+    // The parser reports some of these shapes itself; keep ours only where it said nothing.
+    let syntax_ranges: Vec<_> = diagnostics.iter().map(|d| d.range).collect();
+    diagnostics.extend(lowering.into_iter().filter(|d| {
+        !(SYNTAX_LIKE.contains(&d.code)
+            && syntax_ranges
+                .iter()
+                .any(|r| r.intersect(d.range).is_some()))
+    }));
     let tdz = resolve::Tdz {
         end: &tdz_end,
         init: &tdz_init,
@@ -103,6 +119,11 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
         ))
     });
     diagnostics.dedup();
+    debug_assert!(
+        diagnostics
+            .iter()
+            .all(|d| codes::describe(d.code).is_some())
+    );
     Analysis {
         parse,
         module,
