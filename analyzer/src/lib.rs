@@ -94,9 +94,7 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
     let syntax_ranges: Vec<_> = diagnostics.iter().map(|d| d.range).collect();
     diagnostics.extend(lowering.into_iter().filter(|d| {
         !(SYNTAX_LIKE.contains(&d.code)
-            && syntax_ranges
-                .iter()
-                .any(|r| r.intersect(d.range).is_some()))
+            && syntax_ranges.iter().any(|r| r.intersect(d.range).is_some()))
     }));
     let tdz = resolve::Tdz {
         end: &tdz_end,
