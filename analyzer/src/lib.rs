@@ -80,7 +80,7 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
             d
         })
         .collect();
-    let root = parse.syntax();
+    let green = parse.green();
     let lower::builder::Builder {
         mut module,
         diagnostics: lowering,
@@ -89,7 +89,7 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
         sites,
         unused_exempt,
         ..
-    } = lower::lower(&root);
+    } = lower::lower(&green);
     // The parser reports some of these shapes itself; keep ours only where it said nothing.
     let syntax_ranges: Vec<_> = diagnostics.iter().map(|d| d.range).collect();
     diagnostics.extend(lowering.into_iter().filter(|d| {
