@@ -192,7 +192,7 @@ impl Lowerer {
         let list: Vec<Node<'_>> = {
             let ds: Vec<Node<'_>> = nodes(node).filter(|n| n.kind() == K::DECLARATOR).collect();
             if ds.is_empty() {
-                vec![node.clone()]
+                vec![*node]
             } else {
                 ds
             }
