@@ -97,7 +97,7 @@ impl Lowerer {
                 }
             }
             K::INDEX_EXPR => {
-                let index = exprs(node).get(1).cloned();
+                let index = nodes(node).filter(|n| is_expr(n.kind())).nth(1);
                 let index = self.opt_expr(index, range);
                 Expr::Index {
                     object,
@@ -443,18 +443,24 @@ impl Lowerer {
 
     fn binary(&mut self, node: &Node<'_>, range: TextRange) -> Expr {
         use SyntaxKind as K;
-        let parts = exprs(node);
-        let lhs_node = parts.first().cloned();
-        let after = lhs_node
-            .as_ref()
-            .map_or(range.start(), |l| l.text_range().end());
-        let op = tokens(node).find(|t| t.text_range().start() >= after);
-        let rhs_node = op.as_ref().and_then(|op| {
-            parts
-                .iter()
-                .find(|p| p.text_range().start() >= op.text_range().end())
-                .cloned()
-        });
+        // One pass: the first expression, the operator token after it, the expression after.
+        let (mut lhs_node, mut op, mut rhs_node) = (None, None, None);
+        for e in node.children_with_tokens() {
+            match e {
+                super::tree::Elem::Node(n) if is_expr(n.kind()) => {
+                    if op.is_some() {
+                        rhs_node = Some(n);
+                        break;
+                    } else if lhs_node.is_none() {
+                        lhs_node = Some(n);
+                    }
+                }
+                super::tree::Elem::Token(t) if !t.kind().is_trivia() && op.is_none() => {
+                    op = Some(t);
+                }
+                _ => {}
+            }
+        }
         let lhs = self.opt_expr(lhs_node, range);
         let rhs = self.opt_expr(rhs_node, range);
         let Some(op) = op else {

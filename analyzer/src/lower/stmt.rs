@@ -191,11 +191,7 @@ impl Lowerer {
         let mut declarators = Vec::new();
         let list: Vec<Node<'_>> = {
             let ds: Vec<Node<'_>> = nodes(node).filter(|n| n.kind() == K::DECLARATOR).collect();
-            if ds.is_empty() {
-                vec![*node]
-            } else {
-                ds
-            }
+            if ds.is_empty() { vec![*node] } else { ds }
         };
         for d in list {
             let target = nodes(&d).find(|n| is_pattern(n.kind()) || n.kind() == K::NAME_REF);
