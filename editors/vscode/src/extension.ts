@@ -104,21 +104,24 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     ...(log ? { outputChannel: log } : {}),
     ...(traceLog ? { traceOutputChannel: traceLog } : {}),
   };
-  const created = new LanguageClient(CLIENT_ID, CLIENT_NAME, { run: executable, debug: executable }, clientOptions);
-  client = created;
+  let created: LanguageClient | undefined;
   try {
+    created = new LanguageClient(CLIENT_ID, CLIENT_NAME, { run: executable, debug: executable }, clientOptions);
+    client = created;
     await created.start();
     log?.info('the language server is running');
   } catch (error) {
     const message = `The Rhythm language server (${found.command} lsp) failed to start: ${describe(error)}`;
     log?.error(message);
-    if (client === created) {
-      client = undefined;
-    }
-    try {
-      await created.dispose(STOP_TIMEOUT_MS);
-    } catch {
-      // it never ran; nothing more to clean
+    if (created !== undefined) {
+      if (client === created) {
+        client = undefined;
+      }
+      try {
+        await created.dispose(STOP_TIMEOUT_MS);
+      } catch {
+        // it never ran; nothing more to clean
+      }
     }
     void vscode.window.showErrorMessage(message, 'Show Log', 'Open Settings').then(handleChoice);
   }
