@@ -269,6 +269,14 @@ const grammar = {
     'object-key': {
       patterns: [
         {
+          // "quoted key": / 'quoted key':
+          match: r`${KEY_START}("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*(:)(?!:)`,
+          captures: {
+            1: { name: 'meta.object-literal.key' + S, patterns: [{ include: '#strings' }] },
+            2: { name: 'punctuation.separator.key-value' + S },
+          },
+        },
+        {
           // after `{` or `,`: any name, keywords included (`{ default: 1, new: 2 }`)
           match: r`(?<=[{,])\s*(${ID})\s*(:)(?!:)`,
           captures: {
@@ -393,6 +401,22 @@ const grammar = {
     keywords: {
       patterns: [
         { name: 'keyword.control.conditional' + S, match: word('if', 'else') },
+        {
+          // case EXPR:   (the colon ends the clause; it is no ternary)
+          name: 'meta.case-clause' + S,
+          begin: r`${START}(case)${END}`,
+          end: ':',
+          beginCaptures: { 1: { name: 'keyword.control.switch' + S } },
+          endCaptures: { 0: { name: 'punctuation.definition.section.case-statement' + S } },
+          patterns: [{ include: '#statements' }],
+        },
+        {
+          match: r`${START}(default)\s*(:)`,
+          captures: {
+            1: { name: 'keyword.control.switch' + S },
+            2: { name: 'punctuation.definition.section.case-statement' + S },
+          },
+        },
         { name: 'keyword.control.switch' + S, match: word('switch', 'case', 'default') },
         { name: 'keyword.control.loop' + S, match: word('for', 'while', 'do', 'break', 'continue') },
         { name: 'keyword.control.flow' + S, match: word('return', 'throw', 'await', 'yield') },
