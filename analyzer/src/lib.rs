@@ -34,7 +34,7 @@ pub struct Options {
 }
 
 /// Everything the analyzer found out about one file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Analysis {
     /// The lossless syntax tree and its syntax errors.
     pub parse: Parse,
