@@ -220,7 +220,7 @@ pub(crate) fn render(name: &str, text: &str, d: &Diagnostic, color: bool) -> Str
     for label in &d.labels {
         report = report.with_label(Label::new(span(label.range)).with_message(&label.message));
     }
-    for fix in d.fixes.iter().skip(1) {
+    for fix in &d.fixes {
         report = report.with_help(&fix.title);
     }
     let mut buffer = Vec::new();
@@ -245,18 +245,13 @@ fn severity_word(severity: Severity) -> &'static str {
     }
 }
 
-/// The short note under the primary range: the suggested fix, or the gist of the message
-/// (up to its first `: `, `; ` or `. `).
+/// The short note under the primary range: the gist of the message (up to its first `: `,
+/// `; ` or `. `); fixes are shown as help lines.
 fn primary_note(d: &Diagnostic) -> String {
-    match d.fixes.first() {
-        Some(fix) => fix.title.clone(),
-        None => {
-            let end = [": ", "; ", ". "]
-                .iter()
-                .filter_map(|sep| d.message.find(sep))
-                .min()
-                .unwrap_or(d.message.len());
-            d.message[..end].to_owned()
-        }
-    }
+    let end = [": ", "; ", ". "]
+        .iter()
+        .filter_map(|sep| d.message.find(sep))
+        .min()
+        .unwrap_or(d.message.len());
+    d.message[..end].to_owned()
 }
