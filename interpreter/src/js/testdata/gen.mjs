@@ -1,0 +1,148 @@
+// Generates the fixture tables that the Rust tests in interpreter/src/js compare against.
+// Run from this directory with: TZ=UTC node gen.mjs
+// Doubles are written as 16-digit hex bit patterns so that every row is exact.
+import { writeFileSync } from "node:fs";
+
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+const bits = (x) => {
+  f64[0] = x;
+  return u64[0].toString(16).padStart(16, "0");
+};
+const fromBits = (b) => {
+  u64[0] = b;
+  return f64[0];
+};
+
+// Deterministic xorshift64* so the tables are reproducible.
+let state = 0x9e3779b97f4a7c15n;
+const mask = (1n << 64n) - 1n;
+const next = () => {
+  state ^= state >> 12n;
+  state ^= (state << 25n) & mask;
+  state ^= state >> 27n;
+  return (state * 0x2545f4914f6cdd1dn) & mask;
+};
+const randInt = (n) => Number(next() % BigInt(n));
+const randomDouble = () => {
+  for (;;) {
+    const x = fromBits(next());
+    if (Number.isFinite(x)) return x;
+  }
+};
+// A "human" double: a few digits at a random scale.
+const humanDouble = () => {
+  const digits = 1 + randInt(17);
+  let m = "";
+  for (let i = 0; i < digits; i++) m += String(randInt(10));
+  const x = Number(`${m}e${randInt(60) - 30}`);
+  return randInt(2) ? -x : x;
+};
+// Argument columns: finite numbers as JSON numbers, NaN and infinities as strings, null for
+// undefined.
+const arg = (x) => (x === null || x === undefined ? null : Number.isFinite(x) ? x : String(x));
+const result = (f) => {
+  try {
+    return f();
+  } catch (e) {
+    return { error: `${e.name}: ${e.message}` };
+  }
+};
+
+function numbers() {
+  const xs = [0, -0, NaN, Infinity, -Infinity, 1, -1, 0.1, 0.2, 0.1 + 0.2, 1 / 3, 2 / 3, 123.456, 5e-324,
+    -5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, Number.MAX_VALUE, Number.MIN_VALUE,
+    Number.EPSILON, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 1e21, 1e-7, 1e-6, 9.999999999999999e20,
+    123456789012345680000, 0.000001, 0.0000012345, 1.5e-7, 4294967295, 4294967296, -2147483648, 2147483647];
+  for (let e = -325; e <= 309; e++) xs.push(Number(`1e${e}`));
+  for (let e = -1074; e <= 1023; e += 7) xs.push(2 ** e, -(2 ** e));
+  for (let d = -20; d <= 20; d++) xs.push(2 ** 53 + d, 2 ** 64 + d * 2048, -(2 ** 53 + d));
+  for (let i = 0; i < 800; i++) xs.push(randomDouble());
+  for (let i = 0; i < 500; i++) xs.push(humanDouble());
+  for (let i = 0; i < 100; i++) xs.push(fromBits(next() & 0x000fffffffffffffn)); // subnormals
+  const toString = xs.map((x) => [bits(x), String(x)]);
+
+  const radixInputs = [0, -0, NaN, Infinity, -Infinity, 1, -1, 0.1, 0.5, 255.5, -255.5, 1e21, 2 ** 53,
+    2 ** 60 + 2 ** 20, 123.456, 1 / 3, 1e-7, 5e-324, Number.MAX_VALUE, 3.14159, -0.000123, 1e300];
+  for (let i = 0; i < 20; i++) radixInputs.push(humanDouble(), randomDouble());
+  const radix = [];
+  for (const x of radixInputs) {
+    for (const r of [2, 3, 7, 8, 16, 32, 36]) radix.push([bits(x), arg(r), result(() => x.toString(r))]);
+  }
+  for (const r of [0, 1, 37, -2, 2.9, 36.5, NaN]) radix.push([bits(255), arg(r), result(() => (255).toString(r))]);
+
+  const fixedInputs = [0, -0, NaN, Infinity, 1.005, 1.045, 2.5, -2.5, 0.5, 1.5, -1.5, 1e21, 1e21 - 65536, -1e21,
+    999999999999999999999, 123.456, 0.000001, 1e-10, -1e-10, 1.23e-20, 2 ** 70, 2 ** 53 + 1, 5e-324,
+    0.1, 0.3, 10.235, 8.345, 1.255, 1e20, 99.995, 0.045, 1234.5678];
+  for (let i = 0; i < 70; i++) fixedInputs.push(humanDouble());
+  const toFixed = [];
+  for (const x of fixedInputs) {
+    for (const f of [0, 1, 2, 3, 5, 10, 20, 25, 100]) toFixed.push([bits(x), arg(f), result(() => x.toFixed(f))]);
+  }
+  for (const f of [-1, 101, Infinity, NaN, 2.7, -0.5]) {
+    toFixed.push([bits(1.5), arg(f), result(() => (1.5).toFixed(f))]);
+    toFixed.push([bits(NaN), arg(f), result(() => NaN.toFixed(f))]);
+  }
+
+  const precInputs = [0, -0, NaN, Infinity, 1.005, 123.456, 0.000001234, 1e-7, 1e21, 99.99, 9.5, 0.5,
+    123456789, 1e100, 5e-324, -1.5, 0.00001, 1.25];
+  for (let i = 0; i < 50; i++) precInputs.push(humanDouble());
+  const toPrecision = [];
+  const toExponential = [];
+  for (const x of precInputs) {
+    for (const p of [null, 1, 2, 3, 5, 10, 21, 50, 100]) {
+      toPrecision.push([bits(x), arg(p), result(() => x.toPrecision(p ?? undefined))]);
+    }
+    for (const p of [null, 0, 1, 2, 5, 10, 20, 100]) {
+      toExponential.push([bits(x), arg(p), result(() => x.toExponential(p ?? undefined))]);
+    }
+  }
+  for (const p of [0, 101, -1, Infinity]) {
+    toPrecision.push([bits(1.5), arg(p), result(() => (1.5).toPrecision(p))]);
+    toPrecision.push([bits(NaN), arg(p), result(() => NaN.toPrecision(p))]);
+    toExponential.push([bits(1.5), arg(p), result(() => (1.5).toExponential(p))]);
+    toExponential.push([bits(Infinity), arg(p), result(() => Infinity.toExponential(p))]);
+  }
+
+  const strings = ["", " ", "0", "-0", "+0", "00", "010", "1", "-1", "+1", "1.", ".5", ".", "-.5", "+.5e1",
+    "1e3", "1E3", "1e+3", "1e-3", "1e", "1e+", "e5", "1.5e", "Infinity", "-Infinity", "+Infinity",
+    "infinity", "inf", "NaN", "nan", "0x10", "0X1f", "0x", "-0x10", "+0x10", "0o17", "0O17", "0o8", "0b101",
+    "0B2", "0b", "1_000", "1,000", "12px", "  12  ", "\t\n\v\f\r 12 \u00a0\ufeff\u2028\u2029\u3000",
+    "\u180e12", "\u200b12", "1e1000", "-1e1000", "1e-400", "4.9e-324", "2.4703282292062328e-324",
+    "2.4703282292062327e-324", "0.1", "0.30000000000000004", "9007199254740993", "123456789012345678901234567890",
+    "0x1fffffffffffff", "0x20000000000001", "0x20000000000003", "0x20000000000001000000000000000001",
+    "0xfffffffffffff800", "0xfffffffffffffc00", "0b" + "1".repeat(60), "0o" + "7".repeat(30), "1.7976931348623157e308",
+    "1.7976931348623159e308", "٣", "１２", "12abc", "abc12", "0.0000001", "-", "+", "--1", "+-1",
+    "1" + "0".repeat(400), "0." + "0".repeat(400) + "1", "5" + "0".repeat(30) + "e-30", ".e1", "1.e1", "0x1.5",
+    "0xg", "1 2", "Infinityx", " Infinity ", "0e0", "-0e0", "0.0e-5", "00.5", "0b11 ", "1e+1.5"];
+  for (let i = 0; i < 200; i++) strings.push(String(humanDouble()), String(randomDouble()));
+  const stringToNumber = strings.map((s) => [s, bits(Number(s))]);
+  const parseFloatRows = strings.map((s) => [s, bits(parseFloat(s))]);
+
+  const intStrings = [...strings.slice(0, 110), "0x", "0xz", "  0x1A  ", "-0x1A", "08", "0b11", "z", "Z", "zz",
+    "123456789012345678901234567890", "zzzzzzzzzzzzzzzzzzzzzz", "1e3", "3.9", "-3.9", "  -42abc", "\u00a0 7",
+    "ffffffffffffffffffff", "7fffffffffffffff", "0.00000001", "1000000000000000000000000"];
+  const parseIntRows = strings.slice(110).map((s) => [s, null, bits(parseInt(s))]);
+  for (const s of intStrings) {
+    for (const r of [null, 0, 2, 8, 10, 16, 36]) parseIntRows.push([s, arg(r), bits(parseInt(s, r ?? undefined))]);
+  }
+  for (const r of [1, 37, -1, 3, 5, 7, 12, 20, 35, 4294967312, 16.9, NaN, Infinity]) {
+    for (const s of ["10", "zz", "123456789abcdefghijklmnopqrstuvwxyz", "1".repeat(40), "0x10", "-7"]) {
+      parseIntRows.push([s, arg(r), bits(parseInt(s, r))]);
+    }
+  }
+  const int32 = [0, -0, NaN, Infinity, -Infinity, 1.9, -1.9, 2 ** 31, 2 ** 32, 2 ** 32 + 5, -(2 ** 31) - 1,
+    2 ** 53, 1e21, -1e21, 4294967295.5, 1e300, 5e-324];
+  for (let i = 0; i < 100; i++) int32.push(humanDouble(), randomDouble());
+  const toInt32 = int32.map((x) => [bits(x), x | 0, x >>> 0]);
+  const inspect = xs.slice(0, 200).map((x) => [bits(x), (globalThis.process && require_inspect(x))]);
+  return { toString, radix, toFixed, toPrecision, toExponential, stringToNumber, parseFloat: parseFloatRows,
+    parseInt: parseIntRows, toInt32, inspect };
+}
+
+import { inspect as utilInspect } from "node:util";
+function require_inspect(x) {
+  return utilInspect(x);
+}
+
+writeFileSync(new URL("./numbers.json", import.meta.url), JSON.stringify(numbers()));
