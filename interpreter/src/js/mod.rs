@@ -4,6 +4,7 @@
 
 mod bigdec;
 pub mod number;
+pub mod string;
 
 /// A JavaScript `RangeError`, carrying the message Node gives for the same mistake.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -146,3 +146,113 @@ function require_inspect(x) {
 }
 
 writeFileSync(new URL("./numbers.json", import.meta.url), JSON.stringify(numbers()));
+
+// ---------------------------------------------------------------- strings
+// Results are passed through toWellFormed(): a lone surrogate becomes U+FFFD, which is the
+// documented rule of string.rs (Rust strings cannot hold lone surrogates).
+const wf = (v) => (typeof v === "string" ? v.toWellFormed() : v);
+function strings() {
+  const samples = ["", "a", "hello", "héllo wörld", "a😀b", "😀", "😀😀x", "日本語テキスト", "e\u0301", "ab,cd,,ef,",
+    "aaa", "l'été", "\uffff\u{10000}", "Σ ΣΑΣ όσος"];
+  const positions = [null, -5, -1, -0.5, 0, 1, 1.5, 2, 3, 5, 100, "NaN", "Infinity", "-Infinity"];
+  const num = (p) => (p === null ? undefined : typeof p === "string" ? Number(p) : p);
+  const rows = { length: [], charAt: [], at: [], charCodeAt: [], codePointAt: [], slice: [], substring: [],
+    indexOf: [], lastIndexOf: [], includes: [], startsWith: [], endsWith: [], padStart: [], padEnd: [], repeat: [],
+    trim: [], split: [], replace: [], replaceAll: [], toUpperCase: [], toLowerCase: [], compare: [], json: [],
+    inspect: [] };
+  for (const s of samples) {
+    rows.length.push([s, s.length]);
+    for (const p of positions) {
+      rows.charAt.push([s, p, wf(s.charAt(num(p)))]);
+      rows.at.push([s, p, wf(s.at(num(p))) ?? null]);
+      rows.charCodeAt.push([s, p, arg(s.charCodeAt(num(p)))]);
+      rows.codePointAt.push([s, p, s.codePointAt(num(p)) ?? null]);
+    }
+  }
+  const pairs = [null, -3, -1, 0, 1, 2, 4, 100, "NaN"];
+  for (const s of ["", "hello", "a😀b", "😀😀x", "héllo wörld"]) {
+    for (const a of pairs) {
+      for (const b of pairs) {
+        rows.slice.push([s, a, b, wf(s.slice(num(a), num(b)))]);
+        rows.substring.push([s, a, b, wf(s.substring(num(a), num(b)))]);
+      }
+    }
+  }
+  const searches = ["", "a", "l", "lo", "😀", "é", "ab", "xyz", "hello!"];
+  const searchPos = [null, -1, 0, 1, 2, 3, 4, 10, "NaN", "Infinity"];
+  for (const s of ["", "hello", "a😀b😀a", "héllo wörld", "aaa", "ab,cd,,ef,"]) {
+    for (const t of searches) {
+      for (const p of searchPos) {
+        rows.indexOf.push([s, t, p, s.indexOf(t, num(p))]);
+        rows.lastIndexOf.push([s, t, p, s.lastIndexOf(t, num(p))]);
+        rows.includes.push([s, t, p, s.includes(t, num(p))]);
+        rows.startsWith.push([s, t, p, s.startsWith(t, num(p))]);
+        rows.endsWith.push([s, t, p, s.endsWith(t, num(p))]);
+      }
+    }
+  }
+  for (const s of ["", "abc", "😀", "héllo"]) {
+    for (const n of [null, -1, 0, 3, 4, 5, 8, 11, "NaN"]) {
+      for (const f of [null, "", "ab", "😀", "-", "xyz"]) {
+        rows.padStart.push([s, n, f, wf(s.padStart(num(n), f ?? undefined))]);
+        rows.padEnd.push([s, n, f, wf(s.padEnd(num(n), f ?? undefined))]);
+      }
+    }
+    for (const c of [0, 1, 2, 3, -1, "Infinity", "-Infinity", "NaN", 2.5, -0.5]) {
+      rows.repeat.push([s, c, result(() => s.repeat(num(c)))]);
+    }
+  }
+  rows.repeat.push(["ab", 2 ** 28, result(() => "ab".repeat(2 ** 28))]);
+  rows.padStart.push(["ab", 2 ** 30, " ", result(() => "ab".padStart(2 ** 30))]);
+  const spaces = ["\t", "\n", "\v", "\f", "\r", " ", "\u00a0", "\u1680", "\u2000", "\u200a", "\u2028", "\u2029",
+    "\u202f", "\u205f", "\u3000", "\ufeff", "\u180e", "\u200b", "\u0085"];
+  for (const w of spaces) {
+    const s = `${w}${w}x y${w}`;
+    rows.trim.push([s, s.trim(), s.trimStart(), s.trimEnd()]);
+  }
+  for (const s of ["", "a,b,c", ",a,,b,", "a😀b😀", "😀", "héllo", "aaa", "a, b, c"]) {
+    for (const sep of [null, "", ",", "a", "😀", ", ", "aa", "zz"]) {
+      for (const lim of [null, 0, 1, 2, -1, 4294967297, "NaN"]) {
+        rows.split.push([s, sep, lim, s.split(sep ?? undefined, num(lim)).map(wf)]);
+      }
+    }
+  }
+  for (const s of ["", "hello", "a😀b😀", "lol lol", "aaa"]) {
+    for (const pat of ["", "a", "l", "lo", "😀", "xx", "aa"]) {
+      for (const rep of ["-", "$$", "$&$&", "[$`]", "[$']", "$1", "$<x>", "$", "$$$", "é😀"]) {
+        rows.replace.push([s, pat, rep, wf(s.replace(pat, rep))]);
+        rows.replaceAll.push([s, pat, rep, wf(s.replaceAll(pat, rep))]);
+      }
+    }
+  }
+  for (const s of ["hello", "ß", "İstanbul", "ΣΑΣ", "όσος ΌΣΟΣ Σ", "ǅ ǆ Ǆ", "ﬃ", "ŉ", "Ω K Å", "ΐ", "i̇", "ÿ ẞ",
+    "a😀b", "𐐀𐐨", "Straße", "ΑΣ.", "Σ1", "ΑΣb", "aΣ b"]) {
+    rows.toUpperCase.push([s, s.toUpperCase()]);
+    rows.toLowerCase.push([s, s.toLowerCase()]);
+  }
+  const cmp = ["", "a", "B", "b", "ab", "a😀", "a\uffff", "a\ue000", "é", "e", "Z", "aa", "😀", "\u{1F600}b", "\ud7ff"];
+  for (const a of cmp) for (const b of cmp) rows.compare.push([a, b, a < b ? -1 : a > b ? 1 : 0]);
+  const quoting = ["", "plain", "it's", 'say "hi"', "it's \"x\"", "it's \"x\" `y`", "it's \"x\" ${y}",
+    "back\\slash", "tab\tnew\nline\r", "\b\f\v\0\x01\x1f\x7f\x80\x9f\xa0", "é😀日", "\u2028\u2029", "`tick`", "'", "\"'`"];
+  for (const s of quoting) {
+    rows.json.push([s, JSON.stringify(s)]);
+    rows.inspect.push([s, utilInspect(s)]);
+  }
+  // Whole-value inspection: long strings split at newlines, very long ones cut. The nested
+  // cases read the string back out of an inspected array or object.
+  rows.inspectString = [];
+  const longs = ["a".repeat(150) + "'\n\x7f", "line one\nline 'two'\nline \"three\"\n" + "x".repeat(120) + "\n",
+    "short\nlines", "x".repeat(123) + "\ny", "x".repeat(124) + "\ny", "ab\n".repeat(40), "y".repeat(9999) + "\u00e9\n\n"];
+  for (const s of longs) rows.inspectString.push([s, 0, utilInspect(s)]);
+  for (const s of quoting) {
+    rows.inspectString.push([s, 0, utilInspect(s)]);
+    const nested = utilInspect({ k: [s] });
+    const body = nested.startsWith("{ k: [ ") ? nested.slice(7, -4) : null;
+    if (body !== null && !body.includes("\n  ")) rows.inspectString.push([s, 4, body]);
+  }
+  const deep = "m".repeat(100) + "\nq";
+  const deepLines = utilInspect({ k: [deep] }).split("\n");
+  rows.inspectString.push([deep, 4, deepLines.slice(2, -2).join("\n").trimStart()]);
+  return rows;
+}
+writeFileSync(new URL("./strings.json", import.meta.url), JSON.stringify(strings()));
