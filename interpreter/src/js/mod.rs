@@ -3,6 +3,7 @@
 //! ECMAScript specification (and so Node) exactly.
 
 mod bigdec;
+pub mod date;
 pub mod number;
 pub mod string;
 
