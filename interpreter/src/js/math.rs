@@ -1,0 +1,220 @@
+//! `Math` functions and the `**` operator with JavaScript's results, bit for bit where Node's
+//! are reproducible: rounding (`Math.round(-0.5)` is `-0`), `max`/`min` (NaN wins, `+0 > -0`),
+//! `sign`, and `exp`/`log`/`pow` from fdlibm — the algorithms V8 uses — rather than the
+//! platform's libm, whose last bits differ.
+
+/// `Math.round(x)`: the closest integer, ties toward +∞; `-0` for `-0.5 ≤ x < 0`.
+pub fn round(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    let r = x.floor();
+    let r = if x - r >= 0.5 { r + 1.0 } else { r };
+    if r == 0.0 && x < 0.0 { -0.0 } else { r }
+}
+
+/// `Math.floor(x)`.
+pub fn floor(x: f64) -> f64 {
+    x.floor()
+}
+
+/// `Math.ceil(x)` (`Math.ceil(-0.5)` is `-0`).
+pub fn ceil(x: f64) -> f64 {
+    x.ceil()
+}
+
+/// `Math.trunc(x)`.
+pub fn trunc(x: f64) -> f64 {
+    x.trunc()
+}
+
+/// `Math.sign(x)`: -1, 1, or `x` itself for ±0 and NaN.
+pub fn sign(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        x
+    }
+}
+
+/// `Math.abs(x)`.
+pub fn abs(x: f64) -> f64 {
+    x.abs()
+}
+
+/// `Math.sqrt(x)` (correctly rounded everywhere).
+pub fn sqrt(x: f64) -> f64 {
+    x.sqrt()
+}
+
+/// `Math.max(...values)`: `-Infinity` for none, NaN if any is NaN, `+0` over `-0`.
+pub fn max(values: &[f64]) -> f64 {
+    let mut r = f64::NEG_INFINITY;
+    for &v in values {
+        if v.is_nan() {
+            return f64::NAN;
+        }
+        if v > r || (v == 0.0 && r == 0.0 && r.is_sign_negative()) {
+            r = v;
+        }
+    }
+    r
+}
+
+/// `Math.min(...values)`: `Infinity` for none, NaN if any is NaN, `-0` under `+0`.
+pub fn min(values: &[f64]) -> f64 {
+    let mut r = f64::INFINITY;
+    for &v in values {
+        if v.is_nan() {
+            return f64::NAN;
+        }
+        if v < r || (v == 0.0 && r == 0.0 && v.is_sign_negative()) {
+            r = v;
+        }
+    }
+    r
+}
+
+/// `Math.exp(x)` (fdlibm, with V8's `exp(1) === Math.E`).
+pub fn exp(x: f64) -> f64 {
+    if x == 1.0 {
+        return std::f64::consts::E;
+    }
+    libm::exp(x)
+}
+
+/// `Math.log(x)` (fdlibm).
+pub fn log(x: f64) -> f64 {
+    libm::log(x)
+}
+
+/// `base ** exponent` and `Math.pow`: NaN exponent gives NaN, `(±1) ** ±Infinity` is NaN
+/// (unlike IEEE), otherwise fdlibm's `pow`. Exact whenever the result is an exactly
+/// representable integer power; for other results Node can differ in the last bit (see
+/// the module tests).
+pub fn pow(base: f64, exponent: f64) -> f64 {
+    if exponent.is_nan() || (exponent.is_infinite() && base.abs() == 1.0) {
+        return f64::NAN;
+    }
+    libm::pow(base, exponent)
+}
+
+/// The `%` operator: the remainder with the dividend's sign (C's `fmod`, which Rust's `%`
+/// on `f64` is).
+pub fn rem(a: f64, b: f64) -> f64 {
+    a % b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn table() -> Value {
+        serde_json::from_str(include_str!("testdata/math.json")).unwrap()
+    }
+
+    fn num(v: &Value) -> f64 {
+        f64::from_bits(u64::from_str_radix(v.as_str().unwrap(), 16).unwrap())
+    }
+
+    fn same(a: f64, b: f64) -> bool {
+        a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+    }
+
+    /// Distance in units in the last place between two finite doubles of the same sign.
+    fn ulps(a: f64, b: f64) -> u64 {
+        (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs()
+    }
+
+    #[test]
+    fn unary_functions_match_node() {
+        let t = table();
+        type Unary = fn(f64) -> f64;
+        let fs: [(&str, Unary); 9] = [
+            ("round", round),
+            ("floor", floor),
+            ("ceil", ceil),
+            ("trunc", trunc),
+            ("sign", sign),
+            ("abs", abs),
+            ("sqrt", sqrt),
+            ("exp", exp),
+            ("log", log),
+        ];
+        for (name, f) in fs {
+            let rows = t["unary"][name].as_array().unwrap();
+            assert!(rows.len() > 100);
+            for r in rows {
+                let x = num(&r[0]);
+                assert!(same(f(x), num(&r[1])), "Math.{name}({x:e})");
+            }
+        }
+    }
+
+    #[test]
+    fn min_max_rem_match_node() {
+        for r in table()["minmax"].as_array().unwrap() {
+            let (a, b) = (num(&r[0]), num(&r[1]));
+            assert!(same(max(&[a, b]), num(&r[2])), "max({a}, {b})");
+            assert!(same(min(&[a, b]), num(&r[3])), "min({a}, {b})");
+            assert!(same(rem(a, b), num(&r[4])), "{a} % {b}");
+        }
+        assert_eq!(max(&[]), f64::NEG_INFINITY);
+        assert_eq!(min(&[]), f64::INFINITY);
+    }
+
+    /// Special cases and integer results are exact; other results may differ from Node
+    /// by one unit in the last place (Node 20's `pow` is neither fdlibm's nor glibc's
+    /// bit for bit), and that is what this test bounds.
+    #[test]
+    fn pow_matches_node() {
+        let mut inexact = 0;
+        let rows = table()["pow"].as_array().unwrap().clone();
+        for r in &rows {
+            let (b, e, want) = (num(&r[0]), num(&r[1]), num(&r[2]));
+            let got = pow(b, e);
+            let exact_case = !want.is_finite()
+                || want == 0.0
+                || b.abs() == 1.0
+                || e == 0.0
+                || e.abs() == 1.0
+                || e == 0.5
+                || (b.fract() == 0.0 && e.fract() == 0.0 && e > 0.0 && want.abs() < 2f64.powi(53))
+                || (b.abs() == 2.0 && e.fract() == 0.0);
+            if exact_case {
+                assert!(same(got, want), "{b:e} ** {e:e} = {got:e}, Node {want:e}");
+            } else if !same(got, want) {
+                inexact += 1;
+                assert!(
+                    ulps(got, want) <= 1,
+                    "{b:e} ** {e:e} = {got:e}, Node {want:e}"
+                );
+            }
+        }
+        // Last-bit differences stay rare.
+        eprintln!(
+            "pow: {inexact} of {} results differ from Node in the last bit",
+            rows.len()
+        );
+        assert!(inexact * 20 < rows.len(), "{inexact} of {}", rows.len());
+    }
+
+    #[test]
+    fn rounding_edges() {
+        assert!(round(-0.5).is_sign_negative());
+        assert_eq!(round(2.5), 3.0);
+        assert_eq!(round(-2.5), -2.0);
+        assert_eq!(round(0.499_999_999_999_999_94), 0.0);
+        assert_eq!(round(4_503_599_627_370_497.0), 4_503_599_627_370_497.0);
+        assert!(sign(-0.0).is_sign_negative());
+        assert!(max(&[-0.0, 0.0]).is_sign_positive());
+        assert!(min(&[0.0, -0.0]).is_sign_negative());
+        assert!(pow(1.0, f64::INFINITY).is_nan());
+        assert!(pow(1.0, f64::NAN).is_nan());
+        assert_eq!(pow(f64::NAN, 0.0), 1.0);
+        assert_eq!(exp(1.0), std::f64::consts::E);
+    }
+}
