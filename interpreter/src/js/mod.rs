@@ -4,6 +4,7 @@
 
 mod bigdec;
 pub mod date;
+pub mod index;
 pub mod math;
 pub mod number;
 pub mod string;

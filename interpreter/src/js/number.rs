@@ -17,6 +17,10 @@ pub fn to_string(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
+    // Fast path: safe integers print as plain integers.
+    if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
+        return (x as i64).to_string();
+    }
     let (digits, n) = shortest(x);
     let mut out = String::with_capacity(digits.len() + 8);
     if x < 0.0 {
@@ -29,6 +33,26 @@ pub fn to_string(x: f64) -> String {
 /// The property key a number becomes (`obj[1.5]` is `obj["1.5"]`, `obj[-0]` is `obj["0"]`).
 pub fn number_to_key(x: f64) -> String {
     to_string(x)
+}
+
+/// A number as `JSON.stringify` writes it: as `toString` does, but `null` for NaN and the
+/// infinities.
+pub fn json_number(x: f64) -> String {
+    if x.is_finite() {
+        to_string(x)
+    } else {
+        "null".into()
+    }
+}
+
+/// The array index a number denotes as a property key (`a[2]`, `a[-0]` → 0), if it is one:
+/// an integer in 0..=2³²−2. The fast path of `is_array_index(&number_to_key(x))`.
+pub fn number_to_index(x: f64) -> Option<u32> {
+    if x.fract() == 0.0 && (0.0..4_294_967_295.0).contains(&x) {
+        Some(x as u32)
+    } else {
+        None
+    }
 }
 
 /// Shortest round-trip digits of a finite non-zero `x` (sign ignored) and the exponent `n`
@@ -783,6 +807,14 @@ mod tests {
         assert_eq!(is_array_index(""), None);
         assert_eq!(is_array_index("+1"), None);
         assert_eq!(number_to_key(-0.0), "0");
+        assert_eq!(number_to_index(-0.0), Some(0));
+        assert_eq!(number_to_index(4_294_967_294.0), Some(4_294_967_294));
+        assert_eq!(number_to_index(4_294_967_295.0), None);
+        assert_eq!(number_to_index(1.5), None);
+        assert_eq!(number_to_index(-1.0), None);
+        assert_eq!(number_to_index(f64::NAN), None);
+        assert_eq!(json_number(f64::INFINITY), "null");
+        assert_eq!(json_number(-0.0), "0");
         assert_eq!(number_to_key(1.5), "1.5");
     }
 
@@ -798,6 +830,21 @@ mod tests {
             } else {
                 prop_assert_eq!(back.to_bits(), x.to_bits());
             }
+        }
+
+        #[test]
+        fn number_to_index_agrees_with_keys(x in proptest::num::f64::ANY) {
+            prop_assert_eq!(number_to_index(x), is_array_index(&number_to_key(x)));
+        }
+
+        #[test]
+        fn integer_fast_path_agrees(i in -(1i64 << 53)..(1i64 << 53)) {
+            let x = i as f64;
+            let (digits, n) = shortest(x.abs().max(1.0));
+            let mut slow = String::new();
+            if x < 0.0 { slow.push('-'); }
+            if x == 0.0 { slow.push('0'); } else { layout(&mut slow, &digits, n); }
+            prop_assert_eq!(to_string(x), slow);
         }
 
         #[test]

@@ -238,6 +238,11 @@ function strings() {
     rows.json.push([s, JSON.stringify(s)]);
     rows.inspect.push([s, utilInspect(s)]);
   }
+  rows.inspectKey = [];
+  for (const k of ["a", "_x", "A1_", "1", "1a", "a-b", "", "$", "a b", "it's", 'q"', "é", "ab\n", "__proto__x",
+    "\u0000", "日本", "Z9"]) {
+    rows.inspectKey.push([k, utilInspect({ [k]: 1 }).slice(2, -5)]);
+  }
   // Whole-value inspection: long strings split at newlines, very long ones cut. The nested
   // cases read the string back out of an inspected array or object.
   rows.inspectString = [];
@@ -339,3 +344,24 @@ function math() {
   return { unary, pow, minmax };
 }
 writeFileSync(new URL("./math.json", import.meta.url), JSON.stringify(math()));
+
+// ---------------------------------------------------------------- array positions
+function indexRows() {
+  const positions = [null, "-Infinity", -6, -5, -2, -1, -0.5, 0, 0.5, 1, 2, 4, 5, 6, "Infinity", "NaN"];
+  const num = (p) => (p === null ? undefined : typeof p === "string" ? Number(p) : p);
+  const arrays = [];
+  for (const len of [0, 1, 5]) {
+    const base = Array.from({ length: len }, (_, i) => i);
+    for (const a of positions) {
+      for (const b of positions) {
+        const spliced = [...base];
+        const removed = b === null ? spliced.splice(num(a)) : spliced.splice(num(a), num(b));
+        const idx = base.map((v) => (a === null ? base.indexOf(v) : base.indexOf(v, num(a))));
+        const lastIdx = base.map((v) => (a === null ? base.lastIndexOf(v) : base.lastIndexOf(v, num(a))));
+        arrays.push([len, a, b, base.slice(num(a), num(b)), removed, base.at(num(a)) ?? null, idx, lastIdx]);
+      }
+    }
+  }
+  return { arrays };
+}
+writeFileSync(new URL("./index.json", import.meta.url), JSON.stringify(indexRows()));
