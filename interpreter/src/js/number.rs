@@ -62,7 +62,49 @@ fn shortest(x: f64) -> (String, i32) {
     let (mantissa, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
     let exp: i32 = exp.parse().unwrap_or(0);
+    if may_tie(x)
+        && let Some(even) = even_tie(x.abs(), digits.len(), exp + 1)
+    {
+        return (even, exp + 1);
+    }
     (digits, exp + 1)
+}
+
+/// Cheap filter for [`even_tie`]: a tie needs a short exact decimal expansion, so `x` must
+/// have a fractional part of at most 18 binary digits (integers never tie: a double that
+/// needs rounding to fewer digits is a multiple of a power of two too large for a decimal
+/// ending in 5 to lie halfway).
+fn may_tie(x: f64) -> bool {
+    let bits = x.abs().to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    if biased == 0 {
+        return false;
+    }
+    let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+    let exp2 = biased - 1075 + mantissa.trailing_zeros() as i32;
+    (-18..0).contains(&exp2)
+}
+
+/// The specification breaks ties between two equally near shortest candidates toward the
+/// even one; Rust's formatter rounds them up. A tie needs `x` to lie exactly halfway between
+/// two `len`-digit decimals, so its exact expansion has `len + 1` digits ending in 5.
+/// Returns the even candidate's digits when that is the case (and it reads back as `x`).
+fn even_tie(x: f64, len: usize, n: i32) -> Option<String> {
+    let (mut exact, mut e) = exact_decimal(x);
+    while exact.len() > 1 && exact.last() == Some(&b'0') {
+        exact.pop();
+        e += 1;
+    }
+    if exact.len() != len + 1 || exact.last() != Some(&b'5') || e + len as i32 + 1 != n {
+        return None;
+    }
+    let mut candidate = exact[..len].to_vec();
+    if candidate.last().is_some_and(|d| d % 2 == 1) && increment(&mut candidate) {
+        return None;
+    }
+    let text: String = candidate.iter().map(|&c| c as char).collect();
+    let back: f64 = format!("{text}e{}", e + 1).parse().ok()?;
+    (back == x).then(|| text.trim_end_matches('0').to_string())
 }
 
 /// Lays out digits `d₁…dₖ` with exponent `n` per Number::toString steps 6–10.
@@ -777,6 +819,12 @@ mod tests {
         assert_eq!(to_string(-0.0), "0");
         assert_eq!(inspect_number(-0.0), "-0");
         assert_eq!(to_string(0.1 + 0.2), "0.30000000000000004");
+        // Exactly halfway between two 17-digit candidates: the even one wins.
+        assert_eq!(to_string(-2_188_410_760_879_600.2), "-2188410760879600.2");
+        assert_eq!(to_string(2_816_752_562_498.031_2), "2816752562498.0312");
+        assert_eq!(to_string(981_749_545_459_544.2), "981749545459544.2");
+        assert_eq!(to_string(0.5), "0.5");
+        assert_eq!(to_string(2.5), "2.5");
         assert_eq!(to_fixed(1.005, 2.0).unwrap(), "1.00");
         assert_eq!(to_fixed(-1e-10, 2.0).unwrap(), "-0.00");
         assert_eq!(to_fixed(-0.0, 2.0).unwrap(), "0.00");

@@ -60,6 +60,12 @@ function numbers() {
   for (let i = 0; i < 500; i++) xs.push(randomDouble());
   for (let i = 0; i < 350; i++) xs.push(humanDouble());
   for (let i = 0; i < 100; i++) xs.push(fromBits(next() & 0x000fffffffffffffn)); // subnormals
+  // Exactly halfway between two shortest candidates: the spec picks the even one.
+  for (let i = 0; i < 40; i++) {
+    const scale = [2 ** 44, 2 ** 47, 2 ** 49, 2 ** 51][i % 4];
+    const frac = [0.25, 0.75, 0.125, 0.375, 0.0625][i % 5];
+    xs.push(scale + Number(next() % BigInt(scale)) + frac);
+  }
   const toString = xs.map((x) => [bits(x), String(x)]);
 
   const radixInputs = [0, -0, NaN, Infinity, -Infinity, 1, -1, 0.1, 0.5, 255.5, -255.5, 1e21, 2 ** 53,
