@@ -4,6 +4,7 @@
 
 mod bigdec;
 pub mod date;
+mod fdlibm;
 pub mod index;
 pub mod math;
 pub mod number;
