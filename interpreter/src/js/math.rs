@@ -185,4 +185,18 @@ mod tests {
         assert_eq!(pow(f64::NAN, 0.0), 1.0);
         assert_eq!(exp(1.0), std::f64::consts::E);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panic(a in proptest::num::f64::ANY, b in proptest::num::f64::ANY) {
+            let _ = (pow(a, b), log(a), exp(a), round(a), max(&[a, b]), min(&[a, b]), rem(a, b));
+        }
+
+        #[test]
+        fn round_is_floor_of_half_up(x in -1e15f64..1e15) {
+            let r = round(x);
+            proptest::prop_assert!(r <= x + 0.5 && r > x - 0.5);
+            proptest::prop_assert_eq!(r.fract(), 0.0);
+        }
+    }
 }
