@@ -15,6 +15,7 @@ pub mod duration;
 pub mod ir;
 pub mod line_index;
 mod lower;
+pub mod query;
 mod resolve;
 pub mod suggest;
 
