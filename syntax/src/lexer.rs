@@ -348,6 +348,16 @@ impl Lexer<'_> {
                         self.template_text();
                     }
                 }
+                Raw::Number => {
+                    if crate::parse_number(&text[span.clone()]).is_none() {
+                        self.error(
+                            self.pos,
+                            end,
+                            "invalid number: `_` must sit between digits, and leading zeros are not allowed",
+                        );
+                    }
+                    self.push(NUMBER, end);
+                }
                 other => self.push(other.simple_kind(), end),
             }
         }
