@@ -579,15 +579,15 @@ impl Kit {
                     .execs
                     .iter()
                     .position(|e| e.parent == Some((exec, handle)));
-                if let Some(child) = child.map(ExecId) {
-                    if self.state(child).is_some_and(|s| !s.status.is_terminal()) {
-                        self.timeline.push(
-                            rel,
-                            &self.label(child),
-                            "cancel requested by the parent".to_owned(),
-                        );
-                        self.apply(child, Event::CancelRequested)?;
-                    }
+                if let Some(child) = child.map(ExecId)
+                    && self.state(child).is_some_and(|s| !s.status.is_terminal())
+                {
+                    self.timeline.push(
+                        rel,
+                        &self.label(child),
+                        "cancel requested by the parent".to_owned(),
+                    );
+                    self.apply(child, Event::CancelRequested)?;
                 }
             }
             Item::ChildStubDone {
