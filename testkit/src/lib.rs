@@ -6,8 +6,10 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod kit;
+pub mod matching;
 pub mod registry;
 pub mod stub;
+pub mod testfile;
 pub mod timeline;
 
 pub use kit::{Call, ExecId, Kit, KitError, KitStatus};
