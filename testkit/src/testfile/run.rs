@@ -155,9 +155,10 @@ fn check(kit: &Kit, root: crate::ExecId, case: &Case, failures: &mut Vec<String>
     }
 }
 
-/// A line diff of two values pretty-printed as JSON.
+/// A line diff of two values pretty-printed as JSON (the expected object's keys are shown in
+/// the actual value's order, so only real differences show).
 fn diff(expected: &Json, actual: &Json) -> String {
-    let e = serde_json::to_string_pretty(expected).unwrap_or_default();
+    let e = serde_json::to_string_pretty(&align(expected, actual)).unwrap_or_default();
     let a = serde_json::to_string_pretty(actual).unwrap_or_default();
     line_diff(&e, &a)
 }
@@ -176,4 +177,31 @@ fn line_diff(expected: &str, actual: &str) -> String {
         }
     }
     out
+}
+
+/// `expected` with its object keys reordered to follow `actual` (extra keys last).
+fn align(expected: &Json, actual: &Json) -> Json {
+    match (expected, actual) {
+        (Json::Object(e), Json::Object(a)) => {
+            let mut out = serde_json::Map::new();
+            for (k, av) in a {
+                if let Some(ev) = e.get(k) {
+                    out.insert(k.clone(), align(ev, av));
+                }
+            }
+            for (k, ev) in e {
+                if !a.contains_key(k) {
+                    out.insert(k.clone(), ev.clone());
+                }
+            }
+            Json::Object(out)
+        }
+        (Json::Array(e), Json::Array(a)) => Json::Array(
+            e.iter()
+                .enumerate()
+                .map(|(i, ev)| a.get(i).map_or_else(|| ev.clone(), |av| align(ev, av)))
+                .collect(),
+        ),
+        _ => expected.clone(),
+    }
 }
