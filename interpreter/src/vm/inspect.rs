@@ -18,38 +18,7 @@ struct Ctx {
 
 /// Quotes a string as `util.inspect` does.
 pub fn quote(s: &str) -> String {
-    let q = if !s.contains('\'') {
-        '\''
-    } else if !s.contains('"') {
-        '"'
-    } else if !s.contains('`') && !s.contains("${") {
-        '`'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(q);
-    for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\u{b}' => out.push_str("\\v"),
-            '\\' => out.push_str("\\\\"),
-            c if c == q => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02X}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(q);
-    out
+    crate::js::string::quote_inspect(s)
 }
 
 fn is_ident(k: &str) -> bool {
@@ -102,7 +71,7 @@ impl Machine<'_> {
             Value::Number(n) => inspect_number(*n),
             Value::String(s) => {
                 if nested {
-                    quote(s)
+                    crate::js::string::inspect_string(s, ctx.indent)
                 } else {
                     s.to_string()
                 }

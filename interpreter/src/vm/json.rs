@@ -11,21 +11,7 @@ const MAX_DEPTH: usize = 1000;
 
 /// Writes a JSON string literal as `JSON.stringify` does.
 pub fn quote_json(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    out.push_str(&crate::js::string::quote_json(s));
 }
 
 /// A JSON number from an f64 (`NaN`/`Infinity` become `null`, integers stay integers).

@@ -13,11 +13,6 @@ fn arg(args: &[Value], i: usize) -> Value {
     args.get(i).cloned().unwrap_or_default()
 }
 
-/// The UTF-16 index of byte offset `byte` in `s`.
-pub fn utf16_offset(s: &str, byte: usize) -> usize {
-    s.get(..byte).map_or(0, utf16_len)
-}
-
 fn units(s: &str) -> Vec<u16> {
     s.encode_utf16().collect()
 }
@@ -35,16 +30,6 @@ fn rel_index(x: f64, len: usize) -> usize {
     } else {
         x.min(len_f) as usize
     }
-}
-
-fn index_of_units(hay: &[u16], needle: &[u16], from: usize) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(from.min(hay.len()));
-    }
-    if needle.len() > hay.len() {
-        return None;
-    }
-    (from..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()] == *needle)
 }
 
 impl Machine<'_> {
@@ -172,14 +157,7 @@ impl Machine<'_> {
     }
 
     fn date_method(&mut self, t: f64, name: &str, _args: &[Value]) -> Result<Option<Value>, Exc> {
-        use super::date::fields;
-        let field = |i: usize| -> Value {
-            if t.is_nan() {
-                return Value::Number(f64::NAN);
-            }
-            let f = fields(t);
-            Value::Number([f.0, f.1, f.2, f.3, f.4, f.5, f.6, f.7][i])
-        };
+        let field = |i: usize| Value::Number(super::date::field(t, i));
         Ok(Some(match name {
             "getTime" | "valueOf" => Value::Number(t),
             "toISOString" => {
@@ -211,176 +189,114 @@ impl Machine<'_> {
     }
 
     fn string_method(&mut self, s: &Str, name: &str, args: &[Value]) -> Result<Option<Value>, Exc> {
+        use crate::js::string as js;
         let a0 = arg(args, 0);
+        // Numeric arguments (`undefined` → NaN, which each operation treats as its default).
+        let mut nums = [f64::NAN; 2];
+        if matches!(
+            name,
+            "at" | "charAt"
+                | "charCodeAt"
+                | "codePointAt"
+                | "slice"
+                | "substring"
+                | "substr"
+                | "padStart"
+                | "padEnd"
+                | "repeat"
+        ) {
+            for (i, slot) in nums.iter_mut().enumerate() {
+                if let Some(v) = args.get(i)
+                    && !(i == 1 && matches!(name, "padStart" | "padEnd"))
+                    && !matches!(v, Value::Undefined)
+                {
+                    *slot = self.to_num(v)?;
+                }
+            }
+        }
+        let opt1 = |m: &mut Self| -> Result<Option<f64>, Exc> {
+            match arg(args, 1) {
+                Value::Undefined => Ok(None),
+                v => Ok(Some(m.to_num(&v)?)),
+            }
+        };
         let v = match name {
             "toString" | "valueOf" => Value::String(s.clone()),
-            "toUpperCase" | "toLocaleUpperCase" => Value::str(&s.to_uppercase()),
-            "toLowerCase" | "toLocaleLowerCase" => Value::str(&s.to_lowercase()),
-            "trim" => Value::str(s.trim_matches(crate::js::is_js_whitespace)),
-            "trimStart" => Value::str(s.trim_start_matches(crate::js::is_js_whitespace)),
-            "trimEnd" => Value::str(s.trim_end_matches(crate::js::is_js_whitespace)),
-            "at" | "charAt" | "charCodeAt" | "codePointAt" => {
-                let u = units(s);
-                let i = match a0 {
-                    Value::Undefined => 0.0,
-                    v => self.to_num(&v)?.trunc(),
-                };
-                let i = if i.is_nan() { 0.0 } else { i };
-                let idx = if name == "at" && i < 0.0 { u.len() as f64 + i } else { i };
-                let unit = if idx >= 0.0 { u.get(idx as usize).copied() } else { None };
-                match (name, unit) {
-                    ("at", None) => Value::Undefined,
-                    ("charAt", None) => Value::str(""),
-                    (_, None) => {
-                        if name == "codePointAt" {
-                            Value::Undefined
-                        } else {
-                            Value::Number(f64::NAN)
-                        }
-                    }
-                    ("charCodeAt", Some(c)) => Value::Number(f64::from(c)),
-                    ("codePointAt", Some(_)) => {
-                        let rest = from_units(&u[idx as usize..]);
-                        Value::Number(f64::from(rest.chars().next().map_or(0, |c| c as u32)))
-                    }
-                    (_, Some(c)) => Value::str(&from_units(&[c])),
-                }
-            }
+            "toUpperCase" | "toLocaleUpperCase" => Value::str(&js::to_upper(s)),
+            "toLowerCase" | "toLocaleLowerCase" => Value::str(&js::to_lower(s)),
+            "trim" => Value::str(js::trim(s)),
+            "trimStart" => Value::str(js::trim_start(s)),
+            "trimEnd" => Value::str(js::trim_end(s)),
+            "at" => js::at(s, nums[0]).map_or(Value::Undefined, |c| Value::str(&c)),
+            "charAt" => Value::str(&js::char_at(s, nums[0])),
+            "charCodeAt" => Value::Number(js::char_code_at(s, nums[0])),
+            "codePointAt" => js::code_point_at(s, nums[0])
+                .map_or(Value::Undefined, |c| Value::Number(f64::from(c))),
             "includes" | "startsWith" | "endsWith" | "indexOf" | "lastIndexOf" => {
                 let needle = self.to_str(&a0)?;
-                let hay = units(s);
-                let nd = units(&needle);
-                let pos = match arg(args, 1) {
-                    Value::Undefined => None,
-                    v => Some(self.to_num(&v)?),
-                };
+                let pos = opt1(self)?;
                 match name {
-                    "includes" | "indexOf" => {
-                        let from = rel_clamp(pos.unwrap_or(0.0), hay.len());
-                        let r = index_of_units(&hay, &nd, from);
-                        if name == "includes" {
-                            Value::Bool(r.is_some())
-                        } else {
-                            Value::Number(r.map_or(-1.0, |i| i as f64))
-                        }
-                    }
-                    "startsWith" => {
-                        let from = rel_clamp(pos.unwrap_or(0.0), hay.len());
-                        Value::Bool(hay[from..].starts_with(&nd))
-                    }
-                    "endsWith" => {
-                        let end = match pos {
-                            Some(p) if !p.is_nan() => rel_clamp(p, hay.len()),
-                            _ => hay.len(),
-                        };
-                        Value::Bool(hay[..end].ends_with(&nd))
-                    }
-                    _ => {
-                        let from = match pos {
-                            Some(p) if !p.is_nan() => rel_clamp(p, hay.len()),
-                            _ => hay.len(),
-                        };
-                        let mut found = -1.0;
-                        if nd.len() <= hay.len() {
-                            let start = from.min(hay.len() - nd.len());
-                            for i in (0..=start).rev() {
-                                if hay[i..i + nd.len()] == *nd {
-                                    found = i as f64;
-                                    break;
-                                }
-                            }
-                        }
-                        Value::Number(found)
-                    }
+                    "includes" => Value::Bool(js::includes(s, &needle, pos.unwrap_or(0.0))),
+                    "startsWith" => Value::Bool(js::starts_with(s, &needle, pos.unwrap_or(0.0))),
+                    "endsWith" => Value::Bool(js::ends_with(s, &needle, pos)),
+                    "indexOf" => Value::Number(js::index_of(s, &needle, pos.unwrap_or(0.0))),
+                    _ => Value::Number(js::last_index_of(s, &needle, pos.unwrap_or(f64::NAN))),
                 }
             }
-            "slice" | "substring" | "substr" => {
+            "slice" => {
+                let end = if matches!(arg(args, 1), Value::Undefined) { None } else { Some(nums[1]) };
+                Value::str(&js::slice(s, nums[0], end))
+            }
+            "substring" => {
+                let end = if matches!(arg(args, 1), Value::Undefined) { None } else { Some(nums[1]) };
+                Value::str(&js::substring(s, nums[0], end))
+            }
+            "substr" => {
                 let u = units(s);
                 let len = u.len();
-                let a = match a0 {
-                    Value::Undefined => 0.0,
-                    v => self.to_num(&v)?,
-                };
-                let b = match arg(args, 1) {
-                    Value::Undefined => None,
-                    v => Some(self.to_num(&v)?),
-                };
-                let (from, to) = match name {
-                    "slice" => (rel_index(a, len), b.map_or(len, |b| rel_index(b, len))),
-                    "substr" => {
-                        let from = rel_index(a, len);
-                        let n = b.map_or(len as f64, |b| if b.is_nan() { 0.0 } else { b.max(0.0) });
-                        (from, (from as f64 + n).min(len as f64) as usize)
-                    }
-                    _ => {
-                        let x = rel_clamp(a, len);
-                        let y = b.map_or(len, |b| rel_clamp(b, len));
-                        (x.min(y), x.max(y))
-                    }
-                };
-                if from >= to {
-                    Value::str("")
+                let from = rel_index(nums[0], len);
+                let n = if matches!(arg(args, 1), Value::Undefined) {
+                    len as f64
+                } else if nums[1].is_nan() {
+                    0.0
                 } else {
-                    Value::str(&from_units(&u[from..to]))
-                }
+                    nums[1].max(0.0)
+                };
+                let to = (from as f64 + n).min(len as f64) as usize;
+                Value::str(&if from < to { from_units(&u[from..to]) } else { String::new() })
             }
             "split" => {
-                let limit = match arg(args, 1) {
-                    Value::Undefined => u32::MAX as usize,
-                    v => super::conv::to_uint32(self.to_num(&v)?) as usize,
+                let limit = opt1(self)?;
+                let sep = match a0 {
+                    Value::Undefined => None,
+                    v => Some(self.to_str(&v)?),
                 };
-                let parts: Vec<Value> = match a0 {
-                    Value::Undefined => vec![Value::String(s.clone())],
-                    sep => {
-                        let sep = self.to_str(&sep)?;
-                        if sep.is_empty() {
-                            units(s).iter().map(|u| Value::str(&from_units(&[*u]))).collect()
-                        } else {
-                            s.split(&*sep).map(Value::str).collect()
-                        }
-                    }
-                };
-                let parts = parts.into_iter().take(limit).collect();
+                let parts = js::split(s, sep.as_deref(), limit);
+                let parts = parts.iter().map(|p| Value::str(p)).collect();
                 self.new_array(parts)
             }
             "replace" | "replaceAll" => {
                 let needle = self.to_str(&a0)?;
                 let with = arg(args, 1);
                 let all = name == "replaceAll";
-                let mut offsets = Vec::new();
-                let mut pieces = Vec::new();
-                let mut last = 0usize;
-                if needle.is_empty() {
-                    // Matches at every position (all) or at the start.
-                    let positions: Vec<usize> = if all {
-                        s.char_indices().map(|(i, _)| i).chain(std::iter::once(s.len())).collect()
-                    } else {
-                        vec![0]
-                    };
-                    for p in positions {
-                        pieces.push(s[last..p].to_string());
-                        offsets.push(p as u32);
-                        last = p;
-                    }
-                } else {
-                    let mut from = 0;
-                    while let Some(i) = s[from..].find(&*needle) {
-                        let p = from + i;
-                        pieces.push(s[last..p].to_string());
-                        offsets.push(p as u32);
-                        last = p + needle.len();
-                        from = last;
-                        if !all {
-                            break;
-                        }
-                    }
-                }
-                pieces.push(s[last..].to_string());
                 if self.type_of(&with) == "function" {
+                    let mut positions = js::match_positions(s, &needle);
+                    if !all {
+                        positions.truncate(1);
+                    }
+                    let u = units(s);
+                    let nlen = utf16_len(&needle);
+                    let mut pieces = Vec::new();
+                    let mut last = 0usize;
+                    for p in &positions {
+                        pieces.push(from_units(&u[last.min(u.len())..(*p).min(u.len())]));
+                        last = p + nlen;
+                    }
+                    pieces.push(from_units(&u[last.min(u.len())..]));
                     return self
                         .start_native(NativeTask::Replace {
                             pieces,
-                            offsets,
+                            offsets: positions.iter().map(|p| *p as u32).collect(),
                             subject: s.to_string(),
                             needle: needle.to_string(),
                             f: with,
@@ -389,48 +305,41 @@ impl Machine<'_> {
                         .map(|_| Some(Value::Uninit));
                 }
                 let with = self.to_str(&with)?;
-                let mut out = String::new();
-                for (i, p) in pieces.iter().enumerate() {
-                    out.push_str(p);
-                    if let Some(off) = offsets.get(i) {
-                        out.push_str(&expand_replacement(&with, &needle, s, *off as usize));
-                    }
-                }
+                let out = if all {
+                    js::replace_all(s, &needle, &with)
+                } else {
+                    js::replace(s, &needle, &with)
+                };
                 self.check_string_len(out.len())?;
                 Value::str(&out)
             }
             "padStart" | "padEnd" => {
-                let target = self.to_num(&a0)?;
                 let fill = match arg(args, 1) {
-                    Value::Undefined => Str::from(" "),
-                    v => self.to_str(&v)?,
+                    Value::Undefined => None,
+                    v => Some(self.to_str(&v)?),
                 };
-                let len = utf16_len(s);
-                let target = if target.is_nan() { 0.0 } else { target };
-                if target as usize <= len || fill.is_empty() {
-                    Value::String(s.clone())
+                if nums[0] > (self.limits().max_heap_bytes.min(1 << 29)) as f64 {
+                    return Err(self.range_error("Invalid string length"));
+                }
+                let r = if name == "padStart" {
+                    js::pad_start(s, nums[0], fill.as_deref())
                 } else {
-                    let need = target as usize - len;
-                    self.check_string_len(need)?;
-                    let fu = units(&fill);
-                    let pad: Vec<u16> = fu.iter().copied().cycle().take(need).collect();
-                    let pad = from_units(&pad);
-                    if name == "padStart" {
-                        Value::str(&format!("{pad}{s}"))
-                    } else {
-                        Value::str(&format!("{s}{pad}"))
-                    }
+                    js::pad_end(s, nums[0], fill.as_deref())
+                };
+                match r {
+                    Ok(out) => Value::str(&out),
+                    Err(e) => return Err(self.range_error(e.message)),
                 }
             }
             "repeat" => {
-                let n = self.to_num(&a0)?;
-                let n = if n.is_nan() { 0.0 } else { n.trunc() };
-                if n < 0.0 || n.is_infinite() {
-                    let shown = num_to_string(n);
-                    return Err(self.range_error(format!("Invalid count value: {shown}")));
+                let n = if nums[0].is_nan() { 0.0 } else { nums[0] };
+                if n >= 0.0 && n.is_finite() {
+                    self.check_string_len(s.len().saturating_mul(n as usize))?;
                 }
-                self.check_string_len(s.len().saturating_mul(n as usize))?;
-                Value::str(&s.repeat(n as usize))
+                match js::repeat(s, n) {
+                    Ok(out) => Value::str(&out),
+                    Err(e) => return Err(self.range_error(e.message)),
+                }
             }
             "concat" => {
                 let mut out = s.to_string();
@@ -793,50 +702,6 @@ impl Machine<'_> {
         out.extend(undef);
         Ok(out)
     }
-}
-
-/// Clamps a position argument to `0..=len`.
-fn rel_clamp(x: f64, len: usize) -> usize {
-    if x.is_nan() || x <= 0.0 {
-        0
-    } else {
-        x.min(len as f64) as usize
-    }
-}
-
-/// Expands `$$`, `$&`, `` $` `` and `$'` in a replacement string.
-fn expand_replacement(with: &str, matched: &str, subject: &str, at: usize) -> String {
-    if !with.contains('$') {
-        return with.to_string();
-    }
-    let mut out = String::new();
-    let mut chars = with.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '$' {
-            match chars.peek() {
-                Some('$') => {
-                    chars.next();
-                    out.push('$');
-                }
-                Some('&') => {
-                    chars.next();
-                    out.push_str(matched);
-                }
-                Some('`') => {
-                    chars.next();
-                    out.push_str(&subject[..at]);
-                }
-                Some('\'') => {
-                    chars.next();
-                    out.push_str(subject.get(at + matched.len()..).unwrap_or(""));
-                }
-                _ => out.push('$'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// An approximation of ICU's root collation used by `localeCompare`: case-insensitive first,

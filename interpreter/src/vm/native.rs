@@ -361,8 +361,7 @@ impl Machine<'_> {
                     done.push(s.to_string());
                 }
                 if done.len() < offsets.len() {
-                    let off = offsets[done.len()];
-                    let pos = super::methods::utf16_offset(subject, off as usize);
+                    let pos = offsets[done.len()];
                     return Ok(NativeStep::Call(
                         f.clone(),
                         vec![

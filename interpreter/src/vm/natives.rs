@@ -405,16 +405,11 @@ impl Machine<'_> {
                 Value::Number(super::date::parse(&s))
             }
             Native::DateUtc => {
-                let mut f = [f64::NAN, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0];
-                for (i, slot) in f.iter_mut().enumerate() {
-                    if i < args.len() {
-                        *slot = num(self, i)?;
-                    }
+                let mut f = Vec::new();
+                for i in 0..args.len().min(7) {
+                    f.push(num(self, i)?);
                 }
-                if (0.0..=99.0).contains(&f[0].trunc()) {
-                    f[0] = 1900.0 + f[0].trunc();
-                }
-                Value::Number(super::date::make_time(f[0], f[1], f[2], f[3], f[4], f[5], f[6]))
+                Value::Number(super::date::from_components(&f))
             }
             Native::Date => Value::str(&super::date::date_string(self.ctx.now.floor())),
             Native::Error
@@ -535,16 +530,11 @@ impl Machine<'_> {
                         }
                     }
                     _ => {
-                        let mut f = [f64::NAN, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0];
-                        for (i, slot) in f.iter_mut().enumerate() {
-                            if let Some(a) = args.get(i) {
-                                *slot = self.to_num(a)?;
-                            }
+                        let mut f = Vec::new();
+                        for a in args.iter().take(7) {
+                            f.push(self.to_num(a)?);
                         }
-                        if (0.0..=99.0).contains(&f[0].trunc()) {
-                            f[0] = 1900.0 + f[0].trunc();
-                        }
-                        super::date::make_time(f[0], f[1], f[2], f[3], f[4], f[5], f[6])
+                        super::date::from_components(&f)
                     }
                 };
                 Ok(Value::Object(self.s.heap.alloc(Obj::Date(t))))

@@ -33,11 +33,7 @@ pub fn truthy(v: &Value) -> bool {
 
 /// Orders two strings by UTF-16 code units, as JavaScript does.
 pub fn cmp_str(a: &str, b: &str) -> Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        a.cmp(b)
-    } else {
-        a.encode_utf16().cmp(b.encode_utf16())
-    }
+    crate::js::string::compare(a, b)
 }
 
 /// `===`.

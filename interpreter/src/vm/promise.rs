@@ -326,31 +326,29 @@ impl Machine<'_> {
         out
     }
 
-    /// A thrown error value from an error JSON of a rejected settlement.
+    /// The value a rejected settlement throws: the error JSON as a plain object, with `name`
+    /// mirroring `type` when absent (a non-object becomes an `Error` with that message).
     pub fn error_from_json(&mut self, j: &serde_json::Value) -> Value {
-        let mut props = crate::value::Props::default();
         match j {
             serde_json::Value::Object(map) => {
-                for (k, v) in map {
-                    let v = self.from_json(v);
-                    props.set(Str::from(k.as_str()), v);
+                let v = self.from_json(j);
+                if !map.contains_key("name")
+                    && let Value::Object(id) = &v
+                    && let Some(Obj::Object(p)) = self.s.heap.get_mut(*id)
+                {
+                    let name = p.get("type").cloned().unwrap_or(Value::str("Error"));
+                    p.set(Str::from("name"), name);
                 }
-                if props.get("name").is_none() {
-                    let name = props.get("type").cloned().unwrap_or(Value::str("Error"));
-                    props.set(Str::from("name"), name);
-                }
-                if props.get("message").is_none() {
-                    props.set(Str::from("message"), Value::str(""));
-                }
+                v
             }
             other => {
-                props.set(Str::from("message"), Value::str(&other.to_string()));
-                props.set(Str::from("name"), Value::str("Error"));
-                props.set(Str::from("type"), Value::str("Error"));
-                props.hidden = 3;
+                let msg = match other {
+                    serde_json::Value::String(s) => s.clone(),
+                    o => o.to_string(),
+                };
+                self.make_error("Error", &msg)
             }
         }
-        Value::Object(self.s.heap.alloc(Obj::Error(props, None)))
     }
 
     /// Throws when a value that must leave the VM cannot (used by effect builtins).
