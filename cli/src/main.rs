@@ -20,6 +20,8 @@ enum Command {
     Check(commands::check::Args),
     /// Print the syntax tree of a .flow file and its syntax errors.
     Parse(commands::parse::Args),
+    /// Run workflow test files (*.test.toml) on a fake clock with stubbed tasks.
+    Test(commands::test::Args),
 }
 
 fn main() -> ExitCode {
@@ -27,5 +29,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Parse(args) => commands::parse::run(args),
+        Command::Test(args) => commands::test::run(args),
     }
 }

@@ -245,7 +245,43 @@ impl Engine {
                     request_made(state, request, out);
                 }
             }
-            done => self.finish(state, done, out),
+            done => {
+                // Fire-and-forget work started right before the end still runs.
+                for request in step.detached {
+                    match request {
+                        Request::RunTask {
+                            handle,
+                            name,
+                            inputs,
+                            options,
+                        } => {
+                            let call = TaskCall {
+                                name,
+                                inputs,
+                                options,
+                                attempt: 1,
+                                dropped: true,
+                            };
+                            out.commands.push(queue_command(handle, &call, out.now));
+                        }
+                        Request::StartWorkflow {
+                            handle,
+                            name,
+                            inputs,
+                            options,
+                        } => {
+                            out.commands.push(Command::StartChild {
+                                handle,
+                                name,
+                                inputs,
+                                options,
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+                self.finish(state, done, out)
+            }
         }
     }
 

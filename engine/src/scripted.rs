@@ -71,6 +71,7 @@ impl ScriptedVm {
             outcome,
             state,
             logs,
+            detached: Vec::new(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The boundary between the engine and the VM: the engine drives any [`Vm`], so every engine
 //! rule can be tested with a scripted VM and production plugs in the real interpreter.
 
-use rhythm_interpreter::effects::{Delivery, EpochMillis, Json, Outcome};
+use rhythm_interpreter::effects::{Delivery, EpochMillis, Json, Outcome, Request};
 use serde::{Deserialize, Serialize};
 
 /// What the engine hands to the VM at each run: the clock and the execution's identity.
@@ -26,6 +26,9 @@ pub struct VmStep {
     pub state: Option<Vec<u8>>,
     /// `console.log` lines written during this run.
     pub logs: Vec<String>,
+    /// Requests made during a run that then ended (fire-and-forget tasks started right before
+    /// the end): they are still carried out.
+    pub detached: Vec<Request>,
 }
 
 /// The VM could not resume from its saved state.

@@ -962,6 +962,7 @@ fn a_suspension_without_state_fails_cleanly() {
                 },
                 state: None,
                 logs: vec![],
+                detached: vec![],
             }
         }
         fn resume(

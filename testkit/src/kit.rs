@@ -400,8 +400,11 @@ impl Kit {
     }
 
     /// Runs until `exec` ends or nothing is scheduled.
+    /// Work due at the instant it ends (fire-and-forget attempts started right before the
+    /// end) still runs; the clock does not move past that instant.
     pub fn run_until_done(&mut self, exec: ExecId) -> Result<(), KitError> {
-        self.run_while(|kit| !kit.state(exec).is_some_and(|s| s.status.is_terminal()))
+        self.run_while(|kit| !kit.state(exec).is_some_and(|s| s.status.is_terminal()))?;
+        self.run_until(self.now)
     }
 
     fn run_until(&mut self, until: EpochMillis) -> Result<(), KitError> {

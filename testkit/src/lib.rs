@@ -5,6 +5,7 @@
 //! fake clock. Test files (`*.test.toml`) are read and run by [`testfile`].
 #![deny(clippy::unwrap_used)]
 
+pub mod flow;
 pub mod kit;
 pub mod matching;
 pub mod registry;
@@ -12,6 +13,7 @@ pub mod stub;
 pub mod testfile;
 pub mod timeline;
 
+pub use flow::{FlowCompiler, flow_compiler};
 pub use kit::{Call, ExecId, Kit, KitError, KitStatus};
 pub use registry::{Compiler, Registry, SharedVm};
 pub use stub::{Stub, StubCall, StubResult};
