@@ -308,7 +308,7 @@ fn convert_stubs(
     for (name, stub) in stubs {
         let span = stub.span();
         let attempts = match stub.into_inner() {
-            spec::StubSpec::One(a) => vec![a],
+            spec::StubSpec::One(a) => vec![*a],
             spec::StubSpec::Many(many) => many,
         };
         let mut results = Vec::new();

@@ -56,10 +56,10 @@ pub fn run_case(file: &TestFile, case: &Case) -> CaseReport {
                 CaseEvent::Cancel => kit.cancel_after(root, after),
             }
         }
-        if failures.is_empty() {
-            if let Err(e) = kit.run_until_done(root) {
-                failures.push(e.to_string());
-            }
+        if failures.is_empty()
+            && let Err(e) = kit.run_until_done(root)
+        {
+            failures.push(e.to_string());
         }
         if failures.is_empty() {
             check(&kit, root, case, &mut failures);

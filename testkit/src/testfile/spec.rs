@@ -64,7 +64,7 @@ pub struct AttemptSpec {
 #[derive(Debug, Clone)]
 pub enum StubSpec {
     /// Every attempt.
-    One(AttemptSpec),
+    One(Box<AttemptSpec>),
     /// Successive attempts.
     Many(Vec<AttemptSpec>),
 }
@@ -79,7 +79,7 @@ impl<'de> Deserialize<'de> for StubSpec {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<StubSpec, A::Error> {
                 AttemptSpec::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(StubSpec::One)
+                    .map(|a| StubSpec::One(Box::new(a)))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<StubSpec, A::Error> {
                 let many =
