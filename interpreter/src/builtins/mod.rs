@@ -174,3 +174,35 @@ impl Native {
         }
     }
 }
+
+/// Methods of strings.
+pub const STRING_METHODS: &[&str] = &[
+    "at", "charAt", "charCodeAt", "codePointAt", "includes", "startsWith", "endsWith",
+    "indexOf", "lastIndexOf", "slice", "substring", "substr", "toUpperCase", "toLowerCase",
+    "toLocaleUpperCase", "toLocaleLowerCase", "trim", "trimStart", "trimEnd", "split",
+    "replace", "replaceAll", "padStart", "padEnd", "repeat", "concat", "localeCompare",
+    "toString", "valueOf",
+];
+
+/// Methods of arrays.
+pub const ARRAY_METHODS: &[&str] = &[
+    "at", "push", "pop", "shift", "unshift", "slice", "splice", "concat", "includes",
+    "indexOf", "lastIndexOf", "join", "reverse", "map", "filter", "find", "findIndex",
+    "findLast", "findLastIndex", "some", "every", "reduce", "forEach", "sort", "flat",
+    "flatMap", "keys", "entries", "values", "fill", "toString",
+];
+
+/// Methods of numbers.
+pub const NUMBER_METHODS: &[&str] = &["toFixed", "toString", "toPrecision", "valueOf"];
+
+/// Methods of dates.
+pub const DATE_METHODS: &[&str] = &[
+    "getTime", "valueOf", "toISOString", "toJSON", "toString", "toUTCString",
+    "getUTCFullYear", "getUTCMonth", "getUTCDate", "getUTCDay", "getUTCHours",
+    "getUTCMinutes", "getUTCSeconds", "getUTCMilliseconds", "getFullYear", "getMonth",
+    "getDate", "getDay", "getHours", "getMinutes", "getSeconds", "getMilliseconds",
+    "getTimezoneOffset",
+];
+
+/// Methods of errors.
+pub const ERROR_METHODS: &[&str] = &["toString"];
