@@ -20,6 +20,8 @@ enum Command {
     Check(commands::check::Args),
     /// Print the syntax tree of a .flow file and its syntax errors.
     Parse(commands::parse::Args),
+    /// Run a workflow in-process and print its output as JSON.
+    Run(commands::run::Args),
 }
 
 fn main() -> ExitCode {
@@ -27,5 +29,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Parse(args) => commands::parse::run(args),
+        Command::Run(args) => commands::run::run(args),
     }
 }
