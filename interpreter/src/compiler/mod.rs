@@ -88,6 +88,8 @@ pub fn compile(module: &Module) -> Result<Compiled, Unsupported> {
 
 struct Compiler<'m> {
     m: &'m Module,
+    /// The function being compiled.
+    current_fn: FunctionId,
     /// Inferred names of anonymous functions.
     names: HashMap<FunctionId, Str>,
     consts: Vec<Str>,
@@ -138,6 +140,7 @@ impl<'m> Compiler<'m> {
         }
         Compiler {
             m,
+            current_fn: Module::SCRIPT,
             names: HashMap::new(),
             consts: Vec::new(),
             const_map: HashMap::new(),
@@ -218,6 +221,7 @@ impl<'m> Compiler<'m> {
         let m = self.m;
         let func = m.function(fid);
         let saved = std::mem::take(&mut self.f);
+        let saved_fn = std::mem::replace(&mut self.current_fn, fid);
         self.f.chain = chain.to_vec();
         self.f.range = func.range;
         let nparams = func.params.iter().filter(|p| !p.rest).count();
@@ -285,6 +289,7 @@ impl<'m> Compiler<'m> {
             .unwrap_or(if fid == Module::SCRIPT { "<script>" } else { "" })
             .to_string();
         let done = std::mem::replace(&mut self.f, saved);
+        self.current_fn = saved_fn;
         let code = FuncCode {
             name: Str::from(name.as_str()),
             nparams: nparams as u16,
@@ -1296,6 +1301,22 @@ impl<'m> Compiler<'m> {
         }
     }
 
+    /// Assigning a `let` binding before its declaration ran throws, as reading it does: a read
+    /// is emitted where the write could come first (earlier in the text, or in a closure).
+    fn tdz_check(&mut self, b: BindingId) -> R {
+        let binding = self.m.binding(b);
+        if binding.kind != BindingKind::Let {
+            return Ok(());
+        }
+        let early = self.f.range.start() < binding.range.end();
+        let other_fn = self.current_fn != binding.function;
+        if early || other_fn {
+            self.load_binding(b)?;
+            self.emit(Op::Pop);
+        }
+        Ok(())
+    }
+
     /// For logical assignment: jumps (keeping the current value) when the write is skipped;
     /// otherwise pops the current value.
     fn logical_jump(&mut self, l: LogicalOp) -> usize {
@@ -1328,7 +1349,10 @@ impl<'m> Compiler<'m> {
             }
         };
         match op {
-            AssignOp::Assign => self.expr(value)?,
+            AssignOp::Assign => {
+                self.tdz_check(b)?;
+                self.expr(value)?;
+            }
             AssignOp::Binary(bop) => {
                 self.load_binding(b)?;
                 self.expr(value)?;
