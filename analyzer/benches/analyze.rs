@@ -22,7 +22,9 @@ fn generated() -> String {
     let mut i = 0;
     while lines < 10_000 && !examples.is_empty() {
         let body = &examples[i % examples.len()];
-        text.push_str(&format!("async function copy{i}() {{\n{body}\n}}\nawait copy{i}()\n"));
+        text.push_str(&format!(
+            "async function copy{i}() {{\n{body}\n}}\nawait copy{i}()\n"
+        ));
         lines += body.lines().count() + 3;
         i += 1;
     }
@@ -46,7 +48,9 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("analyze");
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.sample_size(20);
-    group.bench_function("10k_lines", |b| b.iter(|| analyze(std::hint::black_box(&text))));
+    group.bench_function("10k_lines", |b| {
+        b.iter(|| analyze(std::hint::black_box(&text)))
+    });
     group.finish();
 }
 

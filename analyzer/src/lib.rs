@@ -76,12 +76,17 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
         mut module,
         diagnostics: lowering,
         tdz_end,
+        tdz_init,
         sites,
         unused_exempt,
         ..
     } = lower::lower(&root);
     diagnostics.extend(lowering);
-    let resolved = resolve::resolve(&mut module, &sites, &tdz_end, &mut diagnostics);
+    let tdz = resolve::Tdz {
+        end: &tdz_end,
+        init: &tdz_init,
+    };
+    let resolved = resolve::resolve(&mut module, &sites, &tdz, &mut diagnostics);
     checks::run(
         &module,
         &resolved,

@@ -36,6 +36,15 @@ const HINTS: &[(&str, &str)] = &[
     ("arguments", "use a rest parameter `(...args)`"),
 ];
 
+/// Where each binding is in its temporal dead zone: before the end offset, and inside the
+/// initializer range.
+pub(crate) struct Tdz<'a> {
+    /// Per binding: uses before this offset are too early.
+    pub end: &'a [TextSize],
+    /// Per binding: uses inside this range (its initializer) are too early.
+    pub init: &'a [Option<text_size::TextRange>],
+}
+
 /// The result of resolution besides the module changes.
 #[derive(Debug, Default)]
 pub(crate) struct Resolved {
@@ -49,7 +58,7 @@ pub(crate) struct Resolved {
 pub(crate) fn resolve(
     module: &mut Module,
     sites: &[NameSite],
-    tdz_end: &[TextSize],
+    tdz: &Tdz<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Resolved {
     let mut index: FxHashMap<(ScopeId, SmolStr), BindingId> = FxHashMap::default();
@@ -89,7 +98,7 @@ pub(crate) fn resolve(
         let is_write = matches!(site.node, SiteNode::Pattern(_));
         let resolution = match lookup(module, &index, site.scope, &name) {
             Some(b) => {
-                check_local(module, b, site, is_write, tdz_end, diagnostics);
+                check_local(module, b, site, is_write, tdz, diagnostics);
                 if !is_write || site.also_read {
                     out.reads[b.index()] += 1;
                 }
@@ -159,7 +168,7 @@ fn check_local(
     b: BindingId,
     site: &NameSite,
     is_write: bool,
-    tdz_end: &[TextSize],
+    tdz: &Tdz<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let Some(binding) = module.bindings.get_mut(b.index()) else {
@@ -170,9 +179,16 @@ fn check_local(
     }
     let in_tdz = binding.function == site.function
         && matches!(binding.kind, BindingKind::Let | BindingKind::Const)
-        && tdz_end
+        && (tdz
+            .end
             .get(b.index())
-            .is_some_and(|&end| site.range.start() < end);
+            .is_some_and(|&end| site.range.start() < end)
+            || tdz
+                .init
+                .get(b.index())
+                .copied()
+                .flatten()
+                .is_some_and(|init| init.contains_range(site.range)));
     if in_tdz {
         diagnostics.push(
             Diagnostic::error(

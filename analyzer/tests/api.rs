@@ -20,7 +20,10 @@ fn codes(text: &str) -> Vec<&'static str> {
 #[test]
 fn known_tasks_warn_with_suggestion() {
     let options = Options {
-        known_tasks: Some(BTreeSet::from(["send-email".to_owned(), "charge".to_owned()])),
+        known_tasks: Some(BTreeSet::from([
+            "send-email".to_owned(),
+            "charge".to_owned(),
+        ])),
     };
     let a = analyze_with(
         "await Task.run(\"send-emial\")\nawait Task.run(\"charge\")\nconst n = \"x\"\nawait Task.run(n)\n",
@@ -85,9 +88,9 @@ fn names_resolve_to_the_innermost_binding() {
             Resolution::Local(rhythm_analyzer::ir::BindingId(xs[0])),
         ]
     );
-    let globals = a.module.exprs.iter().any(|e| {
-        matches!(e, Expr::Name(n) if n.resolution == Resolution::Global("console".into()))
-    });
+    let globals = a.module.exprs.iter().any(
+        |e| matches!(e, Expr::Name(n) if n.resolution == Resolution::Global("console".into())),
+    );
     assert!(globals);
 }
 
@@ -106,7 +109,10 @@ fn function_declarations_are_hoisted_and_async_is_recorded() {
     assert_eq!(step.parent, Some(Module::SCRIPT));
     let b = step.name_binding.unwrap();
     assert_eq!(a.module.binding(b).kind, BindingKind::Function);
-    assert_eq!(a.module.binding(b).scope, a.module.function(Module::SCRIPT).scope);
+    assert_eq!(
+        a.module.binding(b).scope,
+        a.module.function(Module::SCRIPT).scope
+    );
     let FunctionBody::Block(body) = &a.module.function(Module::SCRIPT).body else {
         panic!("script body is a block");
     };

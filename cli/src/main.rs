@@ -22,6 +22,8 @@ enum Command {
     Parse(commands::parse::Args),
     /// Run workflow test files (*.test.toml) on a fake clock with stubbed tasks.
     Test(commands::test::Args),
+    /// Run a workflow in-process and print its output as JSON.
+    Run(commands::run::Args),
 }
 
 fn main() -> ExitCode {
@@ -30,5 +32,6 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(args),
         Command::Parse(args) => commands::parse::run(args),
         Command::Test(args) => commands::test::run(args),
+        Command::Run(args) => commands::run::run(args),
     }
 }

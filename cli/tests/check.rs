@@ -30,7 +30,13 @@ fn exit_zero_without_errors_and_warnings_allowed() {
     std::fs::write(dir.path().join("clean.flow"), CLEAN).unwrap();
     std::fs::write(dir.path().join("warn.flow"), WARNING).unwrap();
     let out = rhythm(&["check", "clean.flow", "warn.flow"], dir.path());
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert!(stdout(&out).ends_with("checked 2 files: 0 errors, 1 warning\n"));
 }
 
@@ -72,7 +78,12 @@ fn json_output() {
     assert_eq!(d["end_column"], 8);
     assert_eq!(d["severity"], "error");
     assert_eq!(d["code"], "unknown-member");
-    assert!(d["message"].as_str().unwrap().contains("did you mean `run`"));
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `run`")
+    );
 }
 
 #[test]
@@ -106,7 +117,11 @@ fn folders_are_searched_recursively_in_sorted_order() {
     assert!(files[..first_b].iter().all(|f| f.contains("y.flow")));
     assert!(files.iter().all(|f| !f.contains("notes")));
     let human = rhythm(&["check", "."], root);
-    assert!(stdout(&human).ends_with("checked 2 files: 4 errors, 0 warnings\n"), "{}", stdout(&human));
+    assert!(
+        stdout(&human).ends_with("checked 2 files: 4 errors, 0 warnings\n"),
+        "{}",
+        stdout(&human)
+    );
 }
 
 #[test]

@@ -84,6 +84,7 @@ impl Trace for Obj {
             Obj::Array(items) => items.trace(out),
             Obj::Date(_) => {}
             Obj::Function { env, .. } => env.trace(out),
+            Obj::BoundMethod { recv, .. } => recv.trace(out),
             Obj::Env { slots, parent } => {
                 slots.trace(out);
                 parent.trace(out);
@@ -113,6 +114,7 @@ impl Trace for Obj {
             Obj::Array(items) => items.remap(map),
             Obj::Date(_) => {}
             Obj::Function { env, .. } => env.remap(map),
+            Obj::BoundMethod { recv, .. } => recv.remap(map),
             Obj::Env { slots, parent } => {
                 slots.remap(map);
                 parent.remap(map);

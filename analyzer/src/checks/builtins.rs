@@ -240,7 +240,7 @@ fn duration(module: &Module, id: ExprId, diagnostics: &mut Vec<Diagnostic>) {
             diagnostics.push(Diagnostic::error(
                 "invalid-duration",
                 range,
-                format!("\"{text}\" is not a valid duration: {e}; expected {ACCEPTED_FORMS}"),
+                format!("\"{text}\" is not a valid duration: {e}. Use {ACCEPTED_FORMS}"),
             ));
         }
         return;
@@ -264,7 +264,7 @@ fn duration(module: &Module, id: ExprId, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.push(Diagnostic::error(
             "invalid-duration",
             range,
-            format!("{why}; expected {ACCEPTED_FORMS}"),
+            format!("{why}. Use {ACCEPTED_FORMS}"),
         ));
     }
 }

@@ -160,7 +160,23 @@ impl Lowerer {
             K::ARROW_FUNC => Expr::Function(self.function(node, FnKind::Arrow)),
             K::FUNCTION_EXPR => Expr::Function(self.function(node, FnKind::Expr)),
             K::NEW_EXPR => {
-                let callee = self.opt_expr(first_expr(node), range);
+                let callee_node = first_expr(node);
+                let callee = match &callee_node {
+                    // `new Map()`: `unsupported-new` explains it; no `unknown-name` as well.
+                    Some(c) if c.kind() == K::NAME_REF => {
+                        let r = c.text_range();
+                        let id = self.b.expr(
+                            Expr::Name(NameRef {
+                                name: name_text(c),
+                                resolution: Resolution::Unresolved,
+                            }),
+                            r,
+                        );
+                        self.b.site(SiteNode::Expr(id), r, true, false);
+                        id
+                    }
+                    _ => self.opt_expr(callee_node, range),
+                };
                 let args = self.args(node);
                 Expr::New { callee, args }
             }

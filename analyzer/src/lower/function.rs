@@ -141,7 +141,7 @@ impl Lowerer {
         body_start: TextSize,
     ) -> Vec<Param> {
         use SyntaxKind as K;
-        let mode = Mode::Declare(BindingKind::Param, TextSize::from(0));
+        let mode = Mode::Declare(BindingKind::Param, None);
         let Some(list) = list else {
             // `x => ...`: an IDENT_PAT / NAME_REF child or a bare identifier token.
             if let Some(p) = nodes(node).find(|n| {

@@ -196,3 +196,14 @@ pub(crate) fn first_expr(node: &SyntaxNode) -> Option<SyntaxNode> {
 pub(crate) fn first_stmt(node: &SyntaxNode) -> Option<SyntaxNode> {
     nodes(node).find(|n| is_stmt(n.kind()))
 }
+
+/// The statement child after the closing `)` of a head (`if (...) body`, loops).
+pub(crate) fn body_after_paren(node: &SyntaxNode) -> Option<SyntaxNode> {
+    let after = token(node, &[SyntaxKind::R_PAREN]).map(|t| t.text_range().end());
+    match after {
+        Some(end) => nodes(node).find(|n| is_stmt(n.kind()) && n.text_range().start() >= end),
+        None => nodes(node)
+            .filter(|n| is_stmt(n.kind()) && n.kind() != SyntaxKind::VAR_DECL)
+            .last(),
+    }
+}

@@ -5,7 +5,7 @@
 
 use rhythm_syntax::{SyntaxKind, SyntaxNode};
 use smol_str::SmolStr;
-use text_size::{TextRange, TextSize};
+use text_size::TextRange;
 
 use super::builder::SiteNode;
 use super::expr::name_text;
@@ -19,8 +19,9 @@ use crate::ir::{
 /// What the leaves of a pattern do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
-    /// Declare new bindings of this kind, in their dead zone until the offset.
-    Declare(BindingKind, TextSize),
+    /// Declare new bindings of this kind; the range is the initializer evaluated while they
+    /// are in their dead zone.
+    Declare(BindingKind, Option<TextRange>),
     /// Assign existing names; `also_read` for compound operators.
     Assign {
         /// The target is read before it is written.
@@ -115,8 +116,11 @@ impl Lowerer {
     /// A name leaf: a new binding or a use of an existing one.
     fn leaf(&mut self, name: SmolStr, range: TextRange, mode: Mode) -> PatternId {
         match mode {
-            Mode::Declare(kind, tdz_end) => {
-                let b = self.b.declare(name, kind, range, tdz_end);
+            Mode::Declare(kind, init) => {
+                let b = self.b.declare(name, kind, range, range.end());
+                if let Some(slot) = self.b.tdz_init.get_mut(b.index()) {
+                    *slot = init;
+                }
                 self.b.pattern(Pattern::Binding(b), range)
             }
             Mode::Assign { also_read } => {
@@ -173,10 +177,16 @@ impl Lowerer {
             let default = eq_end.and_then(|end| {
                 nodes(node).find(|n| is_expr(n.kind()) && n.text_range().start() >= end)
             });
+            let first_binding = self.b.module.bindings.len();
             let pattern = match target {
                 Some(t) => self.pattern(&t, mode),
                 None => self.b.pattern(Pattern::Missing, node.text_range()),
             };
+            // A binding is initialized after its own default: `{ a = a }` reads `a` too early.
+            let end = node.text_range().end();
+            for slot in self.b.tdz_end.iter_mut().skip(first_binding) {
+                *slot = (*slot).max(end);
+            }
             let default = default.map(|d| self.expr(&d));
             (pattern, default)
         } else {
@@ -239,7 +249,11 @@ impl Lowerer {
                 }
                 K::OBJECT_PAT_PROP | K::SHORTHAND_PROP => {
                     // `{ a }` / `{ a = 1 }`.
-                    let (name, name_range) = match child(&n, &[K::IDENT_PAT, K::NAME_REF]) {
+                    let ident = child(&n, &[K::IDENT_PAT, K::NAME_REF]).or_else(|| {
+                        child(&n, &[K::ASSIGN_PAT])
+                            .and_then(|a| child(&a, &[K::IDENT_PAT, K::NAME_REF]))
+                    });
+                    let (name, name_range) = match ident {
                         Some(c) => (name_text(&c), c.text_range()),
                         None => match token(&n, &[K::IDENT]).or_else(|| tokens(&n).next()) {
                             Some(t) => (SmolStr::new(t.text()), t.text_range()),

@@ -5,8 +5,8 @@ use text_size::{TextRange, TextSize};
 
 use super::pattern::Mode;
 use super::{
-    Lowerer, child, exprs, first_expr, first_stmt, is_expr, is_pattern, is_stmt, nodes, token,
-    tokens,
+    Lowerer, body_after_paren, child, exprs, first_expr, first_stmt, is_expr, is_pattern, is_stmt,
+    nodes, token, tokens,
 };
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
 use crate::ir::{
@@ -46,7 +46,7 @@ impl Lowerer {
         use SyntaxKind as K;
         let stmt = match node.kind() {
             K::VAR_DECL => {
-                let (kind, declarators) = self.declaration(node, false);
+                let (kind, declarators) = self.declaration(node, None);
                 Stmt::Decl { kind, declarators }
             }
             K::EXPR_STMT => Stmt::Expr(self.opt_expr(first_expr(node), range)),
@@ -54,7 +54,7 @@ impl Lowerer {
             K::EMPTY_STMT => Stmt::Empty,
             K::IF_STMT => {
                 let cond = self.opt_expr(first_expr(node), range);
-                let then = self.opt_stmt(first_stmt(node), range);
+                let then = self.opt_stmt(body_after_paren(node), range);
                 let otherwise = child(node, &[K::ELSE_CLAUSE])
                     .map(|e| self.opt_stmt(first_stmt(&e), e.text_range()));
                 Stmt::If {
@@ -65,7 +65,7 @@ impl Lowerer {
             }
             K::WHILE_STMT => {
                 let cond = self.opt_expr(first_expr(node), range);
-                let body = self.loop_body(first_stmt(node), range);
+                let body = self.loop_body(body_after_paren(node), range);
                 Stmt::While { cond, body }
             }
             K::DO_WHILE_STMT => {
@@ -151,7 +151,12 @@ impl Lowerer {
 
     /// `let` / `const` / `var` with its declarators. `in_for_each`: the head of a for-in/of
     /// (no initializer required; the dead zone lasts until the iterable is evaluated).
-    fn declaration(&mut self, node: &SyntaxNode, in_for_each: bool) -> (DeclKind, Vec<Declarator>) {
+    fn declaration(
+        &mut self,
+        node: &SyntaxNode,
+        for_each_iterable: Option<TextRange>,
+    ) -> (DeclKind, Vec<Declarator>) {
+        let in_for_each = for_each_iterable.is_some();
         use SyntaxKind as K;
         let keyword = token(node, &[K::LET_KW, K::CONST_KW, K::VAR_KW]);
         let kind = match keyword.as_ref().map(|t| t.kind()) {
@@ -194,14 +199,9 @@ impl Lowerer {
         for d in list {
             let target = nodes(&d).find(|n| is_pattern(n.kind()) || n.kind() == K::NAME_REF);
             let init_node = first_expr_after_eq(&d);
-            let tdz_end = if in_for_each {
-                // Patched by the caller to the iterable's end.
-                TextSize::from(u32::MAX)
-            } else {
-                d.text_range().end()
-            };
+            let init_range = for_each_iterable.or(init_node.as_ref().map(|n| n.text_range()));
             let pattern = match target {
-                Some(t) => self.pattern(&t, Mode::Declare(binding_kind, tdz_end)),
+                Some(t) => self.pattern(&t, Mode::Declare(binding_kind, init_range)),
                 None => self.b.pattern(crate::ir::Pattern::Missing, d.text_range()),
             };
             if init_node.is_none() && kind == DeclKind::Const && !in_for_each {
@@ -222,7 +222,7 @@ impl Lowerer {
         let scope = self.b.open_scope(ScopeKind::Loop, range);
         let init = child(node, &[K::FOR_INIT]).and_then(|i| {
             if let Some(decl) = child(&i, &[K::VAR_DECL]) {
-                let (kind, declarators) = self.declaration(&decl, false);
+                let (kind, declarators) = self.declaration(&decl, None);
                 Some(ForInit::Decl { kind, declarators })
             } else {
                 first_expr(&i).map(|e| ForInit::Expr(self.expr(&e)))
@@ -234,7 +234,7 @@ impl Lowerer {
         let update = child(node, &[K::FOR_UPDATE])
             .and_then(|t| first_expr(&t))
             .map(|e| self.expr(&e));
-        let body = self.loop_body(first_stmt(node), range);
+        let body = self.loop_body(body_after_paren(node), range);
         self.b.close_scope();
         Stmt::For {
             scope,
@@ -248,12 +248,13 @@ impl Lowerer {
     fn for_each(&mut self, node: &SyntaxNode, range: TextRange) -> Stmt {
         use SyntaxKind as K;
         let scope = self.b.open_scope(ScopeKind::Loop, range);
-        let first_binding = self.b.module.bindings.len();
         let decl = child(node, &[K::VAR_DECL]);
         let all_exprs = exprs(node);
+        let iterable_range = all_exprs.last().map(|e| e.text_range());
         let (head, iterable_node) = match &decl {
             Some(d) => {
-                let (kind, mut declarators) = self.declaration(d, true);
+                let (kind, mut declarators) =
+                    self.declaration(d, Some(iterable_range.unwrap_or(range)));
                 let pattern = match declarators.pop() {
                     Some(first) if declarators.is_empty() => first.pattern,
                     Some(last) => last.pattern,
@@ -274,15 +275,8 @@ impl Lowerer {
                 (head, iterable)
             }
         };
-        let iterable = self.opt_expr(iterable_node.clone(), range);
-        // The head's bindings are in their dead zone while the iterable is evaluated.
-        let tdz_end = iterable_node.map_or(range.start(), |n| n.text_range().end());
-        for slot in self.b.tdz_end.iter_mut().skip(first_binding) {
-            if *slot == TextSize::from(u32::MAX) {
-                *slot = tdz_end;
-            }
-        }
-        let body = self.loop_body(first_stmt(node), range);
+        let iterable = self.opt_expr(iterable_node, range);
+        let body = self.loop_body(body_after_paren(node), range);
         self.b.close_scope();
         if node.kind() == K::FOR_OF_STMT {
             Stmt::ForOf {
@@ -341,12 +335,9 @@ impl Lowerer {
         };
         let catch = child(node, &[K::CATCH_CLAUSE]).map(|c| {
             let scope = self.b.open_scope(ScopeKind::Block, c.text_range());
-            let param = nodes(&c).find(|n| is_pattern(n.kind())).map(|p| {
-                self.pattern(
-                    &p,
-                    Mode::Declare(BindingKind::CatchParam, TextSize::from(0)),
-                )
-            });
+            let param = nodes(&c)
+                .find(|n| is_pattern(n.kind()))
+                .map(|p| self.pattern(&p, Mode::Declare(BindingKind::CatchParam, None)));
             let body = match child(&c, &[K::BLOCK_STMT]) {
                 Some(b) => self.block(&b),
                 None => self.b.stmt(Stmt::Missing, c.text_range()),

@@ -45,10 +45,6 @@ natives! {
     Boolean => "Boolean",
     Date => "Date",
     Error => "Error",
-    TypeError => "TypeError",
-    RangeError => "RangeError",
-    ReferenceError => "ReferenceError",
-    SyntaxError => "SyntaxError",
     ParseInt => "parseInt",
     ParseFloat => "parseFloat",
     IsNaN => "isNaN",
@@ -63,8 +59,6 @@ natives! {
     PromiseAllSettled => "Promise.allSettled",
     PromiseAny => "Promise.any",
     PromiseRace => "Promise.race",
-    PromiseResolve => "Promise.resolve",
-    PromiseReject => "Promise.reject",
     MathFloor => "Math.floor",
     MathCeil => "Math.ceil",
     MathRound => "Math.round",
@@ -75,19 +69,12 @@ natives! {
     MathMax => "Math.max",
     MathPow => "Math.pow",
     MathSqrt => "Math.sqrt",
-    MathCbrt => "Math.cbrt",
     MathLog => "Math.log",
-    MathLog2 => "Math.log2",
-    MathLog10 => "Math.log10",
     MathExp => "Math.exp",
     MathRandom => "Math.random",
-    MathHypot => "Math.hypot",
     JsonParse => "JSON.parse",
     JsonStringify => "JSON.stringify",
     ConsoleLog => "console.log",
-    ConsoleInfo => "console.info",
-    ConsoleWarn => "console.warn",
-    ConsoleError => "console.error",
     ObjectKeys => "Object.keys",
     ObjectValues => "Object.values",
     ObjectEntries => "Object.entries",
@@ -95,16 +82,9 @@ natives! {
     ObjectFromEntries => "Object.fromEntries",
     ArrayIsArray => "Array.isArray",
     ArrayFrom => "Array.from",
-    ArrayOf => "Array.of",
     NumberIsInteger => "Number.isInteger",
     NumberIsNaN => "Number.isNaN",
-    NumberIsFinite => "Number.isFinite",
-    NumberIsSafeInteger => "Number.isSafeInteger",
-    NumberParseFloat => "Number.parseFloat",
-    NumberParseInt => "Number.parseInt",
     DateNow => "Date.now",
-    DateParse => "Date.parse",
-    DateUtc => "Date.UTC",
 }
 
 impl Native {
@@ -150,7 +130,15 @@ impl Native {
         )
     }
 
-    /// Constant static properties (`Math.PI`, `Number.MAX_SAFE_INTEGER`).
+    /// Names of the constant static properties of this builtin.
+    pub fn constants(self) -> &'static [&'static str] {
+        match self {
+            Native::Math => &["E", "LN2", "LN10", "LOG2E", "LOG10E", "PI", "SQRT1_2", "SQRT2"],
+            _ => &[],
+        }
+    }
+
+    /// Constant static properties (`Math.PI`).
     pub fn constant(self, name: &str) -> Option<f64> {
         use std::f64::consts;
         match (self, name) {
@@ -162,15 +150,40 @@ impl Native {
             (Native::Math, "LOG10E") => Some(consts::LOG10_E),
             (Native::Math, "SQRT2") => Some(consts::SQRT_2),
             (Native::Math, "SQRT1_2") => Some(consts::FRAC_1_SQRT_2),
-            (Native::Number, "MAX_SAFE_INTEGER") => Some(9007199254740991.0),
-            (Native::Number, "MIN_SAFE_INTEGER") => Some(-9007199254740991.0),
-            (Native::Number, "EPSILON") => Some(f64::EPSILON),
-            (Native::Number, "MAX_VALUE") => Some(f64::MAX),
-            (Native::Number, "MIN_VALUE") => Some(5e-324),
-            (Native::Number, "POSITIVE_INFINITY") => Some(f64::INFINITY),
-            (Native::Number, "NEGATIVE_INFINITY") => Some(f64::NEG_INFINITY),
-            (Native::Number, "NaN") => Some(f64::NAN),
             _ => None,
         }
     }
 }
+
+/// Methods of strings (`length` is a property).
+pub const STRING_METHODS: &[&str] = &[
+    "at", "charAt", "includes", "startsWith", "endsWith", "indexOf", "lastIndexOf", "slice",
+    "substring", "toUpperCase", "toLowerCase", "trim", "trimStart", "trimEnd", "split",
+    "replace", "replaceAll", "padStart", "padEnd", "repeat", "concat",
+];
+
+/// Methods of arrays (`length` is a property).
+pub const ARRAY_METHODS: &[&str] = &[
+    "at", "push", "pop", "shift", "unshift", "slice", "splice", "concat", "includes",
+    "indexOf", "join", "reverse", "map", "filter", "find", "findIndex", "some", "every",
+    "reduce", "forEach", "sort", "flat", "flatMap", "keys", "entries",
+];
+
+/// Methods of numbers.
+pub const NUMBER_METHODS: &[&str] = &["toFixed", "toString"];
+
+/// Methods of dates.
+pub const DATE_METHODS: &[&str] = &[
+    "getTime", "toISOString", "toJSON", "valueOf", "getUTCFullYear", "getUTCMonth",
+    "getUTCDate", "getUTCDay", "getUTCHours", "getUTCMinutes", "getUTCSeconds",
+    "getUTCMilliseconds",
+];
+
+/// Properties of errors.
+pub const ERROR_PROPERTIES: &[&str] = &["name", "message", "type", "cause"];
+
+/// Properties of `Context`.
+pub const CONTEXT_PROPERTIES: &[&str] = &["executionId", "workflowName", "version"];
+
+/// Globals that are plain values rather than builtins.
+pub const VALUE_GLOBALS: &[&str] = &["Inputs", "NaN", "Infinity", "undefined"];

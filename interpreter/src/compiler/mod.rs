@@ -88,6 +88,10 @@ pub fn compile(module: &Module) -> Result<Compiled, Unsupported> {
 
 struct Compiler<'m> {
     m: &'m Module,
+    /// The function being compiled.
+    current_fn: FunctionId,
+    /// Inferred names of anonymous functions.
+    names: HashMap<FunctionId, Str>,
     consts: Vec<Str>,
     const_map: HashMap<Str, u32>,
     funcs: Vec<Option<FuncCode>>,
@@ -106,6 +110,14 @@ struct FnState {
     range: TextRange,
     /// Jump patches of the innermost optional chain.
     opt_chain: Option<Vec<usize>>,
+}
+
+/// The name an anonymous function takes from where it is defined (`const f = () => 1`).
+fn name_hint(m: &Module, e: ExprId) -> Option<FunctionId> {
+    match m.expr(e) {
+        Expr::Function(fid) if m.function(*fid).name.is_none() => Some(*fid),
+        _ => None,
+    }
 }
 
 type R<T = ()> = Result<T, Unsupported>;
@@ -128,6 +140,8 @@ impl<'m> Compiler<'m> {
         }
         Compiler {
             m,
+            current_fn: Module::SCRIPT,
+            names: HashMap::new(),
             consts: Vec::new(),
             const_map: HashMap::new(),
             funcs: vec![None; m.functions.len()],
@@ -207,6 +221,7 @@ impl<'m> Compiler<'m> {
         let m = self.m;
         let func = m.function(fid);
         let saved = std::mem::take(&mut self.f);
+        let saved_fn = std::mem::replace(&mut self.current_fn, fid);
         self.f.chain = chain.to_vec();
         self.f.range = func.range;
         let nparams = func.params.iter().filter(|p| !p.rest).count();
@@ -266,14 +281,17 @@ impl<'m> Compiler<'m> {
                 self.emit(Op::Return);
             }
         }
-        let name = func.name.as_deref().unwrap_or(if fid == Module::SCRIPT {
-            "<script>"
-        } else {
-            ""
-        });
+        let inferred = self.names.get(&fid).cloned();
+        let name = func
+            .name
+            .as_deref()
+            .or(inferred.as_deref())
+            .unwrap_or(if fid == Module::SCRIPT { "<script>" } else { "" })
+            .to_string();
         let done = std::mem::replace(&mut self.f, saved);
+        self.current_fn = saved_fn;
         let code = FuncCode {
-            name: Str::from(name),
+            name: Str::from(name.as_str()),
             nparams: nparams as u16,
             has_rest,
             nlocals: done.local_names.len() as u16,
@@ -386,6 +404,7 @@ impl<'m> Compiler<'m> {
             Stmt::Expr(e) => self.expr_discard(*e),
             Stmt::Decl { declarators, .. } => {
                 for d in declarators {
+                    self.hint_binding_name(d.pattern, d.init);
                     match d.init {
                         Some(e) => self.expr(e)?,
                         None => {
@@ -924,6 +943,9 @@ impl<'m> Compiler<'m> {
                             key: PropKey::Static(k),
                             value,
                         } => {
+                            if let Some(f) = name_hint(m, *value) {
+                                self.names.insert(f, Str::from(k.as_str()));
+                            }
                             self.expr(*value)?;
                             let k = self.konst(k);
                             self.emit(Op::DefineProp(k));
@@ -1078,6 +1100,16 @@ impl<'m> Compiler<'m> {
         Ok(())
     }
 
+    /// `const f = () => ...` names the function `f`.
+    fn hint_binding_name(&mut self, pattern: PatternId, init: Option<ExprId>) {
+        let m = self.m;
+        if let (Some(e), Pattern::Binding(b)) = (init, m.pattern(pattern))
+            && let Some(f) = name_hint(m, e)
+        {
+            self.names.insert(f, Str::from(m.binding(*b).name.as_str()));
+        }
+    }
+
     fn opt_check(&mut self, pop: u8) {
         let j = self.emit(Op::OptCheck(0, pop));
         match &mut self.f.opt_chain {
@@ -1185,10 +1217,14 @@ impl<'m> Compiler<'m> {
             }
             (_, Pattern::Binding(b)) => {
                 let b = *b;
+                self.hint_binding_name(target, Some(value));
                 self.assign_name(op, Resolution::Local(b), &m.binding(b).name.clone(), value, want)
             }
             (_, Pattern::Name(n)) => {
                 let n = n.clone();
+                if let Some(f) = name_hint(m, value) {
+                    self.names.insert(f, Str::from(n.name.as_str()));
+                }
                 self.assign_name(op, n.resolution, &n.name, value, want)
             }
             (_, Pattern::Member { object, property }) => {
@@ -1265,6 +1301,22 @@ impl<'m> Compiler<'m> {
         }
     }
 
+    /// Assigning a `let` binding before its declaration ran throws, as reading it does: a read
+    /// is emitted where the write could come first (earlier in the text, or in a closure).
+    fn tdz_check(&mut self, b: BindingId) -> R {
+        let binding = self.m.binding(b);
+        if binding.kind != BindingKind::Let {
+            return Ok(());
+        }
+        let early = self.f.range.start() < binding.range.end();
+        let other_fn = self.current_fn != binding.function;
+        if early || other_fn {
+            self.load_binding(b)?;
+            self.emit(Op::Pop);
+        }
+        Ok(())
+    }
+
     /// For logical assignment: jumps (keeping the current value) when the write is skipped;
     /// otherwise pops the current value.
     fn logical_jump(&mut self, l: LogicalOp) -> usize {
@@ -1297,7 +1349,10 @@ impl<'m> Compiler<'m> {
             }
         };
         match op {
-            AssignOp::Assign => self.expr(value)?,
+            AssignOp::Assign => {
+                self.tdz_check(b)?;
+                self.expr(value)?;
+            }
             AssignOp::Binary(bop) => {
                 self.load_binding(b)?;
                 self.expr(value)?;

@@ -656,13 +656,21 @@ impl Machine<'_> {
         let at = self.s.stack.len().saturating_sub(argc + 1);
         let callee = self.s.stack.get(at).cloned().unwrap_or_default();
         match callee {
-            Value::Object(id) => {
-                if let Some(Obj::Function { func, env }) = self.s.heap.get(id) {
+            Value::Object(id) => match self.s.heap.get(id) {
+                Some(Obj::Function { func, env }) => {
                     let (func, env) = (*func, *env);
                     self.push_frame(func, env, at + 1, argc)?;
                     return Ok(Invoked::Frame);
                 }
-            }
+                Some(Obj::BoundMethod { recv, name }) => {
+                    let (recv, name) = (recv.clone(), name.clone());
+                    if let Some(slot) = self.s.stack.get_mut(at) {
+                        *slot = recv;
+                    }
+                    return self.call_method(&name, argc);
+                }
+                _ => {}
+            },
             Value::Native(n) if n.is_callable() => {
                 let args: Vec<Value> = self.s.stack.drain(at + 1..).collect();
                 self.s.stack.pop();

@@ -24,10 +24,10 @@ pub fn quote(s: &str) -> String {
 fn is_ident(k: &str) -> bool {
     let mut chars = k.chars();
     match chars.next() {
-        Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$' => {}
+        Some(c) if c.is_ascii_alphabetic() || c == '_' => {}
         _ => return false,
     }
-    chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+    chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 impl Machine<'_> {
@@ -114,6 +114,7 @@ impl Machine<'_> {
                 };
             }
             Obj::Env { .. } => return "[Environment]".into(),
+            Obj::BoundMethod { name, .. } => return format!("[Function: {name}]"),
             _ => {}
         }
         if ctx.seen.contains(&id) {
@@ -124,6 +125,14 @@ impl Machine<'_> {
             return format!("[Circular *{n}]");
         }
         let is_array = matches!(obj, Obj::Array(_));
+        let empty = match obj {
+            Obj::Array(items) => items.is_empty(),
+            Obj::Object(p) => p.keys().is_empty(),
+            _ => false,
+        };
+        if empty && depth > DEPTH {
+            return if is_array { "[]".into() } else { "{}".into() };
+        }
         if depth > DEPTH {
             return match obj {
                 Obj::Array(_) => "[Array]".into(),
@@ -269,7 +278,7 @@ fn is_below_break_length(output: &[String], start: usize, base: &str) -> bool {
         return false;
     }
     for o in output {
-        total += o.chars().count();
+        total += crate::js::string::len(o);
         if total > BREAK_LENGTH {
             return false;
         }
@@ -285,7 +294,7 @@ fn group_array_elements(ctx: &Ctx, output: Vec<String>, numbers: &bool) -> Vec<S
         output_len -= 1;
     }
     let sep = 2usize;
-    let data_len: Vec<usize> = output.iter().map(|o| o.chars().count()).collect();
+    let data_len: Vec<usize> = output.iter().map(|o| crate::js::string::len(o)).collect();
     for &len in data_len.iter().take(output_len) {
         total += len + sep;
         max_len = max_len.max(len);
@@ -311,7 +320,7 @@ fn group_array_elements(ctx: &Ctx, output: Vec<String>, numbers: &bool) -> Vec<S
         for i in 0..columns {
             let mut line = 0;
             let mut j = i;
-            while j < output.len() {
+            while j < output_len {
                 line = line.max(data_len[j]);
                 j += columns;
             }
@@ -347,7 +356,7 @@ fn group_array_elements(ctx: &Ctx, output: Vec<String>, numbers: &bool) -> Vec<S
 }
 
 fn pad_cell(s: &str, width: usize, start: bool) -> String {
-    let len = s.chars().count();
+    let len = crate::js::string::len(s);
     if len >= width {
         return s.to_string();
     }

@@ -89,7 +89,7 @@ impl Machine<'_> {
                             Json::String(super::date::iso_string(*t))
                         }
                     }
-                    Obj::Function { .. } | Obj::Env { .. } => {
+                    Obj::Function { .. } | Obj::Env { .. } | Obj::BoundMethod { .. } => {
                         if strict {
                             return Err("a function cannot be converted to JSON".into());
                         }
@@ -183,7 +183,7 @@ impl Machine<'_> {
                             quote_json(&super::date::iso_string(*t), out);
                         }
                     }
-                    Obj::Function { .. } | Obj::Env { .. } => return Ok(false),
+                    Obj::Function { .. } | Obj::Env { .. } | Obj::BoundMethod { .. } => return Ok(false),
                     Obj::Array(items) => {
                         stack.push(*id);
                         out.push('[');
@@ -233,51 +233,5 @@ impl Machine<'_> {
             }
         }
         Ok(true)
-    }
-
-    /// `JSON.parse(text)`.
-    pub fn parse_json(&mut self, text: &str) -> Result<Value, Exc> {
-        match serde_json::from_str::<Json>(text) {
-            Ok(j) => Ok(self.from_json(&j)),
-            Err(e) => {
-                let msg = if text.trim().is_empty() {
-                    "Unexpected end of JSON input".to_string()
-                } else {
-                    let pos = byte_position(text, e.line(), e.column());
-                    match text[pos.min(text.len())..].chars().next() {
-                        Some(c) => format!(
-                            "Unexpected token '{c}', \"{}\" is not valid JSON",
-                            shorten(text)
-                        ),
-                        None => "Unexpected end of JSON input".to_string(),
-                    }
-                };
-                Err(self.error("SyntaxError", msg))
-            }
-        }
-    }
-}
-
-fn byte_position(text: &str, line: usize, column: usize) -> usize {
-    let mut pos = 0;
-    for (i, l) in text.split('\n').enumerate() {
-        if i + 1 == line {
-            return pos + column.saturating_sub(1);
-        }
-        pos += l.len() + 1;
-    }
-    text.len()
-}
-
-fn shorten(text: &str) -> String {
-    if text.chars().count() <= 32 {
-        text.to_string()
-    } else {
-        let head: String = text.chars().take(10).collect();
-        let tail: String = {
-            let v: Vec<char> = text.chars().collect();
-            v[v.len() - 10..].iter().collect()
-        };
-        format!("{head}...{tail}")
     }
 }

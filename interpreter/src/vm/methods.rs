@@ -59,15 +59,13 @@ impl Machine<'_> {
         }
         let args: Vec<Value> = self.s.stack.drain(at + 1..).collect();
         self.s.stack.pop();
+        use crate::builtins::{ARRAY_METHODS, DATE_METHODS, NUMBER_METHODS, STRING_METHODS};
         let r = match &recv {
-            Value::String(s) => self.string_method(s, name, &args)?,
-            Value::Number(x) => self.number_method(*x, name, &args)?,
-            Value::Bool(b) if name == "toString" || name == "valueOf" => {
-                if name == "toString" {
-                    Some(Value::str(if *b { "true" } else { "false" }))
-                } else {
-                    Some(Value::Bool(*b))
-                }
+            Value::String(s) if STRING_METHODS.contains(&name) => {
+                self.string_method(s, name, &args)?
+            }
+            Value::Number(x) if NUMBER_METHODS.contains(&name) => {
+                self.number_method(*x, name, &args)?
             }
             Value::Undefined | Value::Null | Value::Uninit => {
                 let what = if matches!(recv, Value::Null) {
@@ -82,15 +80,13 @@ impl Machine<'_> {
             Value::Object(id) => {
                 let id = *id;
                 match self.s.heap.get(id) {
-                    Some(Obj::Array(_)) => return self.array_method(id, name, args),
-                    Some(Obj::Date(t)) => {
+                    Some(Obj::Array(_)) if ARRAY_METHODS.contains(&name) => {
+                        return self.array_method(id, name, args);
+                    }
+                    Some(Obj::Date(t)) if DATE_METHODS.contains(&name) => {
                         let t = *t;
                         self.date_method(t, name, &args)?
                     }
-                    Some(Obj::Error(..)) if name == "toString" => {
-                        Some(Value::str(&self.error_to_string(id)))
-                    }
-                    Some(Obj::Object(_)) => self.object_method(&recv, name, &args)?,
                     _ => None,
                 }
             }
@@ -105,18 +101,6 @@ impl Machine<'_> {
                 Err(self.type_error(format!("{text} is not a function")))
             }
         }
-    }
-
-    fn object_method(&mut self, recv: &Value, name: &str, args: &[Value]) -> Result<Option<Value>, Exc> {
-        Ok(match name {
-            "hasOwnProperty" => {
-                let k = self.to_key(&arg(args, 0))?;
-                Some(Value::Bool(self.own_keys(recv).contains(&k)))
-            }
-            "toString" => Some(Value::str("[object Object]")),
-            "valueOf" => Some(recv.clone()),
-            _ => None,
-        })
     }
 
     fn number_method(&mut self, x: f64, name: &str, args: &[Value]) -> Result<Option<Value>, Exc> {

@@ -11,6 +11,7 @@ mod errors;
 mod exec;
 pub mod inspect;
 pub mod json;
+mod json_parse;
 mod methods;
 pub mod native;
 mod natives;

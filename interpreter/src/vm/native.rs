@@ -313,7 +313,11 @@ impl Machine<'_> {
                     if *width >= n {
                         let sorted = std::mem::take(items);
                         if let Some(Obj::Array(dst)) = self.s.heap.get_mut(*arr) {
+                            // Elements past the sorted part (the `undefined`s) stay last.
+                            let tail: Vec<Value> =
+                                dst.drain(sorted.len().min(dst.len())..).collect();
                             *dst = sorted;
+                            dst.extend(tail);
                         }
                         return Ok(NativeStep::Done(Value::Object(*arr)));
                     }

@@ -208,16 +208,6 @@ impl Machine<'_> {
             Native::PromiseAllSettled => self.combinator(Combinator::AllSettled, &a0)?,
             Native::PromiseAny => self.combinator(Combinator::Any, &a0)?,
             Native::PromiseRace => self.combinator(Combinator::Race, &a0)?,
-            Native::PromiseResolve => {
-                if let Value::Object(id) = &a0
-                    && matches!(self.s.heap.get(*id), Some(Obj::Promise(_)))
-                {
-                    a0
-                } else {
-                    self.settled_promise(Ok(a0))
-                }
-            }
-            Native::PromiseReject => self.settled_promise(Err(a0)),
             Native::MathFloor => Value::Number(num(self, 0)?.floor()),
             Native::MathCeil => Value::Number(num(self, 0)?.ceil()),
             Native::MathRound => Value::Number(js_round(num(self, 0)?)),
@@ -257,19 +247,8 @@ impl Machine<'_> {
                 Value::Number(js_pow(x, y))
             }
             Native::MathSqrt => Value::Number(num(self, 0)?.sqrt()),
-            Native::MathCbrt => Value::Number(num(self, 0)?.cbrt()),
             Native::MathLog => Value::Number(num(self, 0)?.ln()),
-            Native::MathLog2 => Value::Number(num(self, 0)?.log2()),
-            Native::MathLog10 => Value::Number(num(self, 0)?.log10()),
             Native::MathExp => Value::Number(num(self, 0)?.exp()),
-            Native::MathHypot => {
-                let mut s = 0.0f64;
-                for i in 0..args.len() {
-                    let x = num(self, i)?;
-                    s = s.hypot(x);
-                }
-                Value::Number(s)
-            }
             Native::MathRandom => Value::Number(self.random()),
             Native::JsonParse => {
                 let text = self.to_str(&a0)?;
@@ -286,7 +265,7 @@ impl Machine<'_> {
                     None => Value::Undefined,
                 }
             }
-            Native::ConsoleLog | Native::ConsoleInfo | Native::ConsoleWarn | Native::ConsoleError => {
+            Native::ConsoleLog => {
                 let line = self.format_log(&args);
                 self.logs.push(line);
                 Value::Undefined
@@ -329,7 +308,6 @@ impl Machine<'_> {
                 Value::Object(self.s.heap.alloc(Obj::Object(p)))
             }
             Native::ArrayIsArray => Value::Bool(self.array_items(&a0).is_some()),
-            Native::ArrayOf => self.new_array(args.clone()),
             Native::ArrayFrom => {
                 let items = match &a0 {
                     Value::Object(id) if !matches!(self.s.heap.get(*id), Some(Obj::Array(_))) => {
@@ -377,7 +355,7 @@ impl Machine<'_> {
                 }
             }
             Native::Boolean => Value::Bool(truthy(&a0)),
-            Native::ParseInt | Native::NumberParseInt => {
+            Native::ParseInt => {
                 let s = self.to_str(&a0)?;
                 let radix = match arg(&args, 1) {
                     Value::Undefined => None,
@@ -385,7 +363,7 @@ impl Machine<'_> {
                 };
                 Value::Number(super::conv::parse_int(&s, radix))
             }
-            Native::ParseFloat | Native::NumberParseFloat => {
+            Native::ParseFloat => {
                 let s = self.to_str(&a0)?;
                 Value::Number(super::conv::parse_float(&s))
             }
@@ -394,29 +372,10 @@ impl Machine<'_> {
             Native::NumberIsInteger => {
                 Value::Bool(matches!(a0, Value::Number(x) if x.is_finite() && x.fract() == 0.0))
             }
-            Native::NumberIsSafeInteger => Value::Bool(
-                matches!(a0, Value::Number(x) if x.is_finite() && x.fract() == 0.0 && x.abs() <= 9007199254740991.0),
-            ),
             Native::NumberIsNaN => Value::Bool(matches!(a0, Value::Number(x) if x.is_nan())),
-            Native::NumberIsFinite => Value::Bool(matches!(a0, Value::Number(x) if x.is_finite())),
             Native::DateNow => Value::Number(self.ctx.now.floor()),
-            Native::DateParse => {
-                let s = self.to_str(&a0)?;
-                Value::Number(super::date::parse(&s))
-            }
-            Native::DateUtc => {
-                let mut f = Vec::new();
-                for i in 0..args.len().min(7) {
-                    f.push(num(self, i)?);
-                }
-                Value::Number(super::date::from_components(&f))
-            }
             Native::Date => Value::str(&super::date::date_string(self.ctx.now.floor())),
-            Native::Error
-            | Native::TypeError
-            | Native::RangeError
-            | Native::ReferenceError
-            | Native::SyntaxError => self.new_error(n, &args)?,
+            Native::Error => self.new_error(n, &args)?,
             Native::Task
             | Native::Signal
             | Native::Timer
@@ -501,13 +460,7 @@ impl Machine<'_> {
         let args: Vec<Value> = self.s.stack.drain(at + 1..).collect();
         let callee = self.s.stack.pop().unwrap_or_default();
         match callee {
-            Value::Native(
-                n @ (Native::Error
-                | Native::TypeError
-                | Native::RangeError
-                | Native::ReferenceError
-                | Native::SyntaxError),
-            ) => self.new_error(n, &args),
+            Value::Native(Native::Error) => self.new_error(Native::Error, &args),
             Value::Native(Native::Date) => {
                 let t = match args.len() {
                     0 => self.ctx.now.floor(),

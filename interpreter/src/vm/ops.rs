@@ -355,21 +355,11 @@ impl Machine<'_> {
             return Ok(false);
         };
         let obj = self.s.heap.get(*id);
-        let err_name = |m: &Self| match m.s.heap.get(*id) {
-            Some(Obj::Error(p, _)) => match p.get("name") {
-                Some(Value::String(s)) => s.to_string(),
-                _ => "Error".into(),
-            },
-            _ => String::new(),
-        };
         Ok(match ctor {
             Native::Object => !matches!(obj, Some(Obj::Env { .. })),
             Native::Array => matches!(obj, Some(Obj::Array(_))),
             Native::Date => matches!(obj, Some(Obj::Date(_))),
             Native::Error => matches!(obj, Some(Obj::Error(..))),
-            Native::TypeError | Native::RangeError | Native::ReferenceError | Native::SyntaxError => {
-                matches!(obj, Some(Obj::Error(..))) && err_name(self) == ctor.path()
-            }
             Native::Promise => matches!(obj, Some(Obj::Promise(_))),
             _ => false,
         })

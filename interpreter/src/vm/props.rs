@@ -52,9 +52,14 @@ impl Machine<'_> {
             } else if let Some(i) = array_index(key) {
                 char_at(s, i as usize).map_or(Value::Undefined, Value::String)
             } else {
+                self.bound_method(obj, key, crate::builtins::STRING_METHODS)
+            }),
+            Value::Number(_) => Ok(self.bound_method(obj, key, crate::builtins::NUMBER_METHODS)),
+            Value::Bool(_) => Ok(if key == "toString" || key == "valueOf" {
+                self.bound_method(obj, key, &["toString", "valueOf"])
+            } else {
                 Value::Undefined
             }),
-            Value::Bool(_) | Value::Number(_) => Ok(Value::Undefined),
             Value::Native(n) => Ok(self.native_prop(*n, key)),
             Value::Object(id) => Ok(match self.s.heap.get(*id) {
                 Some(Obj::Object(p)) => p.get(key).cloned().unwrap_or_default(),
@@ -74,9 +79,11 @@ impl Machine<'_> {
                     } else if let Some(i) = array_index(key) {
                         items.get(i as usize).cloned().unwrap_or_default()
                     } else {
-                        Value::Undefined
+                        self.bound_method(obj, key, crate::builtins::ARRAY_METHODS)
                     }
                 }
+                Some(Obj::Date(_)) => self.bound_method(obj, key, crate::builtins::DATE_METHODS),
+                Some(Obj::BoundMethod { name, .. }) if key == "name" => Value::String(name.clone()),
                 Some(Obj::Function { func, .. }) => match key {
                     "name" => Value::String(
                         self.prog
@@ -94,6 +101,18 @@ impl Machine<'_> {
                 },
                 _ => Value::Undefined,
             }),
+        }
+    }
+
+    /// A method of a builtin type read as a value.
+    fn bound_method(&mut self, recv: &Value, key: &str, methods: &[&str]) -> Value {
+        if methods.contains(&key) {
+            Value::Object(self.s.heap.alloc(Obj::BoundMethod {
+                recv: recv.clone(),
+                name: Str::from(key),
+            }))
+        } else {
+            Value::Undefined
         }
     }
 
