@@ -7,6 +7,7 @@
 
 pub mod flow;
 pub mod kit;
+pub mod local;
 pub mod matching;
 pub mod registry;
 pub mod stub;

@@ -114,7 +114,9 @@ pub fn run_paths(
                     writeln!(out, "      {line}")?;
                 }
             }
-            writeln!(out, "    timeline:")?;
+            if !report.timeline.is_empty() {
+                writeln!(out, "    timeline:")?;
+            }
             for line in report.timeline.lines() {
                 writeln!(out, "      {line}")?;
             }
