@@ -138,13 +138,22 @@ workflow = "sleepy"
 status = "completed"
 elapsed = 3600
 logs = ["woke"]
+output = 1767229200000
+
+[[case]]
+name = "the clock starts where the case says"
+workflow = "sleepy"
+start = "2030-01-01T00:00:00Z"
+[case.expect]
+output = 1893459600000
+elapsed = "1h"
 "#,
     );
     let (summary, out) = d.run(&[d.path().to_owned()]);
     assert_eq!(
         summary,
         Summary {
-            passed: 2,
+            passed: 3,
             failed: 0,
             malformed: 0
         },
@@ -364,4 +373,14 @@ fn no_test_files_is_an_error() {
     let (summary, out) = d.run(&[d.path().join("workflows")]);
     assert_eq!(summary.exit_code(), 2);
     assert!(out.contains("no *.test.toml files found"));
+}
+
+#[test]
+fn positions_count_characters_not_bytes() {
+    use rhythm_testkit::testfile::line_column;
+    let text = "a = \"é\"\nname = \"ü\" x";
+    assert_eq!(line_column(text, 0), (1, 1));
+    let x = text.find(" x").unwrap() + 1;
+    assert_eq!(line_column(text, x), (2, 12));
+    assert_eq!(line_column(text, 10_000), (2, 13));
 }
