@@ -227,6 +227,34 @@ output = "ok"
 calls = ["flaky", "flaky"]
 
 [[case]]
+name = "an omitted output is null"
+workflow = "retry"
+[case.tasks]
+flaky = { takes = "1s" }
+[case.expect]
+output_json = "null"
+elapsed = "1s"
+
+[[case]]
+name = "output_json writes what TOML cannot"
+workflow = "retry"
+[case.tasks]
+flaky = { output_json = '{ "a": null, "b": [null] }' }
+[case.expect]
+output_json = '{ "b": [null], "a": null }'
+
+[[case]]
+name = "signal payloads, also as JSON text"
+workflow = "forever"
+[[case.events]]
+at = "5m"
+signal = "never"
+payload_json = '{ "x": null }'
+[case.expect]
+output_json = '{ "x": null }'
+elapsed = "5m"
+
+[[case]]
 name = "every attempt times out"
 workflow = "retry"
 [case.tasks]
@@ -241,7 +269,7 @@ calls = ["flaky", "flaky", "flaky"]
     assert_eq!(
         summary,
         Summary {
-            passed: 2,
+            passed: 5,
             failed: 0,
             malformed: 0
         },
