@@ -117,7 +117,9 @@ pub struct ExecutionState {
     pub meta: ExecutionMeta,
     /// Where it is in its life.
     pub status: Status,
-    /// The suspended VM, when running.
+    /// The suspended VM, when running (hex text in human-readable formats such as JSON, raw
+    /// bytes in binary ones). The state holds JSON values, so it is stored as JSON.
+    #[serde(with = "vm_bytes")]
     pub vm_state: Option<Vec<u8>>,
     /// The handles the VM's current await needs.
     pub waiting_on: Vec<HandleId>,
@@ -197,5 +199,67 @@ impl ExecutionState {
     /// Reads a state written by [`ExecutionState::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, serde_json::Error> {
         serde_json::from_slice(bytes)
+    }
+}
+
+/// `Option<Vec<u8>>` as hex text for human-readable formats and as bytes otherwise.
+mod vm_bytes {
+    use serde::{Deserialize, Deserializer, Serializer, de};
+
+    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match bytes {
+            None => s.serialize_none(),
+            Some(b) if s.is_human_readable() => s.serialize_some(&hex::encode(b)),
+            Some(b) => s.serialize_some(&serde_bytes_ref(b)),
+        }
+    }
+
+    /// Serializes a byte slice with `serialize_bytes`.
+    struct Bytes<'a>(&'a [u8]);
+
+    impl serde::Serialize for Bytes<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(self.0)
+        }
+    }
+
+    fn serde_bytes_ref(b: &[u8]) -> Bytes<'_> {
+        Bytes(b)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        if d.is_human_readable() {
+            let text: Option<String> = Option::deserialize(d)?;
+            text.map(|t| hex::decode(t).map_err(de::Error::custom))
+                .transpose()
+        } else {
+            struct V;
+            impl<'de> de::Visitor<'de> for V {
+                type Value = Option<Vec<u8>>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("optional bytes")
+                }
+                fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                    Ok(None)
+                }
+                fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                    struct B;
+                    impl de::Visitor<'_> for B {
+                        type Value = Vec<u8>;
+                        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                            f.write_str("bytes")
+                        }
+                        fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+                            Ok(v.to_vec())
+                        }
+                        fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+                            Ok(v)
+                        }
+                    }
+                    d.deserialize_bytes(B).map(Some)
+                }
+            }
+            d.deserialize_option(V)
+        }
     }
 }

@@ -1000,3 +1000,23 @@ fn the_state_round_trips_through_bytes() {
     let bytes = r.state.to_bytes().unwrap();
     assert_eq!(ExecutionState::from_bytes(&bytes).unwrap(), r.state);
 }
+
+#[test]
+fn the_vm_state_is_hex_in_json() {
+    let mut r = Run::new(race_then_wait());
+    r.start();
+    let text = String::from_utf8(r.state.to_bytes().unwrap()).unwrap();
+    let vm = r.state.vm_state.clone().unwrap();
+    assert!(
+        text.contains(&format!("\"vm_state\":\"{}\"", hex_of(&vm))),
+        "{text}"
+    );
+    assert_eq!(
+        ExecutionState::from_bytes(text.as_bytes()).unwrap(),
+        r.state
+    );
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
