@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rhythm_engine::Vm;
 use sha2::{Digest, Sha256};
@@ -22,7 +22,8 @@ pub trait Compiler: Send + Sync {
 struct Version {
     source: Arc<str>,
     path: Option<PathBuf>,
-    compiled: Option<SharedVm>,
+    /// Compiled on first use; shared by every clone of the registry.
+    compiled: Arc<OnceLock<Result<SharedVm, String>>>,
 }
 
 /// An error while loading workflows.
@@ -82,7 +83,7 @@ impl Registry {
             .or_insert_with(|| Version {
                 source: source.into(),
                 path,
-                compiled: None,
+                compiled: Arc::default(),
             });
         self.latest.insert(name.to_owned(), version.clone());
         version
@@ -139,22 +140,21 @@ impl Registry {
         self.latest.get(name).map(String::as_str)
     }
 
-    /// The program of `version`, compiling it on first use.
-    pub fn program(&mut self, name: &str, version: &str) -> Result<SharedVm, String> {
-        let Some(v) = self.versions.get_mut(version) else {
+    /// The program of `version`, compiling it on first use (once for every clone of the
+    /// registry).
+    pub fn program(&self, name: &str, version: &str) -> Result<SharedVm, String> {
+        let Some(v) = self.versions.get(version) else {
             return Err(format!("unknown version {version} of workflow \"{name}\""));
         };
-        if let Some(vm) = &v.compiled {
-            return Ok(vm.clone());
-        }
-        let vm = self
-            .compiler
-            .compile(name, &v.source)
-            .map_err(|e| match &v.path {
-                Some(p) => format!("{}: {e}", p.display()),
-                None => e,
-            })?;
-        v.compiled = Some(vm.clone());
-        Ok(vm)
+        v.compiled
+            .get_or_init(|| {
+                self.compiler
+                    .compile(name, &v.source)
+                    .map_err(|e| match &v.path {
+                        Some(p) => format!("{}: {e}", p.display()),
+                        None => e,
+                    })
+            })
+            .clone()
     }
 }

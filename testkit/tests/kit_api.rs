@@ -257,3 +257,28 @@ fn every_execution_gets_its_own_seed_and_a_custom_start() {
     assert_eq!(kit.execution_state(b).unwrap().meta.random_seed, 8);
     assert_eq!(kit.output(a), Some(&json!({ "now": 1000.0 })));
 }
+
+#[test]
+fn a_version_compiles_once_for_every_clone_of_the_registry() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    struct Counting(AtomicUsize);
+    impl rhythm_testkit::Compiler for Counting {
+        fn compile(&self, name: &str, source: &str) -> Result<rhythm_testkit::SharedVm, String> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            support::ScriptCompiler.compile(name, source)
+        }
+    }
+    use rhythm_testkit::Compiler;
+    let counting = Arc::new(Counting(AtomicUsize::new(0)));
+    let mut registry = rhythm_testkit::Registry::new(counting.clone());
+    registry.add("sleeper", "script sleeper");
+    for _ in 0..3 {
+        let mut kit = Kit::new(registry.clone());
+        let id = kit.start("sleeper", json!({})).unwrap();
+        kit.run_until_done(id).unwrap();
+        assert_eq!(kit.status(id), Some(KitStatus::Completed));
+    }
+    assert_eq!(counting.0.load(Ordering::SeqCst), 1);
+}
