@@ -270,7 +270,6 @@ fn a_version_compiles_once_for_every_clone_of_the_registry() {
             support::ScriptCompiler.compile(name, source)
         }
     }
-    use rhythm_testkit::Compiler;
     let counting = Arc::new(Counting(AtomicUsize::new(0)));
     let mut registry = rhythm_testkit::Registry::new(counting.clone());
     registry.add("sleeper", "script sleeper");
