@@ -1020,3 +1020,59 @@ fn the_vm_state_is_hex_in_json() {
 fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[test]
+fn withdrawing_a_wait_that_took_a_signal_not_yet_handed_over_puts_the_signal_back() {
+    // const w = Signal.next("go"); await Task.run("t"); withdraw w; return await Signal.next("go")
+    let vm = ScriptedVm::new(|s: &mut Script, d| match s.step {
+        0 => {
+            s.step = 1;
+            suspend(
+                vec![scripted::signal(1, "go", None), task(2, "t", json!(null))],
+                &[2],
+            )
+        }
+        1 => {
+            assert!(
+                got(d, 1).is_none(),
+                "the wait is not awaited, so nothing reaches it"
+            );
+            s.step = 2;
+            suspend(
+                vec![scripted::withdraw(1), scripted::signal(3, "go", None)],
+                &[3],
+            )
+        }
+        _ => match got(d, 3) {
+            Some(Ok(v)) => complete(v),
+            _ => suspend(vec![], &[3]),
+        },
+    });
+    let mut r = Run::new(vm);
+    r.start();
+    r.send(
+        Event::SignalArrived {
+            name: "go".into(),
+            payload: json!("kept"),
+        },
+        1.0,
+    );
+    assert!(
+        r.state.signals.get("go").is_none_or(|q| q.is_empty()),
+        "taken by the first wait"
+    );
+    r.send(
+        Event::TaskSucceeded {
+            handle: h(2),
+            attempt: 1,
+            output: json!(null),
+        },
+        2.0,
+    );
+    assert_eq!(
+        r.state.status,
+        Status::Completed {
+            output: json!("kept")
+        }
+    );
+}
