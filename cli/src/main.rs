@@ -20,6 +20,10 @@ enum Command {
     Check(commands::check::Args),
     /// Print the syntax tree of a .flow file and its syntax errors.
     Parse(commands::parse::Args),
+    /// Run workflow test files (*.test.toml) on a fake clock with stubbed tasks.
+    Test(commands::test::Args),
+    /// Run a workflow in-process and print its output as JSON.
+    Run(commands::run::Args),
 }
 
 fn main() -> ExitCode {
@@ -27,5 +31,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Parse(args) => commands::parse::run(args),
+        Command::Test(args) => commands::test::run(args),
+        Command::Run(args) => commands::run::run(args),
     }
 }

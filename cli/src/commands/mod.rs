@@ -2,3 +2,5 @@
 
 pub mod check;
 pub mod parse;
+pub mod run;
+pub mod test;
