@@ -18,11 +18,32 @@ struct Cli {
 enum Command {
     /// Check .flow files for errors and warnings.
     Check(commands::check::Args),
+    /// Apply the database migrations.
+    Migrate(commands::migrate::Args),
+    /// Start a workflow; prints the new execution id.
+    Start(commands::start::Args),
+    /// Send a signal to a workflow execution.
+    Signal(commands::signal::Args),
+    /// Show an execution: status, output or error, where it waits.
+    Status(commands::status::Args),
+    /// Cancel an execution.
+    Cancel(commands::cancel::Args),
+    /// List executions, newest first.
+    List(commands::list::Args),
+    /// Run a worker for workflow steps and timers.
+    Worker(commands::worker::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => commands::check::run(args),
+        Command::Migrate(args) => commands::migrate::run(args),
+        Command::Start(args) => commands::start::run(args),
+        Command::Signal(args) => commands::signal::run(args),
+        Command::Status(args) => commands::status::run(args),
+        Command::Cancel(args) => commands::cancel::run(args),
+        Command::List(args) => commands::list::run(args),
+        Command::Worker(args) => commands::worker::run(args),
     }
 }
