@@ -178,7 +178,8 @@ pub(crate) async fn insert_executions(pool: &PgPool, new: &[NewExecution]) -> Re
         .collect()
 }
 
-/// Claims up to `limit` due attempts of tasks named in `names` on `queues`.
+/// Claims up to `limit` due attempts of tasks named in `names`, from `queues` in the order
+/// given (the next queue only when the previous one has fewer than `limit` due).
 pub(crate) async fn claim_tasks(
     pool: &PgPool,
     queues: &[String],
@@ -187,26 +188,38 @@ pub(crate) async fn claim_tasks(
     worker_id: &str,
     lease_ms: i64,
 ) -> Result<Vec<ClaimedTask>> {
-    let rows = sqlx::query(sql::CLAIM_TASKS)
-        .bind(queues)
-        .bind(names)
-        .bind(limit)
-        .bind(worker_id)
-        .bind(lease_ms)
-        .fetch_all(pool)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ClaimedTask {
-                execution_id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                inputs: r.try_get("inputs")?,
-                attempt: r.try_get("attempt")?,
-                max_attempts: r.try_get("max_attempts")?,
-                timeout_ms: r.try_get("timeout_ms")?,
-            })
+    let mut claimed = Vec::new();
+    for queue in queues {
+        let want = limit - i64::try_from(claimed.len()).unwrap_or(limit);
+        if want <= 0 {
+            break;
+        }
+        let rows = sqlx::query(sql::CLAIM_TASKS)
+            .bind(queue)
+            .bind(names)
+            .bind(want)
+            .bind(worker_id)
+            .bind(lease_ms)
+            .fetch_all(pool)
+            .await?;
+        for r in &rows {
+            claimed.push(claimed_task(r)?);
+        }
+    }
+    Ok(claimed)
+}
+
+fn claimed_task(r: &sqlx::postgres::PgRow) -> Result<ClaimedTask> {
+    {
+        Ok(ClaimedTask {
+            execution_id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            inputs: r.try_get("inputs")?,
+            attempt: r.try_get("attempt")?,
+            max_attempts: r.try_get("max_attempts")?,
+            timeout_ms: r.try_get("timeout_ms")?,
         })
-        .collect()
+    }
 }
 
 /// Records finished attempts of a worker: completions in one statement, failures in another.

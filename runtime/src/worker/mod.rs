@@ -281,6 +281,7 @@ impl Worker {
         let mut backoff = Backoff::new();
         let mut blocked_until: Option<Instant> = None;
         let mut maybe_ready = true;
+        let mut rotation = 0usize;
         let shutdown = shutdown;
         tokio::pin!(shutdown);
 
@@ -294,9 +295,14 @@ impl Worker {
             if may_claim {
                 blocked_until = None;
                 let n = free.min(batch);
+                // Rotate the queue order so that no queue starves the others.
+                let mut queues = o.queues.clone();
+                let shift = rotation % queues.len().max(1);
+                queues.rotate_left(shift);
+                rotation = rotation.wrapping_add(1);
                 match store::claim_tasks(
                     &self.pool,
-                    &o.queues,
+                    &queues,
                     &names,
                     i64::try_from(n).unwrap_or(1),
                     &self.worker_id,
