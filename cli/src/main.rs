@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Check .flow files for errors and warnings.
     Check(commands::check::Args),
+    /// Print the syntax tree of a .flow file and its syntax errors.
+    Parse(commands::parse::Args),
     /// Apply the database migrations.
     Migrate(commands::migrate::Args),
     /// Start a workflow; prints the new execution id.
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => commands::check::run(args),
+        Command::Parse(args) => commands::parse::run(args),
         Command::Migrate(args) => commands::migrate::run(args),
         Command::Start(args) => commands::start::run(args),
         Command::Signal(args) => commands::signal::run(args),

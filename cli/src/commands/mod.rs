@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod parse;
 
 // The runtime commands (Postgres).
 pub mod cancel;
