@@ -20,6 +20,10 @@ enum Command {
     Check(commands::check::Args),
     /// Print the syntax tree of a .flow file and its syntax errors.
     Parse(commands::parse::Args),
+    /// Run workflow test files (*.test.toml) on a fake clock with stubbed tasks.
+    Test(commands::test::Args),
+    /// Run a workflow in-process and print its output as JSON.
+    Run(commands::run::Args),
     /// Apply the database migrations.
     Migrate(commands::migrate::Args),
     /// Start a workflow; prints the new execution id.
@@ -41,6 +45,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Parse(args) => commands::parse::run(args),
+        Command::Test(args) => commands::test::run(args),
+        Command::Run(args) => commands::run::run(args),
         Command::Migrate(args) => commands::migrate::run(args),
         Command::Start(args) => commands::start::run(args),
         Command::Signal(args) => commands::signal::run(args),

@@ -2,6 +2,8 @@
 
 pub mod check;
 pub mod parse;
+pub mod run;
+pub mod test;
 
 // The runtime commands (Postgres).
 pub mod cancel;
