@@ -214,7 +214,7 @@ pub fn content_hash(source: &str) -> String {
     hex::encode(Sha256::digest(source.as_bytes()))
 }
 
-fn new_execution(
+pub(crate) fn new_execution(
     kind: Kind,
     name: &str,
     inputs: Value,
@@ -280,5 +280,7 @@ fn new_execution(
             .unwrap_or(0),
         content_hash,
         parent_id: None,
+        parent_handle: None,
+        parent_attempt: None,
     })
 }

@@ -11,6 +11,7 @@
 mod client;
 mod error;
 mod model;
+mod step;
 pub mod store;
 mod validate;
 pub mod worker;

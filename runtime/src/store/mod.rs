@@ -2,14 +2,14 @@
 //! input). Dialect specifics stay in this module so a second store (SQLite for `rhythm dev`)
 //! can sit beside it.
 
-mod sql;
+pub(crate) mod sql;
 
 use std::collections::HashMap;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::{PgPool, Row};
+use sqlx::{PgConnection, PgPool, Row};
 
 use crate::error::{Error, Result};
 use crate::model::{
@@ -32,6 +32,8 @@ pub(crate) struct NewExecution {
     pub delay_ms: i64,
     pub content_hash: Option<String>,
     pub parent_id: Option<String>,
+    pub parent_handle: Option<i64>,
+    pub parent_attempt: Option<i32>,
 }
 
 /// A task attempt a worker claimed.
@@ -90,6 +92,18 @@ pub(crate) async fn insert_executions(pool: &PgPool, new: &[NewExecution]) -> Re
     if new.is_empty() {
         return Ok(Vec::new());
     }
+    let mut conn = pool.acquire().await?;
+    insert_executions_on(&mut conn, new).await
+}
+
+/// [`insert_executions`] on a given connection (inside the caller's transaction, if any).
+pub(crate) async fn insert_executions_on(
+    conn: &mut PgConnection,
+    new: &[NewExecution],
+) -> Result<Vec<Started>> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut ids = Vec::with_capacity(new.len());
     let mut kinds = Vec::with_capacity(new.len());
     let mut names = Vec::with_capacity(new.len());
@@ -103,6 +117,8 @@ pub(crate) async fn insert_executions(pool: &PgPool, new: &[NewExecution]) -> Re
     let mut delays = Vec::with_capacity(new.len());
     let mut hashes = Vec::with_capacity(new.len());
     let mut parents = Vec::with_capacity(new.len());
+    let mut parent_handles = Vec::with_capacity(new.len());
+    let mut parent_attempts = Vec::with_capacity(new.len());
     for n in new {
         ids.push(n.id.clone());
         kinds.push(n.kind.as_str().to_owned());
@@ -117,6 +133,8 @@ pub(crate) async fn insert_executions(pool: &PgPool, new: &[NewExecution]) -> Re
         delays.push(n.delay_ms);
         hashes.push(n.content_hash.clone());
         parents.push(n.parent_id.clone());
+        parent_handles.push(n.parent_handle);
+        parent_attempts.push(n.parent_attempt);
     }
     let row = sqlx::query(sql::INSERT_EXECUTIONS)
         .bind(&ids)
@@ -132,7 +150,9 @@ pub(crate) async fn insert_executions(pool: &PgPool, new: &[NewExecution]) -> Re
         .bind(&delays)
         .bind(&hashes)
         .bind(&parents)
-        .fetch_one(pool)
+        .bind(&parent_handles)
+        .bind(&parent_attempts)
+        .fetch_one(&mut *conn)
         .await
         .map_err(|e| map_insert_error(e, &ids[0]))?;
     let created: Vec<String> = row.try_get("created")?;
@@ -152,7 +172,7 @@ pub(crate) async fn insert_executions(pool: &PgPool, new: &[NewExecution]) -> Re
         let rows = sqlx::query(sql::IDS_BY_IDEMPOTENCY_KEY)
             .bind(kind.as_str())
             .bind(&wanted)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
         for r in rows {
             existing.insert((kind, r.try_get("idempotency_key")?), r.try_get("id")?);

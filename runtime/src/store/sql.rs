@@ -2,27 +2,29 @@
 //! (implicit) transaction; each sends at most one NOTIFY.
 
 /// Inserts executions (and their first ready row) from parallel arrays; idempotency-key
-/// conflicts insert nothing. Returns the created ids; notifies `rhythm_ready` once with the
+/// conflicts insert nothing. A task attempt started by a workflow carries the engine's attempt
+/// number (the engine retries by starting a new attempt; each runs once here). Returns the created ids; notifies `rhythm_ready` once with the
 /// queues of the rows due now.
 pub(crate) const INSERT_EXECUTIONS: &str = r#"
 WITH input AS (
     SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::int4[],
                          $7::text[], $8::int4[], $9::int4[], $10::int4[], $11::int8[], $12::text[],
-                         $13::text[])
+                         $13::text[], $14::int8[], $15::int4[])
         AS i(id, kind, name, inputs, queue, priority, idempotency_key, max_attempts, backoff_ms,
-             timeout_ms, delay_ms, content_hash, parent_id)
+             timeout_ms, delay_ms, content_hash, parent_id, parent_handle, parent_attempt)
 ), ins AS (
     INSERT INTO rhythm_executions (id, kind, name, status, inputs, queue, priority, idempotency_key,
-                                   max_attempts, backoff_ms, timeout_ms, content_hash, parent_id)
+                                   max_attempts, backoff_ms, timeout_ms, content_hash, parent_id,
+                                   parent_handle, parent_attempt)
     SELECT id, kind, name, 'running', inputs, queue, priority, idempotency_key, max_attempts,
-           backoff_ms, timeout_ms, content_hash, parent_id
+           backoff_ms, timeout_ms, content_hash, parent_id, parent_handle, parent_attempt
     FROM input
     ON CONFLICT (kind, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING id, kind, name, queue, priority
 ), rdy AS (
     INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
     SELECT ins.id, ins.kind, ins.name, ins.queue, ins.priority,
-           now() + input.delay_ms * interval '1 millisecond', 1
+           now() + input.delay_ms * interval '1 millisecond', coalesce(input.parent_attempt, 1)
     FROM ins JOIN input ON input.id = ins.id
     RETURNING queue, run_at
 )
@@ -87,7 +89,19 @@ WITH input AS (
     SET status = 'completed', output = del.output, error = NULL, completed_at = now()
     FROM del
     WHERE e.id = del.execution_id AND e.status IN ('running', 'waiting')
-    RETURNING e.id
+    RETURNING e.id, e.parent_id, e.parent_handle, e.parent_attempt, del.output
+), inbox AS (
+    INSERT INTO rhythm_inbox (execution_id, event)
+    SELECT parent_id, jsonb_build_object('type', 'task_succeeded', 'handle', parent_handle,
+                                         'attempt', parent_attempt, 'output', output)
+    FROM upd WHERE parent_id IS NOT NULL
+    RETURNING execution_id
+), wake AS (
+    INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
+    SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
+    FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
+    WHERE p.status IN ('running', 'waiting')
+    ON CONFLICT (execution_id) DO NOTHING
 )
 SELECT (SELECT count(*) FROM upd) AS completed,
        (SELECT count(*) FROM (
@@ -122,7 +136,19 @@ macro_rules! settle_failures_tail {
         completed_at = CASE WHEN info.will_retry THEN NULL ELSE now() END
     FROM info
     WHERE e.id = info.execution_id
-    RETURNING e.id, info.will_retry
+    RETURNING e.id, info.will_retry, e.parent_id, e.parent_handle, e.parent_attempt, info.error
+), inbox AS (
+    INSERT INTO rhythm_inbox (execution_id, event)
+    SELECT parent_id, jsonb_build_object('type', 'task_failed', 'handle', parent_handle,
+                                         'attempt', parent_attempt, 'error', error)
+    FROM upd WHERE parent_id IS NOT NULL AND NOT will_retry
+    RETURNING execution_id
+), wake AS (
+    INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
+    SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
+    FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
+    WHERE p.status IN ('running', 'waiting')
+    ON CONFLICT (execution_id) DO NOTHING
 )
 SELECT (SELECT count(*) FROM upd WHERE NOT will_retry) AS failed,
        (SELECT count(*) FROM retry) AS retried,
@@ -236,8 +262,9 @@ SELECT e.status AS before,
 FROM rhythm_executions e WHERE e.id = $1
 "#;
 
-/// Buffers a signal for a running or waiting workflow and, when the workflow waits for that
-/// name, queues a step for it. Returns the execution's kind and status (no row: unknown id)
+/// Buffers a signal for a running or waiting workflow and queues a step for it (which hands the
+/// signal to the engine; the engine buffers it until a `Signal.next` takes it). Waking on every
+/// signal, not only awaited names, avoids a race with a step that starts waiting meanwhile. Returns the execution's kind and status (no row: unknown id)
 /// and the signal's sequence number (null: refused).
 pub(crate) const SEND_SIGNAL: &str = r#"
 WITH e AS (
@@ -249,7 +276,7 @@ WITH e AS (
 ), wake AS (
     INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
     SELECT e.id, 'workflow', e.name, e.queue, e.priority, now(), 1
-    FROM e JOIN rhythm_signal_waits w ON w.execution_id = e.id AND w.name = $2
+    FROM e
     WHERE EXISTS (SELECT 1 FROM ins)
     ON CONFLICT (execution_id) DO NOTHING
     RETURNING queue
@@ -297,3 +324,146 @@ ORDER BY first_seen_at DESC LIMIT 1
 
 /// The status of one execution.
 pub(crate) const STATUS: &str = "SELECT status FROM rhythm_executions WHERE id = $1";
+
+/// Takes one due workflow step of queue `$1` (the caller's transaction holds the row lock until
+/// the step commits, so a crash mid-step loses nothing).
+pub(crate) const CLAIM_STEP: &str = r#"
+DELETE FROM rhythm_ready r
+WHERE r.execution_id = (
+    SELECT execution_id FROM rhythm_ready
+    WHERE kind = 'workflow' AND queue = $1 AND run_at <= now()
+    ORDER BY priority DESC, run_at, seq
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING r.execution_id
+"#;
+
+/// A workflow execution and its saved state, locked for the step.
+pub(crate) const LOAD_FOR_STEP: &str = r#"
+SELECT e.name, e.status, e.inputs, e.content_hash, d.source, s.state, s.state_version
+FROM rhythm_executions e
+LEFT JOIN rhythm_workflow_definitions d ON d.name = e.name AND d.content_hash = e.content_hash
+LEFT JOIN rhythm_workflow_state s ON s.execution_id = e.id
+WHERE e.id = $1 AND e.kind = 'workflow'
+FOR UPDATE OF e
+"#;
+
+/// The events waiting for a step (child results, timers), consumed.
+pub(crate) const TAKE_INBOX: &str = r#"
+DELETE FROM rhythm_inbox WHERE execution_id = $1
+RETURNING seq, event, created_at
+"#;
+
+/// The signals waiting for a step, consumed (each exactly once: the rows go with the step).
+pub(crate) const TAKE_SIGNALS: &str = r#"
+DELETE FROM rhythm_signals WHERE execution_id = $1
+RETURNING seq, name, payload, created_at
+"#;
+
+/// Saves a step's state if nobody advanced the execution meanwhile (`$3` = the version loaded;
+/// -1 when there was no state yet). Returns a row only on success.
+pub(crate) const SAVE_STATE: &str = r#"
+INSERT INTO rhythm_workflow_state (execution_id, state, state_version) VALUES ($1, $2, 0)
+ON CONFLICT (execution_id) DO UPDATE
+    SET state = EXCLUDED.state, state_version = rhythm_workflow_state.state_version + 1,
+        updated_at = clock_timestamp()
+    WHERE rhythm_workflow_state.state_version = $3
+RETURNING state_version
+"#;
+
+/// Marks a workflow waiting and rewrites the signal names it waits for.
+pub(crate) const SET_WAITING: &str = r#"
+WITH upd AS (
+    UPDATE rhythm_executions SET status = 'waiting' WHERE id = $1 AND status = 'running'
+), del AS (
+    DELETE FROM rhythm_signal_waits WHERE execution_id = $1
+)
+INSERT INTO rhythm_signal_waits (execution_id, name)
+SELECT $1, n FROM unnest($2::text[]) AS n
+ON CONFLICT DO NOTHING
+"#;
+
+/// Ends a workflow (`$2` status, `$3` output, `$4` error), drops its timers, waits and state,
+/// reports to its parent, and notifies `rhythm_done` once.
+pub(crate) const FINISH_WORKFLOW: &str = r#"
+WITH upd AS (
+    UPDATE rhythm_executions
+    SET status = $2, output = $3, error = $4, completed_at = now()
+    WHERE id = $1 AND status IN ('running', 'waiting')
+    RETURNING id, parent_id, parent_handle
+), dt AS (
+    DELETE FROM rhythm_timers WHERE execution_id = $1
+), dw AS (
+    DELETE FROM rhythm_signal_waits WHERE execution_id = $1
+), ds AS (
+    DELETE FROM rhythm_workflow_state WHERE execution_id = $1
+), inbox AS (
+    INSERT INTO rhythm_inbox (execution_id, event)
+    SELECT parent_id, jsonb_build_object('type', 'child_finished', 'handle', parent_handle,
+                                         'child_id', id, 'status', $2::text,
+                                         'output', $3::jsonb, 'error', $4::jsonb)
+    FROM upd WHERE parent_id IS NOT NULL
+    RETURNING execution_id
+), wake AS (
+    INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
+    SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
+    FROM inbox i JOIN rhythm_executions p ON p.id = i.execution_id
+    WHERE p.status IN ('running', 'waiting')
+    ON CONFLICT (execution_id) DO NOTHING
+)
+SELECT (SELECT count(*) FROM upd) AS finished,
+       (SELECT count(*) FROM (SELECT pg_notify('rhythm_done', id) FROM upd) n) AS notified
+"#;
+
+/// Starts or moves a workflow timer.
+pub(crate) const START_TIMER: &str = r#"
+INSERT INTO rhythm_timers (execution_id, timer_key, fire_at)
+VALUES ($1, $2, to_timestamp($3::float8 / 1000.0))
+ON CONFLICT (execution_id, timer_key) DO UPDATE SET fire_at = EXCLUDED.fire_at
+"#;
+
+/// Forgets a workflow timer.
+pub(crate) const CANCEL_TIMER: &str =
+    "DELETE FROM rhythm_timers WHERE execution_id = $1 AND timer_key = $2";
+
+/// Fires up to `$1` due timers: each becomes an inbox event of its workflow and queues a step.
+/// One NOTIFY `rhythm_ready` when any fired.
+pub(crate) const FIRE_TIMERS: &str = r#"
+WITH due AS (
+    DELETE FROM rhythm_timers t
+    WHERE t.id IN (
+        SELECT id FROM rhythm_timers WHERE fire_at <= now()
+        ORDER BY fire_at LIMIT $1
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING t.execution_id, t.timer_key, t.fire_at
+), inbox AS (
+    INSERT INTO rhythm_inbox (execution_id, event)
+    SELECT execution_id, jsonb_build_object('type', 'timer_due', 'handle', timer_key::bigint)
+    FROM due ORDER BY fire_at, timer_key::bigint
+    RETURNING execution_id
+), wake AS (
+    INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
+    SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
+    FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
+    WHERE p.status IN ('running', 'waiting')
+    ON CONFLICT (execution_id) DO NOTHING
+    RETURNING queue
+)
+SELECT (SELECT count(*) FROM due) AS fired,
+       (SELECT count(*) FROM (
+            SELECT pg_notify('rhythm_ready', s)
+            FROM (SELECT string_agg(DISTINCT queue, ',') AS s FROM wake) a
+            WHERE s IS NOT NULL) n) AS notified
+"#;
+
+/// The child execution of a workflow behind a handle (and attempt, for tasks).
+pub(crate) const CHILD_ID: &str = r#"
+SELECT id FROM rhythm_executions
+WHERE parent_id = $1 AND parent_handle = $2 AND ($3::int4 IS NULL OR parent_attempt = $3)
+"#;
+
+/// Appends a log line.
+pub(crate) const INSERT_LOG: &str =
+    "INSERT INTO rhythm_logs (execution_id, level, message) VALUES ($1, 'info', $2)";

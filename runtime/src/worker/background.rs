@@ -13,12 +13,18 @@ use tokio::time::MissedTickBehavior;
 
 use super::backoff::Backoff;
 use super::{InFlight, Stats};
-use crate::client::READY_CHANNEL;
+use crate::client::{DONE_CHANNEL, READY_CHANNEL};
 use crate::store::{self, AttemptResult};
 
 /// Wakes the claim loop on every `rhythm_ready` notification; reconnects with backoff and
 /// wakes once after each reconnect (notifications sent meanwhile are lost).
-pub(super) async fn listen(pool: PgPool, wake: Arc<Notify>) {
+pub(super) async fn listen(pool: PgPool, wake: Arc<Notify>, step_wake: Option<Arc<Notify>>) {
+    let wake_all = |wake: &Notify| {
+        wake.notify_one();
+        if let Some(s) = &step_wake {
+            s.notify_one();
+        }
+    };
     let mut backoff = Backoff::new();
     loop {
         let mut listener = match PgListener::connect_with(&pool).await {
@@ -29,20 +35,31 @@ pub(super) async fn listen(pool: PgPool, wake: Arc<Notify>) {
                 continue;
             }
         };
-        if let Err(e) = listener.listen(READY_CHANNEL).await {
+        let channels: &[&str] = if step_wake.is_some() {
+            &[READY_CHANNEL, DONE_CHANNEL]
+        } else {
+            &[READY_CHANNEL]
+        };
+        if let Err(e) = listener.listen_all(channels.iter().copied()).await {
             tracing::warn!("worker: LISTEN failed, retrying: {e}");
             tokio::time::sleep(backoff.next_delay()).await;
             continue;
         }
         backoff.reset();
-        wake.notify_one();
+        wake_all(&wake);
         loop {
             match listener.recv().await {
-                Ok(_) => wake.notify_one(),
+                Ok(n) if n.channel() == DONE_CHANNEL => {
+                    // A finished task may have woken a workflow.
+                    if let Some(s) = &step_wake {
+                        s.notify_one();
+                    }
+                }
+                Ok(_) => wake_all(&wake),
                 Err(e) => {
                     tracing::warn!("worker: listener lost its connection: {e}");
                     tokio::time::sleep(backoff.next_delay()).await;
-                    wake.notify_one();
+                    wake_all(&wake);
                     break;
                 }
             }
@@ -106,6 +123,9 @@ pub(super) async fn reap(pool: PgPool, every: Duration, wake: Arc<Notify>, stats
             }
             Err(e) => tracing::warn!("worker: reaper failed: {e}"),
         }
+        if let Err(e) = crate::step::fire_timers(&pool).await {
+            tracing::warn!("worker: firing timers failed: {e}");
+        }
     }
 }
 
@@ -147,6 +167,40 @@ pub(super) async fn complete(
                     buf.len()
                 );
                 tokio::time::sleep(backoff.next_delay()).await;
+            }
+        }
+    }
+}
+
+/// Runs workflow steps of `queues` one transaction at a time while any are due; sleeps until
+/// a notification (new work, a finished task) or the poll interval otherwise.
+pub(super) async fn steps(pool: PgPool, queues: Vec<String>, wake: Arc<Notify>, poll: Duration) {
+    let programs = crate::step::Programs::default();
+    let engine = rhythm_engine::Engine::default();
+    let mut backoff = Backoff::new();
+    loop {
+        let mut ran = false;
+        for q in &queues {
+            loop {
+                match crate::step::run_one(&pool, &programs, &engine, q).await {
+                    Ok(crate::step::StepResult::Ran) => {
+                        ran = true;
+                        backoff.reset();
+                    }
+                    Ok(crate::step::StepResult::Idle) => break,
+                    Err(e) => {
+                        let d = backoff.next_delay();
+                        tracing::warn!("worker: workflow step failed, retrying in {d:?}: {e}");
+                        tokio::time::sleep(d).await;
+                        break;
+                    }
+                }
+            }
+        }
+        if !ran {
+            tokio::select! {
+                () = wake.notified() => {}
+                () = tokio::time::sleep(poll) => {}
             }
         }
     }

@@ -54,6 +54,9 @@ pub struct WorkerOptions {
     pub shutdown_grace: Duration,
     /// Results written per statement at most (default 512).
     pub completion_batch: usize,
+    /// Also run workflow steps of these queues (default false). Every worker fires due
+    /// workflow timers either way.
+    pub serve_workflows: bool,
 }
 
 impl Default for WorkerOptions {
@@ -69,6 +72,7 @@ impl Default for WorkerOptions {
             reap_every: Duration::from_secs(1),
             shutdown_grace: Duration::from_secs(30),
             completion_batch: 512,
+            serve_workflows: false,
         }
     }
 }
@@ -218,10 +222,10 @@ impl Worker {
     /// Runs until `shutdown` resolves, then stops claiming, lets in-flight attempts finish
     /// within the grace period, releases the rest, writes all results and returns.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> Result<WorkerStats> {
-        if self.handlers.is_empty() {
+        if self.handlers.is_empty() && !self.options.serve_workflows {
             return Err(Error::Invalid {
                 what: "worker",
-                reason: "no task handler registered".into(),
+                reason: "no task handler registered and not serving workflows".into(),
             });
         }
         if self.options.queues.is_empty() {
@@ -250,7 +254,20 @@ impl Worker {
 
         // Background loops; dropped (aborted) with this future, as when the process dies.
         let mut aux = JoinSet::new();
-        aux.spawn(background::listen(self.pool.clone(), wake.clone()));
+        let step_wake = Arc::new(Notify::new());
+        aux.spawn(background::listen(
+            self.pool.clone(),
+            wake.clone(),
+            o.serve_workflows.then(|| step_wake.clone()),
+        ));
+        if o.serve_workflows {
+            aux.spawn(background::steps(
+                self.pool.clone(),
+                o.queues.clone(),
+                step_wake.clone(),
+                o.poll_interval,
+            ));
+        }
         aux.spawn(background::heartbeat(
             self.pool.clone(),
             self.worker_id.clone(),
@@ -288,7 +305,8 @@ impl Worker {
         // The claim loop.
         loop {
             let free = concurrency.saturating_sub(tasks.len());
-            let may_claim = maybe_ready
+            let may_claim = !names.is_empty()
+                && maybe_ready
                 && blocked_until.is_none_or(|t| Instant::now() >= t)
                 && (free >= batch.div_ceil(2) || tasks.is_empty())
                 && free > 0;
