@@ -166,3 +166,44 @@ async fn errors_have_clear_messages_and_exit_codes(pool: PgPool) {
     let o = rhythm(&url, &["worker", "--workflows", "/definitely/not/here"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn start_wait_runs_on_a_worker(pool: PgPool) {
+    let url = db_url(&pool).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("greet.flow"),
+        "await Timer.delay(\"100ms\");\nreturn `hello ${Inputs.name}`;\n",
+    )
+    .unwrap();
+    let dir_s = dir.path().to_str().unwrap();
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_rhythm"))
+        .args(["worker", "--workflows", dir_s])
+        .env("RHYTHM_DATABASE_URL", &url)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let o = rhythm(
+        &url,
+        &[
+            "start",
+            "greet",
+            "--inputs",
+            r#"{"name":"Ada"}"#,
+            "--wait",
+            "--timeout",
+            "30",
+        ],
+    );
+    let _ = worker.kill();
+    let _ = worker.wait();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(lines[1], "\"hello Ada\"");
+    let o = rhythm(&url, &["status", lines[0], "--format", "json"]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["status"], "completed");
+    assert_eq!(v["output"], "hello Ada");
+}

@@ -1,15 +1,14 @@
 //! `rhythm worker`: the process that serves workflow steps and timers.
 //!
-//! Today workflow steps are not wired into the runtime yet (the engine is being written), so
-//! this worker registers the workflows of `--workflows` (so `rhythm start` without
-//! `--workflows` finds them) and runs the reaper: expired task leases are put back and
-//! timed-out attempts are settled, even when no task worker is alive. It says so on start.
+//! It registers the workflows of `--workflows` (so `rhythm start` finds them), then runs
+//! workflow steps of its queues, fires due timers and reaps expired task leases and timed-out
+//! attempts, until Ctrl-C (graceful: the step in progress finishes). Tasks run in workers
+//! that have task handlers (the Python SDK, or an embedded Rust `Worker`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
-use rhythm_runtime::store;
+use rhythm_runtime::{Worker, WorkerOptions};
 
 use super::db::{self, DbArgs, Failure};
 
@@ -19,6 +18,9 @@ pub struct Args {
     /// Folder of `.flow` files to register and serve.
     #[arg(long, value_name = "DIR")]
     pub workflows: PathBuf,
+    /// Queues whose workflow steps to run (repeatable; default `default`).
+    #[arg(long = "queue", value_name = "QUEUE")]
+    pub queues: Vec<String>,
     /// Apply the migrations before starting.
     #[arg(long)]
     pub migrate: bool,
@@ -41,32 +43,34 @@ pub fn run(args: Args) -> ExitCode {
                 &v[..12.min(v.len())]
             );
         }
+        let queues = if args.queues.is_empty() {
+            vec!["default".to_owned()]
+        } else {
+            args.queues
+        };
+        let options = WorkerOptions {
+            queues: queues.clone(),
+            serve_workflows: true,
+            ..WorkerOptions::default()
+        };
+        let worker = Worker::new(client.pool().clone(), options);
         eprintln!(
-            "rhythm worker: workflow steps are not served by this build yet (the engine is not \
-             wired in); running the reaper only: expired task leases are put back and timed-out \
-             attempts settled. Ctrl-C to stop."
+            "rhythm worker {}: serving workflow steps and timers of queue(s) {}; tasks run in \
+             workers with task handlers. Ctrl-C to stop.",
+            worker.id(),
+            queues.join(", ")
         );
-        let mut tick = tokio::time::interval(Duration::from_secs(1));
-        loop {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => break,
-                _ = tick.tick() => {
-                    match store::reap_expired(client.pool(), 1000).await {
-                        Ok(s) if s.retried + s.failed > 0 => {
-                            eprintln!("rhythm worker: reaped {} retried, {} failed", s.retried, s.failed);
-                        }
-                        Ok(_) => {}
-                        Err(e) => eprintln!("rhythm worker: reaper: {e} (retrying)"),
-                    }
-                }
-            }
-        }
+        worker
+            .run_until(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
         eprintln!("rhythm worker: stopped");
         Ok(())
     })
 }
 
-fn read_flows(dir: &PathBuf) -> Result<Vec<(String, String)>, Failure> {
+fn read_flows(dir: &Path) -> Result<Vec<(String, String)>, Failure> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| Failure::usage(format!("cannot read --workflows {}: {e}", dir.display())))?;
     let mut flows = Vec::new();
