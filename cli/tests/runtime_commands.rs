@@ -57,7 +57,11 @@ async fn migrate_creates_the_schema_and_is_idempotent(pool: PgPool) {
 async fn start_status_signal_cancel_list(pool: PgPool) {
     let url = db_url(&pool).await;
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("greet.flow"), "return Inputs.name;\n").unwrap();
+    std::fs::write(
+        dir.path().join("greet.flow"),
+        "const s = await Signal.next(\"never\");\nreturn Inputs.name;\n",
+    )
+    .unwrap();
     let dir_s = dir.path().to_str().unwrap();
 
     let o = rhythm(
@@ -105,8 +109,28 @@ async fn start_status_signal_cancel_list(pool: PgPool) {
     let o = rhythm(&url, &["start", "greet", "--inputs", "{}"]);
     assert!(o.status.success(), "{}", stderr(&o));
 
+    // A workflow is asked to cancel; a worker's next step ends it.
     let o = rhythm(&url, &["cancel", &id]);
-    assert_eq!(stdout(&o), "cancelled\n");
+    assert_eq!(stdout(&o), "cancel requested\n", "{}", stderr(&o));
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_rhythm"))
+        .args(["worker", "--workflows", dir_s])
+        .env("RHYTHM_DATABASE_URL", &url)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = String::new();
+    for _ in 0..300 {
+        let o = rhythm(&url, &["status", &id, "--format", "json"]);
+        let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        status = v["status"].as_str().unwrap().to_owned();
+        if status == "cancelled" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = worker.kill();
+    let _ = worker.wait();
+    assert_eq!(status, "cancelled");
     let o = rhythm(&url, &["cancel", &id]);
     assert!(o.status.success());
     assert!(stderr(&o).contains("already finished"), "{}", stderr(&o));

@@ -196,8 +196,10 @@ impl Client {
         }
     }
 
-    /// Cancels an execution (and what it started). Terminal executions never change; queued
-    /// and in-flight attempts are withdrawn (a worker still running one finds its lease gone).
+    /// Cancels an execution. A task is cancelled at once (queued and in-flight attempts are
+    /// withdrawn; a worker still running one finds its lease gone). A workflow is asked to
+    /// cancel ([`CancelOutcome::Requested`]): its next step delivers `Cancelled` at its current
+    /// await, so cleanup code runs. Terminal executions never change.
     pub async fn cancel(&self, id: &str) -> Result<CancelOutcome> {
         validate::name("execution id", id)?;
         store::cancel(&self.pool, id).await

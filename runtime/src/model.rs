@@ -233,8 +233,11 @@ pub struct ExecutionSummary {
 /// What `Client::cancel` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CancelOutcome {
-    /// The execution is now cancelled.
+    /// The execution (a task) is now cancelled.
     Cancelled,
+    /// The workflow was asked to cancel: its next step raises `Cancelled` at the current
+    /// await, so `catch` / `finally` may run cleanup; it ends `cancelled` unless it catches.
+    Requested,
     /// It had already finished with this status, which stays.
     AlreadyFinished(Status),
 }

@@ -189,3 +189,52 @@ async fn uncaught_errors_fail_the_workflow(pool: PgPool) {
     assert_eq!(e.error.as_ref().unwrap()["type"], "CompileError");
     h.shutdown().await.unwrap();
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn cancel_runs_cleanup_then_ends_cancelled(pool: PgPool) {
+    let client = Client::from_pool(pool.clone());
+    client
+        .register_workflow(
+            "cancellable",
+            r#"
+            try {
+                await Signal.next("never");
+            } finally {
+                await Task.run("double", { n: 21 });
+            }
+            "#,
+        )
+        .await
+        .unwrap();
+    let h = workflow_worker(&pool);
+    let id = client
+        .start_workflow("cancellable", json!({}), StartOptions::default())
+        .await
+        .unwrap()
+        .id;
+    common::eventually("waiting", || async {
+        client.get(&id).await.unwrap().status == Status::Waiting
+    })
+    .await;
+    assert_eq!(
+        client.cancel(&id).await.unwrap(),
+        rhythm_runtime::CancelOutcome::Requested
+    );
+    let e = client.wait(&id, WAIT).await.unwrap();
+    assert_eq!(e.status, Status::Cancelled, "{e:?}");
+    assert_eq!(e.error.as_ref().unwrap()["type"], "Cancelled");
+    // The cleanup task ran.
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM rhythm_executions WHERE kind = 'task' AND output = '42'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        client.cancel(&id).await.unwrap(),
+        rhythm_runtime::CancelOutcome::AlreadyFinished(Status::Cancelled)
+    );
+    h.shutdown().await.unwrap();
+}

@@ -21,6 +21,7 @@ pub fn run(args: Args) -> ExitCode {
         let client = args.db.client().await?;
         match client.cancel(&args.id).await? {
             CancelOutcome::Cancelled => println!("cancelled"),
+            CancelOutcome::Requested => println!("cancel requested"),
             CancelOutcome::AlreadyFinished(s) => {
                 println!("{s}");
                 eprintln!(

@@ -336,23 +336,48 @@ pub(crate) async fn release_attempts(
     count(&row, "released")
 }
 
-/// Cancels an execution and its descendants.
+/// Cancels a task at once (with what it started), or asks a workflow to cancel.
 pub(crate) async fn cancel(pool: &PgPool, id: &str) -> Result<CancelOutcome> {
+    let mut conn = pool.acquire().await?;
+    cancel_on(&mut conn, id).await
+}
+
+/// [`cancel`] on a given connection (inside the caller's transaction, if any).
+pub(crate) async fn cancel_on(conn: &mut PgConnection, id: &str) -> Result<CancelOutcome> {
+    let row = sqlx::query(sql::REQUEST_CANCEL)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+    if row.try_get::<bool, _>("requested")? {
+        return Ok(CancelOutcome::Requested);
+    }
+    let kind: String = row.try_get("kind")?;
+    if Kind::from_str(&kind)? == Kind::Workflow {
+        return Ok(CancelOutcome::AlreadyFinished(status_of(&row, "status")?));
+    }
+    cancel_task(conn, id).await
+}
+
+async fn cancel_task(conn: &mut PgConnection, id: &str) -> Result<CancelOutcome> {
     let row = sqlx::query(sql::CANCEL)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| Error::NotFound(id.to_owned()))?;
     if row.try_get::<bool, _>("cancelled")? {
         return Ok(CancelOutcome::Cancelled);
     }
     // Not cancelled: it was terminal already, or became terminal concurrently.
-    let status = status(pool, id).await?;
+    let status = status_on(conn, id).await?;
     if status.is_terminal() {
         Ok(CancelOutcome::AlreadyFinished(status))
     } else {
         // Raced with a retry or step that held the row: try once more.
-        let row = sqlx::query(sql::CANCEL).bind(id).fetch_one(pool).await?;
+        let row = sqlx::query(sql::CANCEL)
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
         if row.try_get::<bool, _>("cancelled")? {
             Ok(CancelOutcome::Cancelled)
         } else {
@@ -367,10 +392,10 @@ fn status_of(row: &sqlx::postgres::PgRow, col: &str) -> Result<Status> {
 }
 
 /// The status of an execution.
-pub(crate) async fn status(pool: &PgPool, id: &str) -> Result<Status> {
+async fn status_on(conn: &mut PgConnection, id: &str) -> Result<Status> {
     let row = sqlx::query(sql::STATUS)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| Error::NotFound(id.to_owned()))?;
     status_of(&row, "status")

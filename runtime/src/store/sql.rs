@@ -467,3 +467,26 @@ WHERE parent_id = $1 AND parent_handle = $2 AND ($3::int4 IS NULL OR parent_atte
 /// Appends a log line.
 pub(crate) const INSERT_LOG: &str =
     "INSERT INTO rhythm_logs (execution_id, level, message) VALUES ($1, 'info', $2)";
+
+/// Asks a running or waiting workflow to cancel: a `cancel` inbox event and a queued step, so
+/// the engine raises `Cancelled` at the current await and `catch` / `finally` can clean up.
+/// Returns the execution's kind and status and whether the request was stored (no row: unknown).
+pub(crate) const REQUEST_CANCEL: &str = r#"
+WITH e AS (
+    SELECT id, kind, status, name, queue, priority FROM rhythm_executions WHERE id = $1 FOR UPDATE
+), ins AS (
+    INSERT INTO rhythm_inbox (execution_id, event)
+    SELECT id, '{"type": "cancel"}'::jsonb FROM e
+    WHERE kind = 'workflow' AND status IN ('running', 'waiting')
+    RETURNING execution_id
+), wake AS (
+    INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
+    SELECT e.id, 'workflow', e.name, e.queue, e.priority, now(), 1
+    FROM e WHERE EXISTS (SELECT 1 FROM ins)
+    ON CONFLICT (execution_id) DO NOTHING
+    RETURNING queue
+)
+SELECT e.kind, e.status, EXISTS (SELECT 1 FROM ins) AS requested,
+       (SELECT count(*) FROM (SELECT pg_notify('rhythm_ready', queue) FROM wake) n) AS notified
+FROM e
+"#;
