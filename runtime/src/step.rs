@@ -213,6 +213,13 @@ async fn step(tx: &mut PgConnection, programs: &Programs, engine: &Engine, id: &
         .bind(&waits)
         .execute(&mut *tx)
         .await?;
+    // A step that does not end the execution commits without waiting for the WAL flush: if a
+    // crash loses it, everything it consumed and produced is lost together and the step runs
+    // again; anything durable that depended on it (a task's result) flushes it first. Steps
+    // that end an execution stay synchronous, so a finished execution never reappears running.
+    sqlx::query("SELECT set_config('synchronous_commit', 'off', true)")
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 

@@ -155,6 +155,9 @@ async fn bench(url: &str, db: &str) -> Result<(), BoxError> {
         "enqueue→start latency (idle):     p50 {p50:.2} ms, p99 {p99:.2} ms ({SAMPLES} samples; targets ≤ 5 ms, ≤ 20 ms)"
     );
 
+    // Workflows awaiting tasks.
+    workflow_awaits(url, &client).await?;
+
     // The pgbench limit.
     let connections = WORKERS * HOT_CONNECTIONS_PER_WORKER;
     match pgbench(url, &pool, connections).await {
@@ -314,4 +317,63 @@ async fn pgbench(url: &str, pool: &PgPool, connections: usize) -> Result<f64, Bo
         .and_then(|n| n.parse::<f64>().ok())
         .ok_or_else(|| format!("no tps in pgbench output: {text}"))?;
     Ok(tps * 100.0)
+}
+
+/// Figures of workflows awaiting tasks: the time of one await in a sequential loop, and awaits
+/// per second across many concurrent workflows. One worker serves both steps and tasks.
+async fn workflow_awaits(url: &str, client: &Client) -> Result<(), BoxError> {
+    const SEQUENTIAL: usize = 100;
+    const WORKFLOWS: usize = 200;
+    const AWAITS_EACH: usize = 5;
+    client
+        .register_workflow(
+            "loop",
+            "for (let i = 0; i < Inputs.n; i++) { await Task.run(\"noop\", { i }); }\nreturn Inputs.n;",
+        )
+        .await?;
+    let mut w = Worker::connect(
+        url,
+        WorkerOptions {
+            serve_workflows: true,
+            ..WorkerOptions::default()
+        },
+    )
+    .await?;
+    w.register("noop", |_v: Value| async {
+        Ok::<Value, TaskError>(Value::Null)
+    });
+    let h = w.spawn();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let opts = StartOptions::default;
+
+    let t = Instant::now();
+    let id = client
+        .start_workflow("loop", json!({ "n": SEQUENTIAL }), opts())
+        .await?
+        .id;
+    client.wait(&id, Duration::from_secs(60)).await?;
+    let per_await = t.elapsed().as_secs_f64() * 1000.0 / SEQUENTIAL as f64;
+    println!(
+        "workflow await (sequential):      {per_await:>9.2} ms per awaited no-op task ({SEQUENTIAL} awaits in one workflow)"
+    );
+
+    let t = Instant::now();
+    let mut ids = Vec::with_capacity(WORKFLOWS);
+    for _ in 0..WORKFLOWS {
+        ids.push(
+            client
+                .start_workflow("loop", json!({ "n": AWAITS_EACH }), opts())
+                .await?
+                .id,
+        );
+    }
+    for id in &ids {
+        client.wait(id, Duration::from_secs(120)).await?;
+    }
+    let rate = (WORKFLOWS * AWAITS_EACH) as f64 / t.elapsed().as_secs_f64();
+    println!(
+        "workflow awaits (concurrent):     {rate:>9.0} awaits/s ({WORKFLOWS} workflows × {AWAITS_EACH} awaits, 4 step transactions at once)"
+    );
+    h.shutdown().await?;
+    Ok(())
 }

@@ -22,7 +22,7 @@ pub(super) async fn listen(pool: PgPool, wake: Arc<Notify>, step_wake: Option<Ar
     let wake_all = |wake: &Notify| {
         wake.notify_one();
         if let Some(s) = &step_wake {
-            s.notify_one();
+            wake_steps(s);
         }
     };
     let mut backoff = Backoff::new();
@@ -52,7 +52,7 @@ pub(super) async fn listen(pool: PgPool, wake: Arc<Notify>, step_wake: Option<Ar
                 Ok(n) if n.channel() == DONE_CHANNEL => {
                     // A finished task may have woken a workflow.
                     if let Some(s) = &step_wake {
-                        s.notify_one();
+                        wake_steps(s);
                     }
                 }
                 Ok(_) => wake_all(&wake),
@@ -65,6 +65,13 @@ pub(super) async fn listen(pool: PgPool, wake: Arc<Notify>, step_wake: Option<Ar
             }
         }
     }
+}
+
+/// Wakes every idle step loop (several run at once), keeping a permit for one that is busy
+/// and about to wait.
+fn wake_steps(n: &Notify) {
+    n.notify_waiters();
+    n.notify_one();
 }
 
 /// Extends the leases of the attempts in flight every `every`; aborts the handlers of attempts
@@ -174,8 +181,13 @@ pub(super) async fn complete(
 
 /// Runs workflow steps of `queues` one transaction at a time while any are due; sleeps until
 /// a notification (new work, a finished task) or the poll interval otherwise.
-pub(super) async fn steps(pool: PgPool, queues: Vec<String>, wake: Arc<Notify>, poll: Duration) {
-    let programs = crate::step::Programs::default();
+pub(super) async fn steps(
+    pool: PgPool,
+    queues: Vec<String>,
+    wake: Arc<Notify>,
+    poll: Duration,
+    programs: Arc<crate::step::Programs>,
+) {
     let engine = rhythm_engine::Engine::default();
     let mut backoff = Backoff::new();
     loop {

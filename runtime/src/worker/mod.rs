@@ -57,6 +57,8 @@ pub struct WorkerOptions {
     /// Also run workflow steps of these queues (default false). Every worker fires due
     /// workflow timers either way.
     pub serve_workflows: bool,
+    /// Workflow steps run at once, each in its own transaction (default 4).
+    pub step_concurrency: usize,
 }
 
 impl Default for WorkerOptions {
@@ -73,6 +75,7 @@ impl Default for WorkerOptions {
             shutdown_grace: Duration::from_secs(30),
             completion_batch: 512,
             serve_workflows: false,
+            step_concurrency: 4,
         }
     }
 }
@@ -174,10 +177,16 @@ impl Worker {
         }
     }
 
-    /// A worker with its own pool of 6 connections to `url`.
+    /// A worker with its own pool to `url`: 6 connections, plus one per concurrent workflow
+    /// step when serving workflows.
     pub async fn connect(url: &str, options: WorkerOptions) -> Result<Self> {
+        let steps = if options.serve_workflows {
+            options.step_concurrency.max(1)
+        } else {
+            0
+        };
         let pool = PgPoolOptions::new()
-            .max_connections(6)
+            .max_connections(u32::try_from(6 + steps).unwrap_or(6))
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
@@ -261,12 +270,16 @@ impl Worker {
             o.serve_workflows.then(|| step_wake.clone()),
         ));
         if o.serve_workflows {
-            aux.spawn(background::steps(
-                self.pool.clone(),
-                o.queues.clone(),
-                step_wake.clone(),
-                o.poll_interval,
-            ));
+            let programs = Arc::new(crate::step::Programs::default());
+            for _ in 0..o.step_concurrency.max(1) {
+                aux.spawn(background::steps(
+                    self.pool.clone(),
+                    o.queues.clone(),
+                    step_wake.clone(),
+                    o.poll_interval,
+                    programs.clone(),
+                ));
+            }
         }
         aux.spawn(background::heartbeat(
             self.pool.clone(),
