@@ -103,10 +103,10 @@ impl Comments {
                 attached.leading.push(Comment {
                     text: p.text.clone(),
                     is_line: p.is_line,
-                    own_line: p.newlines_before > 0 || prev.is_none(),
+                    own_line: p.newlines_before > 0 || (prev.is_none() && i == 0),
                     newline_after: p.is_line || after > 0,
                     blank_after: after >= 2,
-                    space_after: !closing,
+                    space_after: i + 1 < count || !closing,
                 });
             }
             pending.clear();

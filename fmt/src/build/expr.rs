@@ -257,7 +257,7 @@ impl Gen<'_> {
         }
         let hug = list.items.len() == 1
             && list.items[0].1.is_none()
-            && matches!(list.items[0].0.kind(), OBJECT_PAT | ARRAY_PAT)
+            && matches!(list.items[0].0.kind(), OBJECT_PAT | ARRAY_PAT | IDENT_PAT)
             && !list.close.as_ref().is_some_and(|t| self.has_leading(t));
         if hug {
             let open = list.open.as_ref().map(|t| self.tok(t)).unwrap_or_else(nil);
@@ -605,7 +605,7 @@ impl Gen<'_> {
                 }
             }
         }
-        if !member_seen || groups.len() <= 2 {
+        if !member_seen || groups.len() <= 2 || node.kind() != CALL_EXPR {
             return concat(groups.into_iter().map(concat).collect());
         }
         // Merge the first `.name` group into a short or capitalized head (`Task.run(...)`).
