@@ -21,6 +21,10 @@ pub struct Gen<'a> {
     emitted: HashSet<TextSize>,
     /// The next token starts an expression statement that needs a leading `;`.
     asi: bool,
+    /// Tokens whose leading comments were already emitted before their enclosing node.
+    lead_taken: HashSet<TextSize>,
+    /// Tokens whose trailing comments were already emitted after their enclosing node.
+    trail_taken: HashSet<TextSize>,
 }
 
 /// The non-trivia children of a node.
@@ -28,6 +32,14 @@ pub fn sig(node: &SyntaxNode) -> Vec<SyntaxElement> {
     node.children_with_tokens()
         .filter(|e| !e.kind().is_trivia())
         .collect()
+}
+
+/// The last significant token inside a node.
+pub fn last_token(node: &SyntaxNode) -> Option<SyntaxToken> {
+    node.descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+        .filter(|t| !t.kind().is_trivia())
+        .last()
 }
 
 /// The first significant token inside a node.
@@ -45,6 +57,8 @@ impl<'a> Gen<'a> {
             comments: Comments::collect(root),
             emitted: HashSet::new(),
             asi: false,
+            lead_taken: HashSet::new(),
+            trail_taken: HashSet::new(),
         }
     }
 
@@ -75,12 +89,7 @@ impl<'a> Gen<'a> {
                 parts.push(leading_docs(&attached.leading, false));
             }
         }
-        let doc = concat(parts);
-        if stmts.is_empty() && self.comments.get(end).is_none_or(|a| a.leading.is_empty()) {
-            doc
-        } else {
-            concat(vec![doc, Doc::HardLine])
-        }
+        concat(parts)
     }
 
     /// A token, printed as `text`, with its comments.
@@ -114,13 +123,19 @@ impl<'a> Gen<'a> {
         let key = token.text_range().start();
         self.emitted.insert(key);
         let attached = self.comments.get(key).cloned().unwrap_or_default();
-        let lead = leading_docs(&attached.leading, newline_last);
+        let lead = if self.lead_taken.contains(&key) {
+            nil()
+        } else {
+            leading_docs(&attached.leading, newline_last)
+        };
         let mut rest = Vec::new();
         if std::mem::take(&mut self.asi) {
             rest.push(text(";"));
         }
         rest.push(text(text_.to_string()));
-        rest.push(trailing_docs(&attached.trailing));
+        if !self.trail_taken.contains(&key) {
+            rest.push(trailing_docs(&attached.trailing));
+        }
         (lead, concat(rest))
     }
 
@@ -149,6 +164,55 @@ impl<'a> Gen<'a> {
             .is_some_and(|a| !a.leading.is_empty())
     }
 
+    /// The leading comments of a node's first token, taken out so that they precede the
+    /// node's groups instead of breaking them.
+    pub fn take_leading(&mut self, node: &SyntaxNode) -> Option<Doc> {
+        let token = first_token(node)?;
+        let key = token.text_range().start();
+        if self.lead_taken.contains(&key) {
+            return None;
+        }
+        let attached = self.comments.get(key)?;
+        if attached.leading.is_empty() {
+            return None;
+        }
+        let lead = leading_docs(&attached.leading, true);
+        self.lead_taken.insert(key);
+        Some(lead)
+    }
+
+    /// The trailing comments of a node's last token, taken out so that they follow the node's
+    /// groups instead of breaking them.
+    pub fn take_trailing(&mut self, node: &SyntaxNode) -> Option<Doc> {
+        let token = last_token(node)?;
+        let key = token.text_range().start();
+        if self.trail_taken.contains(&key) {
+            return None;
+        }
+        let attached = self.comments.get(key)?;
+        if attached.trailing.is_empty() {
+            return None;
+        }
+        let trail = trailing_docs(&attached.trailing);
+        self.trail_taken.insert(key);
+        Some(trail)
+    }
+
+    /// A node with its leading and trailing comments outside its own layout.
+    pub fn wrapped(&mut self, node: &SyntaxNode, inner: fn(&mut Self, &SyntaxNode) -> Doc) -> Doc {
+        let lead = self.take_leading(node);
+        let trail = self.take_trailing(node);
+        let doc = inner(self, node);
+        match (lead, trail) {
+            (None, None) => doc,
+            (lead, trail) => concat(vec![
+                lead.unwrap_or_else(nil),
+                doc,
+                trail.unwrap_or_else(nil),
+            ]),
+        }
+    }
+
     /// A node printed exactly as written (templates, constructs the formatter leaves alone).
     pub fn verbatim(&mut self, node: &SyntaxNode) -> Doc {
         let tokens: Vec<SyntaxToken> = node
@@ -164,16 +228,22 @@ impl<'a> Gen<'a> {
         let start = u32::from(first.text_range().start()) as usize;
         let end = u32::from(last.text_range().end()) as usize;
         let body = self.src.get(start..end).unwrap_or("").to_string();
-        let lead = self
-            .comments
-            .get(first_key)
-            .map(|a| a.leading.clone())
-            .unwrap_or_default();
-        let trail = self
-            .comments
-            .get(last_key)
-            .map(|a| a.trailing.clone())
-            .unwrap_or_default();
+        let lead = if self.lead_taken.contains(&first_key) {
+            Vec::new()
+        } else {
+            self.comments
+                .get(first_key)
+                .map(|a| a.leading.clone())
+                .unwrap_or_default()
+        };
+        let trail = if self.trail_taken.contains(&last_key) {
+            Vec::new()
+        } else {
+            self.comments
+                .get(last_key)
+                .map(|a| a.trailing.clone())
+                .unwrap_or_default()
+        };
         for token in &tokens {
             self.emitted.insert(token.text_range().start());
         }

@@ -77,7 +77,12 @@ pub fn format(text: &str, options: &Options) -> Result<String, FormatError> {
             u32::from(*offset)
         )));
     }
-    let out = printer::print(&doc, options.line_width, options.indent.max(1));
+    let mut out = printer::print(&doc, options.line_width, options.indent.max(1));
+    let len = out.trim_end().len();
+    out.truncate(len);
+    if !out.is_empty() {
+        out.push('\n');
+    }
     verify::same_program(&root, &out)?;
     Ok(out)
 }

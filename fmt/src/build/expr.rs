@@ -71,8 +71,12 @@ fn operator(node: &SyntaxNode) -> Option<SyntaxToken> {
 }
 
 impl Gen<'_> {
-    /// Any expression or pattern.
+    /// Any expression or pattern, its leading comments first.
     pub fn expr(&mut self, node: &SyntaxNode) -> Doc {
+        self.wrapped(node, Self::expr_inner)
+    }
+
+    fn expr_inner(&mut self, node: &SyntaxNode) -> Doc {
         match node.kind() {
             LITERAL | NAME_REF | THIS_EXPR | SUPER_EXPR | IDENT_PAT | HOLE | PROP_KEY
             | SPREAD_ELEMENT | REST_PAT | EXPR_PAT | FOR_INIT | FOR_TEST | FOR_UPDATE => {
@@ -179,8 +183,20 @@ impl Gen<'_> {
         };
         let line = if object { Doc::Line } else { Doc::SoftLine };
         let doc = self.bracketed(&list, line, trailing_comma);
+        if !expanded {
+            return doc.1;
+        }
+        // Re-make the group (the last part after the open bracket's comments) as broken.
         match doc.1 {
-            Doc::Group(g) if expanded => broken_group(g.contents.clone()),
+            Doc::Concat(parts) => concat(
+                parts
+                    .iter()
+                    .map(|p| match p {
+                        Doc::Group(g) => broken_group(g.contents.clone()),
+                        other => other.clone(),
+                    })
+                    .collect(),
+            ),
             other => other,
         }
     }
@@ -193,9 +209,12 @@ impl Gen<'_> {
         line: Doc,
         trailing_comma: Option<Doc>,
     ) -> (Vec<Doc>, Doc) {
-        let open = match &list.open {
-            Some(t) => self.tok(t),
-            None => nil(),
+        let (open_lead, open) = match &list.open {
+            Some(t) => {
+                let text_ = t.text().to_string();
+                self.tok_split(t, &text_)
+            }
+            None => (nil(), nil()),
         };
         let mut items = Vec::new();
         let mut body = Vec::new();
@@ -231,16 +250,14 @@ impl Gen<'_> {
             None => (None, nil()),
         };
         if count == 0 && dangling.is_none() {
-            return (items, concat(vec![open, close]));
+            return (items, concat(vec![open_lead, open, close]));
         }
         let mut inner = vec![line.clone(), concat(body)];
         if let Some(d) = dangling {
             inner.push(d);
         }
-        (
-            items,
-            group(concat(vec![open, indent(concat(inner)), line, close])),
-        )
+        let doc = group(concat(vec![open, indent(concat(inner)), line, close]));
+        (items, concat(vec![open_lead, doc]))
     }
 
     /// Function parameters: `(a, b)`, parentheses added around a lone arrow parameter; a lone

@@ -33,7 +33,7 @@ impl Gen<'_> {
                 continue;
             }
             if count > 0 {
-                parts.push(Doc::HardLine);
+                parts.push(Doc::LineStart);
                 if first_token(node).is_some_and(|t| self.blank_before(&t)) {
                     parts.push(Doc::BlankLine);
                 }
@@ -48,8 +48,12 @@ impl Gen<'_> {
         concat(parts)
     }
 
-    /// One statement.
+    /// One statement, its leading comments first.
     pub fn stmt(&mut self, node: &SyntaxNode) -> Doc {
+        self.wrapped(node, Self::stmt_inner)
+    }
+
+    fn stmt_inner(&mut self, node: &SyntaxNode) -> Doc {
         match node.kind() {
             EXPR_STMT => self.simple_stmt(node, false),
             VAR_DECL => self.var_decl(node),
@@ -204,7 +208,7 @@ impl Gen<'_> {
             }
             inner.push(lead);
         }
-        concat(vec![open, indent(concat(inner)), Doc::HardLine, close_doc])
+        concat(vec![open, indent(concat(inner)), Doc::LineStart, close_doc])
     }
 
     /// The body of `if`/`for`/`while`: a block after a space, else an indented statement.
@@ -506,7 +510,7 @@ impl Gen<'_> {
         let mut body = Vec::new();
         for (k, case) in cases.iter().enumerate() {
             if k > 0 {
-                body.push(Doc::HardLine);
+                body.push(Doc::LineStart);
                 if first_token(case).is_some_and(|t| self.blank_before(&t)) {
                     body.push(Doc::BlankLine);
                 }
