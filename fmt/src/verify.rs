@@ -43,8 +43,6 @@ fn is_essential(t: &SyntaxToken) -> bool {
 
 /// Fails unless `out` parses cleanly to the same essential tokens as `original`.
 pub fn same_program(original: &SyntaxNode, out: &str) -> Result<(), FormatError> {
-        eprintln!("{out}");
-    }
     let parse = rhythm_syntax::parse(out);
     if let Some(e) = parse.errors().first() {
         return Err(FormatError::Internal(format!(
