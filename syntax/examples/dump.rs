@@ -1,4 +1,5 @@
-//! Dumps the tree and errors of each file given (a development aid).
+//! Dumps the errors (and, with `TREE=1`, the tree) of each file given; `REPEAT=n` parses n
+//! more times for profiling, `STACK=bytes` sets the thread stack size. A development aid.
 fn main() {
     let stack: usize = std::env::var("STACK")
         .ok()
@@ -15,6 +16,13 @@ fn main() {
 fn run() {
     for path in std::env::args().skip(1) {
         let text = std::fs::read_to_string(&path).unwrap();
+        let repeat: usize = std::env::var("REPEAT")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        for _ in 0..repeat {
+            std::hint::black_box(rhythm_syntax::parse(&text));
+        }
         let r = std::panic::catch_unwind(|| rhythm_syntax::parse(&text));
         match r {
             Ok(p) => {

@@ -27,10 +27,16 @@ fn check(text: &str) {
     let len = rhythm_syntax::TextSize::of(text);
     for e in parse.errors() {
         assert!(e.range.end() <= len, "error range past the end: {e:?}");
-        assert!(!e.message.contains("could not make sense"), "the parser got stuck: {text:?}");
+        assert!(
+            !e.message.contains("could not make sense"),
+            "the parser got stuck: {text:?}"
+        );
     }
     // The lexer alone is lossless too.
-    let total: u32 = rhythm_syntax::lexer::lex(text).iter().map(|t| u32::from(t.len)).sum();
+    let total: u32 = rhythm_syntax::lexer::lex(text)
+        .iter()
+        .map(|t| u32::from(t.len))
+        .sum();
     assert_eq!(total as usize, text.len());
 }
 

@@ -95,8 +95,7 @@ impl Parser<'_> {
                 self.finish();
             }
             ERROR_TOKEN => self.bump_error(),
-            k if self.at_expr_start() => {
-                let _ = k;
+            _ if self.at_expr_start() => {
                 self.start(EXPR_STMT);
                 self.expr();
                 self.semi();
@@ -284,7 +283,6 @@ impl Parser<'_> {
     }
 
     fn for_stmt(&mut self) {
-        let for_start = self.current_range();
         let kind = if self.nth(1) == L_PAREN || (self.nth(1) == AWAIT_KW && self.nth(2) == L_PAREN)
         {
             let paren = if self.nth(1) == AWAIT_KW { 2 } else { 1 };
@@ -347,7 +345,6 @@ impl Parser<'_> {
             }
             self.expect_closing(R_PAREN, open, "`for` head");
         }
-        let _ = for_start;
         self.body_statement("`for (...)`");
         self.finish();
     }
