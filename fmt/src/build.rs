@@ -22,9 +22,9 @@ pub struct Gen<'a> {
     /// The next token starts an expression statement that needs a leading `;`.
     asi: bool,
     /// Tokens whose leading comments were already emitted before their enclosing node.
-    lead_taken: HashSet<TextSize>,
+    pub(crate) lead_taken: HashSet<TextSize>,
     /// Tokens whose trailing comments were already emitted after their enclosing node.
-    trail_taken: HashSet<TextSize>,
+    pub(crate) trail_taken: HashSet<TextSize>,
 }
 
 /// The non-trivia children of a node.
@@ -144,10 +144,17 @@ impl<'a> Gen<'a> {
         let key = token.text_range().start();
         self.emitted.insert(key);
         let attached = self.comments.get(key).cloned().unwrap_or_default();
-        concat(vec![
-            leading_docs(&attached.leading, true),
-            trailing_docs(&attached.trailing),
-        ])
+        let lead = if self.lead_taken.contains(&key) {
+            nil()
+        } else {
+            leading_docs(&attached.leading, true)
+        };
+        let trail = if self.trail_taken.contains(&key) {
+            nil()
+        } else {
+            trailing_docs(&attached.trailing)
+        };
+        concat(vec![lead, trail])
     }
 
     /// Whether a blank line precedes the token (or its leading comments) in the source.

@@ -78,10 +78,15 @@ impl Comments {
             for i in 0..count {
                 let p = &pending[i];
                 let after = pending.get(i + 1).map_or(newlines, |n| n.newlines_before);
+                // The line ends after this comment and maybe other comments.
+                let line_ends = |i: usize| {
+                    (i..count)
+                        .any(|j| pending.get(j + 1).map_or(newlines, |n| n.newlines_before) > 0)
+                };
                 let trailing = !trailing_done
                     && prev.is_some()
                     && p.same_line_as_prev_token
-                    && (p.is_line || after > 0 || (closing && !after_open));
+                    && (p.is_line || line_ends(i) || (closing && !after_open));
                 if trailing {
                     if let Some((prev, _)) = prev {
                         map.entry(prev).or_default().trailing.push(Comment {

@@ -85,7 +85,13 @@ pub fn print(doc: &Doc, width: usize, indent: usize) -> String {
                 let chosen = if mode == Mode::Break { broken } else { flat };
                 cmds.push((ind, mode, (*chosen).clone()));
             }
-            Doc::LineSuffix(s) => printer.suffixes.push(s),
+            Doc::LineSuffix(s) => {
+                // Two line comments never share a line.
+                if !printer.suffixes.is_empty() {
+                    printer.newline(ind);
+                }
+                printer.suffixes.push(s);
+            }
             Doc::BreakParent => {}
         }
     }
@@ -191,7 +197,12 @@ impl Printer {
 
     fn flush_suffixes(&mut self) {
         for s in std::mem::take(&mut self.suffixes) {
-            self.out.push_str(&s);
+            let line = self.out.rsplit('\n').next().unwrap_or("");
+            if line.trim().is_empty() {
+                self.out.push_str(s.trim_start());
+            } else {
+                self.out.push_str(&s);
+            }
         }
     }
 

@@ -309,6 +309,7 @@ impl Gen<'_> {
         }
         // Print every argument once for the broken-out layout, then the last argument again in
         // its expanded form for the hugged layouts.
+        let taken = (self.lead_taken.clone(), self.trail_taken.clone());
         let (items, all_broken) =
             self.bracketed(&list, Doc::SoftLine, Some(if_break(text(","), nil())));
         let count = items.len();
@@ -317,7 +318,13 @@ impl Gen<'_> {
             return all_broken;
         }
         let expanded_last = if last.kind() == ARROW_FUNC {
-            self.arrow(&last, true)
+            // Format the arrow again with the same comments available as the first time.
+            let after = (self.lead_taken.clone(), self.trail_taken.clone());
+            (self.lead_taken, self.trail_taken) = taken;
+            let doc = self.wrapped(&last, |s, n| s.arrow(n, true));
+            self.lead_taken.extend(after.0);
+            self.trail_taken.extend(after.1);
+            doc
         } else {
             items[count - 1].clone()
         };
