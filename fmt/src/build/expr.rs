@@ -178,7 +178,7 @@ impl Gen<'_> {
         let last_kind = list.items.last().map(|(n, _)| n.kind());
         let trailing_comma = match last_kind {
             Some(HOLE) => Some(text(",")),
-            Some(REST_PAT | SPREAD_ELEMENT) => None,
+            Some(REST_PAT) => None,
             _ => Some(if_break(text(","), nil())),
         };
         let line = if object { Doc::Line } else { Doc::SoftLine };

@@ -125,7 +125,8 @@ impl Gen<'_> {
     fn var_decl(&mut self, node: &SyntaxNode) -> Doc {
         let elements = sig(node);
         let declarators: Vec<&SyntaxNode> = elements.iter().filter_map(|e| e.as_node()).collect();
-        let multi_line = declarators.len() > 1
+        let multi_line = node.parent().is_none_or(|p| p.kind() != FOR_INIT)
+            && declarators.len() > 1
             && declarators
                 .iter()
                 .any(|d| d.children_with_tokens().any(|e| e.kind() == EQ));
