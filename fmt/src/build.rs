@@ -36,17 +36,28 @@ pub fn sig(node: &SyntaxNode) -> Vec<SyntaxElement> {
 
 /// The last significant token inside a node.
 pub fn last_token(node: &SyntaxNode) -> Option<SyntaxToken> {
-    node.descendants_with_tokens()
-        .filter_map(|e| e.into_token())
-        .filter(|t| !t.kind().is_trivia())
-        .last()
+    let start = node.text_range().start();
+    let mut token = node.last_token()?;
+    while token.kind().is_trivia() {
+        token = token.prev_token()?;
+        if token.text_range().start() < start {
+            return None;
+        }
+    }
+    Some(token)
 }
 
 /// The first significant token inside a node.
 pub fn first_token(node: &SyntaxNode) -> Option<SyntaxToken> {
-    node.descendants_with_tokens()
-        .filter_map(|e| e.into_token())
-        .find(|t| !t.kind().is_trivia())
+    let end = node.text_range().end();
+    let mut token = node.first_token()?;
+    while token.kind().is_trivia() {
+        token = token.next_token()?;
+        if token.text_range().end() > end {
+            return None;
+        }
+    }
+    Some(token)
 }
 
 impl<'a> Gen<'a> {
