@@ -175,6 +175,13 @@ impl<'a> Gen<'a> {
             .is_some_and(|a| a.blank_before)
     }
 
+    /// Whether a line comment trails the token.
+    pub fn has_trailing_line(&self, token: &SyntaxToken) -> bool {
+        self.comments
+            .get(token.text_range().start())
+            .is_some_and(|a| a.trailing.iter().any(|c| c.is_line))
+    }
+
     /// Whether the token has leading comments.
     pub fn has_leading(&self, token: &SyntaxToken) -> bool {
         self.comments

@@ -532,10 +532,19 @@ impl Gen<'_> {
         ops.reverse();
         let first = self.expr(&operands[0]);
         let mut rest = Vec::new();
-        for (op, right) in ops.iter().zip(&operands[1..]) {
-            rest.push(text(" "));
-            rest.push(self.tok(op));
-            rest.push(Doc::Line);
+        for (k, (op, right)) in ops.iter().zip(&operands[1..]).enumerate() {
+            // After a line comment the operator starts the next line: `a // c` / `+ b`.
+            let after_comment =
+                super::last_token(&operands[k]).is_some_and(|t| self.has_trailing_line(&t));
+            if after_comment {
+                rest.push(Doc::HardLine);
+                rest.push(self.tok(op));
+                rest.push(text(" "));
+            } else {
+                rest.push(text(" "));
+                rest.push(self.tok(op));
+                rest.push(Doc::Line);
+            }
             rest.push(self.expr(right));
         }
         let inside_parens = node.parent().is_some_and(|p| {
