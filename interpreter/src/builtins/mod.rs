@@ -116,6 +116,12 @@ impl Native {
 
     /// Whether the builtin can be called (namespaces like `Math` cannot).
     pub fn is_callable(self) -> bool {
+        self.is_function() && !matches!(self, Native::Object | Native::Array)
+    }
+
+    /// What `typeof` says: `Object` and `Array` are functions in JavaScript, though Flow only
+    /// uses their static members.
+    pub fn is_function(self) -> bool {
         !matches!(
             self,
             Native::Task

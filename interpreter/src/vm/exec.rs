@@ -653,6 +653,9 @@ impl Machine<'_> {
 
     /// Calls the callee below `argc` arguments on the stack.
     pub fn invoke(&mut self, argc: usize) -> Result<Invoked, Exc> {
+        if self.s.stack.len() < argc + 1 {
+            return Err(self.fatal_internal("operand stack underflow"));
+        }
         let at = self.s.stack.len().saturating_sub(argc + 1);
         let callee = self.s.stack.get(at).cloned().unwrap_or_default();
         match callee {

@@ -35,6 +35,9 @@ fn rel_index(x: f64, len: usize) -> usize {
 impl Machine<'_> {
     /// `receiver.name(args...)` with the receiver below `argc` arguments on the stack.
     pub fn call_method(&mut self, name: &str, argc: usize) -> Result<Invoked, Exc> {
+        if self.s.stack.len() < argc + 1 {
+            return Err(self.fatal_internal("operand stack underflow"));
+        }
         let at = self.s.stack.len().saturating_sub(argc + 1);
         let recv = self.s.stack.get(at).cloned().unwrap_or_default();
         // Functions stored in object properties are called directly (no `this` in Flow).
@@ -44,7 +47,9 @@ impl Machine<'_> {
         {
             let f = f.clone();
             if self.type_of(&f) == "function" {
-                self.s.stack[at] = f;
+                if let Some(slot) = self.s.stack.get_mut(at) {
+                    *slot = f;
+                }
                 return self.invoke(argc);
             }
             let text = self.source_text(self.current_range());
@@ -53,7 +58,9 @@ impl Machine<'_> {
         if let Value::Native(n) = &recv {
             let n = *n;
             if let Some(f) = n.member_fn(name) {
-                self.s.stack[at] = Value::Native(f);
+                if let Some(slot) = self.s.stack.get_mut(at) {
+                    *slot = Value::Native(f);
+                }
                 return self.invoke(argc);
             }
         }

@@ -456,6 +456,9 @@ impl Machine<'_> {
 
     /// `new callee(args...)` with the callee below `argc` arguments.
     pub fn construct(&mut self, argc: usize) -> Result<Value, Exc> {
+        if self.s.stack.len() < argc + 1 {
+            return Err(self.fatal_internal("operand stack underflow"));
+        }
         let at = self.s.stack.len().saturating_sub(argc + 1);
         let args: Vec<Value> = self.s.stack.drain(at + 1..).collect();
         let callee = self.s.stack.pop().unwrap_or_default();

@@ -67,7 +67,7 @@ impl Machine<'_> {
             Value::Number(_) => "number",
             Value::String(_) => "string",
             Value::Native(n) => {
-                if n.is_callable() {
+                if n.is_function() {
                     "function"
                 } else {
                     "object"
