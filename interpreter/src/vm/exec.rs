@@ -3,7 +3,7 @@
 use super::native::NativeStep;
 use super::ops::truthy;
 use super::{Exc, Frame, Handler, Machine};
-use crate::bytecode::Op;
+use crate::bytecode::{BinaryOp, Op};
 use crate::value::{Obj, PromiseState, Str, Value};
 
 /// What invoking a callee did.
@@ -59,6 +59,7 @@ impl Machine<'_> {
     pub fn exec(&mut self) -> Result<Option<Value>, Exc> {
         let prog = self.prog;
         loop {
+            self.fast();
             let Some(frame) = self.s.frames.last_mut() else {
                 return Ok(Some(Value::Undefined));
             };
@@ -570,6 +571,167 @@ impl Machine<'_> {
                     return Err(self.reference_error(format!("{name} is not defined")));
                 }
             }
+        }
+    }
+
+    /// Runs the simple instructions of the top frame (constants, locals, jumps, arithmetic
+    /// on numbers) with the frame's state in registers. Stops, without consuming it, at the
+    /// first instruction that needs the general path (calls, errors, allocation, ...).
+    fn fast(&mut self) {
+        let prog = self.prog;
+        let Some(frame) = self.s.frames.last() else {
+            return;
+        };
+        if frame.native.is_some() {
+            return;
+        }
+        let Some(func) = prog.funcs.get(frame.func as usize) else {
+            return;
+        };
+        let code = &func.code[..];
+        let base = frame.base as usize;
+        let env = frame.env;
+        let mut pc = frame.pc as usize;
+        let mut budget = self.budget;
+        let stack = &mut self.s.stack;
+        let heap = &self.s.heap;
+        while budget > 0 {
+            let Some(&op) = code.get(pc) else { break };
+            match op {
+                Op::Num(n) => {
+                    stack.push(Value::Number(n));
+                    pc += 1;
+                }
+                Op::Undef => {
+                    stack.push(Value::Undefined);
+                    pc += 1;
+                }
+                Op::Null => {
+                    stack.push(Value::Null);
+                    pc += 1;
+                }
+                Op::Bool(b) => {
+                    stack.push(Value::Bool(b));
+                    pc += 1;
+                }
+                Op::Str(i) => match prog.consts.get(i as usize) {
+                    Some(s) => {
+                        stack.push(Value::String(s.clone()));
+                        pc += 1;
+                    }
+                    None => break,
+                },
+                Op::Pop => {
+                    stack.pop();
+                    pc += 1;
+                }
+                Op::Dup => match stack.last() {
+                    Some(v) => {
+                        let v = v.clone();
+                        stack.push(v);
+                        pc += 1;
+                    }
+                    None => break,
+                },
+                Op::Load(slot) => match stack.get(base + slot as usize) {
+                    Some(Value::Uninit) | None => break,
+                    Some(v) => {
+                        let v = v.clone();
+                        stack.push(v);
+                        pc += 1;
+                    }
+                },
+                Op::Store(slot) => {
+                    let i = base + slot as usize;
+                    if i + 1 >= stack.len() {
+                        break;
+                    }
+                    let v = stack.pop().unwrap_or_default();
+                    stack[i] = v;
+                    pc += 1;
+                }
+                Op::LoadEnv(depth, slot, _) => {
+                    let mut e = env;
+                    for _ in 0..depth {
+                        e = match e.and_then(|e| heap.get(e)) {
+                            Some(Obj::Env { parent, .. }) => *parent,
+                            _ => None,
+                        };
+                    }
+                    match e.and_then(|e| heap.get(e)) {
+                        Some(Obj::Env { slots, .. }) => match slots.get(slot as usize) {
+                            Some(Value::Uninit) | None => break,
+                            Some(v) => {
+                                stack.push(v.clone());
+                                pc += 1;
+                            }
+                        },
+                        _ => break,
+                    }
+                }
+                Op::Jump(t) => pc = t as usize,
+                Op::JumpIfFalse(t) => {
+                    let v = stack.pop().unwrap_or_default();
+                    pc = if truthy(&v) { pc + 1 } else { t as usize };
+                }
+                Op::JumpIfTrue(t) => {
+                    let v = stack.pop().unwrap_or_default();
+                    pc = if truthy(&v) { t as usize } else { pc + 1 };
+                }
+                Op::Not => match stack.last_mut() {
+                    Some(v) => {
+                        *v = Value::Bool(!truthy(v));
+                        pc += 1;
+                    }
+                    None => break,
+                },
+                Op::Inc | Op::Dec | Op::ToNumber => match stack.last_mut() {
+                    Some(Value::Number(n)) => {
+                        match op {
+                            Op::Inc => *n += 1.0,
+                            Op::Dec => *n -= 1.0,
+                            _ => {}
+                        }
+                        pc += 1;
+                    }
+                    _ => break,
+                },
+                Op::Binary(bop) => {
+                    let n = stack.len();
+                    if n < 2 {
+                        break;
+                    }
+                    let (Value::Number(x), Value::Number(y)) = (&stack[n - 2], &stack[n - 1]) else {
+                        break;
+                    };
+                    let (x, y) = (*x, *y);
+                    let r = match bop {
+                        BinaryOp::Add => Value::Number(x + y),
+                        BinaryOp::Sub => Value::Number(x - y),
+                        BinaryOp::Mul => Value::Number(x * y),
+                        BinaryOp::Div => Value::Number(x / y),
+                        BinaryOp::Rem => Value::Number(super::ops::js_rem(x, y)),
+                        BinaryOp::Lt => Value::Bool(x < y),
+                        BinaryOp::Le => Value::Bool(x <= y),
+                        BinaryOp::Gt => Value::Bool(x > y),
+                        BinaryOp::Ge => Value::Bool(x >= y),
+                        BinaryOp::StrictEq | BinaryOp::LooseEq => Value::Bool(x == y),
+                        BinaryOp::StrictNe | BinaryOp::LooseNe => Value::Bool(x != y),
+                        _ => break,
+                    };
+                    stack.pop();
+                    if let Some(top) = stack.last_mut() {
+                        *top = r;
+                    }
+                    pc += 1;
+                }
+                _ => break,
+            }
+            budget -= 1;
+        }
+        self.budget = budget;
+        if let Some(frame) = self.s.frames.last_mut() {
+            frame.pc = pc as u32;
         }
     }
 
