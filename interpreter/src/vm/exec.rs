@@ -588,13 +588,15 @@ impl Machine<'_> {
         let Some(func) = prog.funcs.get(frame.func as usize) else {
             return;
         };
-        let code = &func.code[..];
-        let base = frame.base as usize;
-        let env = frame.env;
+        let mut code = &func.code[..];
+        let mut base = frame.base as usize;
+        let mut env = frame.env;
         let mut pc = frame.pc as usize;
         let mut budget = self.budget;
+        let max_depth = self.ctx.limits.max_call_depth;
         let stack = &mut self.s.stack;
         let heap = &self.s.heap;
+        let frames = &mut self.s.frames;
         while budget > 0 {
             let Some(&op) = code.get(pc) else { break };
             match op {
@@ -725,12 +727,67 @@ impl Machine<'_> {
                     }
                     pc += 1;
                 }
+                Op::Call(argc) => {
+                    // Calls of plain closures stay in registers; everything else (builtins,
+                    // rest parameters, the depth limit) takes the general path.
+                    let argc = argc as usize;
+                    let Some(at) = stack.len().checked_sub(argc + 1) else { break };
+                    let Some(Value::Object(id)) = stack.get(at) else { break };
+                    let Some(Obj::Function { func: f, env: fenv }) = heap.get(*id) else {
+                        break;
+                    };
+                    let Some(callee) = prog.funcs.get(*f as usize) else { break };
+                    if callee.has_rest || frames.len() >= max_depth {
+                        break;
+                    }
+                    let (f, fenv) = (*f, *fenv);
+                    if let Some(caller) = frames.last_mut() {
+                        caller.pc = (pc + 1) as u32;
+                    }
+                    let args_at = at + 1;
+                    let nparams = callee.nparams as usize;
+                    if argc > nparams {
+                        stack.truncate(args_at + nparams);
+                    }
+                    stack.resize(args_at + (callee.nlocals as usize).max(nparams), Value::Uninit);
+                    for v in &mut stack[args_at + argc.min(nparams)..args_at + nparams] {
+                        *v = Value::Undefined;
+                    }
+                    frames.push(Frame {
+                        func: f,
+                        pc: 0,
+                        base: args_at as u32,
+                        env: fenv,
+                        handlers: Vec::new(),
+                        native: None,
+                    });
+                    code = &callee.code[..];
+                    base = args_at;
+                    env = fenv;
+                    pc = 0;
+                }
+                Op::Return => {
+                    let n = frames.len();
+                    if n < 2 || frames[n - 2].native.is_some() {
+                        break;
+                    }
+                    let v = stack.pop().unwrap_or_default();
+                    frames.pop();
+                    stack.truncate(base.saturating_sub(1));
+                    stack.push(v);
+                    let Some(caller) = frames.last() else { break };
+                    let Some(cf) = prog.funcs.get(caller.func as usize) else { break };
+                    code = &cf.code[..];
+                    base = caller.base as usize;
+                    env = caller.env;
+                    pc = caller.pc as usize;
+                }
                 _ => break,
             }
             budget -= 1;
         }
         self.budget = budget;
-        if let Some(frame) = self.s.frames.last_mut() {
+        if let Some(frame) = frames.last_mut() {
             frame.pc = pc as u32;
         }
     }
