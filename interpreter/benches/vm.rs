@@ -41,18 +41,27 @@ fn best(n: usize, mut f: impl FnMut()) -> Duration {
 
 fn completed(p: &Program) {
     let step = start(p, json!({}), &ctx());
-    assert!(matches!(step.outcome, Outcome::Completed { .. }), "{:?}", step.outcome);
+    assert!(
+        matches!(step.outcome, Outcome::Completed { .. }),
+        "{:?}",
+        step.outcome
+    );
 }
 
 fn python_fib() -> Option<Duration> {
     let code = "import time\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\nbest = 1e9\nfor _ in range(3):\n    t = time.perf_counter(); fib(30); best = min(best, time.perf_counter() - t)\nprint(best)";
-    let out = std::process::Command::new("python3").arg("-c").arg(code).output().ok()?;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(code)
+        .output()
+        .ok()?;
     let secs: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
     Some(Duration::from_secs_f64(secs))
 }
 
 fn main() {
-    let fib = compile("function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2) }\nreturn fib(30)");
+    let fib =
+        compile("function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2) }\nreturn fib(30)");
     let t = best(3, || completed(&fib));
     match python_fib() {
         Some(py) => println!(
@@ -61,20 +70,29 @@ fn main() {
             py.as_secs_f64() * 1e3,
             t.as_secs_f64() / py.as_secs_f64()
         ),
-        None => println!("fib(30): {:.1} ms (python3 not available)", t.as_secs_f64() * 1e3),
+        None => println!(
+            "fib(30): {:.1} ms (python3 not available)",
+            t.as_secs_f64() * 1e3
+        ),
     }
 
     let sort = compile(
         "const xs = []\nlet seed = 7\nfor (let i = 0; i < 100000; i++) { seed = (seed * 1103515245 + 12345) % 2147483648; xs.push(seed) }\nxs.sort((a, b) => a - b)\nreturn xs.length",
     );
     let t = best(3, || completed(&sort));
-    println!("build + sort 100k numbers (comparator): {:.1} ms", t.as_secs_f64() * 1e3);
+    println!(
+        "build + sort 100k numbers (comparator): {:.1} ms",
+        t.as_secs_f64() * 1e3
+    );
 
     let strings = compile(
         "let s = \"\"\nfor (let i = 0; i < 20000; i++) { s += `${i},` }\nconst parts = []\nfor (let i = 0; i < 20000; i++) parts.push(\"item\" + i)\nreturn s.length + parts.join(\"-\").length",
     );
     let t = best(3, || completed(&strings));
-    println!("string building (20k appends + 20k-part join): {:.1} ms", t.as_secs_f64() * 1e3);
+    println!(
+        "string building (20k appends + 20k-part join): {:.1} ms",
+        t.as_secs_f64() * 1e3
+    );
 
     let nested = compile(
         "async function a(x) { return await b(x + 1) }\nasync function b(x) { return await c(x + 1) }\nasync function c(x) { const r = await Task.run(\"t\", { x }); return r }\nconst data = { items: [1, 2, 3], name: \"order\" }\nreturn [data, await a(1)]",
@@ -95,7 +113,11 @@ fn main() {
     );
 
     let order = compile(include_str!("../../examples/workflows/process_order.flow"));
-    let step = start(&order, json!({"total": 42, "userId": "u1", "orderId": "o1"}), &ctx());
+    let step = start(
+        &order,
+        json!({"total": 42, "userId": "u1", "orderId": "o1"}),
+        &ctx(),
+    );
     let step = resume(
         &order,
         step.state.as_deref().unwrap_or_default(),

@@ -178,21 +178,17 @@ fn error_json(m: &Machine<'_>, v: &Value) -> Json {
                 let ty = get("type").unwrap_or_else(|| name.clone());
                 map.insert("type".into(), ty.into());
                 map.insert("name".into(), name.into());
-                map.insert(
-                    "message".into(),
-                    get("message").unwrap_or_default().into(),
-                );
+                map.insert("message".into(), get("message").unwrap_or_default().into());
             }
             Some(Obj::Object(p)) => {
                 let get = |k: &str| p.get(k).map(|v| m.plain_to_string(v));
-                let name = get("name").or_else(|| get("type")).unwrap_or_else(|| "Error".into());
+                let name = get("name")
+                    .or_else(|| get("type"))
+                    .unwrap_or_else(|| "Error".into());
                 let ty = get("type").unwrap_or_else(|| name.clone());
                 map.insert("type".into(), ty.into());
                 map.insert("name".into(), name.into());
-                map.insert(
-                    "message".into(),
-                    get("message").unwrap_or_default().into(),
-                );
+                map.insert("message".into(), get("message").unwrap_or_default().into());
             }
             _ => {}
         }

@@ -59,13 +59,20 @@ fn examples_run_to_completion() {
 #[test]
 fn order_workflow_state_is_small() {
     let src = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/workflows/process_order.flow"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples/workflows/process_order.flow"),
     )
     .unwrap();
     let program = compile(&src);
-    let step = start(&program, json!({"total": 42, "userId": "u1", "orderId": "o1"}), &ctx());
+    let step = start(
+        &program,
+        json!({"total": 42, "userId": "u1", "orderId": "o1"}),
+        &ctx(),
+    );
     let r = requests(&step);
-    let Request::RunTask { handle, .. } = &r[0] else { panic!() };
+    let Request::RunTask { handle, .. } = &r[0] else {
+        panic!()
+    };
     let step = resume(
         &program,
         step.state.as_deref().unwrap(),
@@ -80,7 +87,12 @@ fn order_workflow_state_is_small() {
     let size = step.state.as_ref().unwrap().len();
     assert!(size <= 1024, "state at the signal wait is {size} bytes");
     // The signal's timeout fires: the catch branch runs the compensation task.
-    let Request::WaitSignal { handle, timeout_at, .. } = &requests(&step)[0] else { panic!() };
+    let Request::WaitSignal {
+        handle, timeout_at, ..
+    } = &requests(&step)[0]
+    else {
+        panic!()
+    };
     assert_eq!(*timeout_at, Some(1_767_225_600_000.0 + 48.0 * 3_600_000.0));
     let step = resume(
         &program,
@@ -113,8 +125,18 @@ fn race_withdraws_the_losing_signal_wait() {
         &ctx(),
     )
     .unwrap();
-    assert_eq!(step.outcome, Outcome::Completed { output: json!("timeout") });
-    assert_eq!(step.detached, vec![Request::Withdraw { handle: HandleId(0) }]);
+    assert_eq!(
+        step.outcome,
+        Outcome::Completed {
+            output: json!("timeout")
+        }
+    );
+    assert_eq!(
+        step.detached,
+        vec![Request::Withdraw {
+            handle: HandleId(0)
+        }]
+    );
 }
 
 #[test]
@@ -124,18 +146,26 @@ fn all_settles_in_arrival_order_and_reports_waiting_handles() {
     );
     let step = start(&program, json!({}), &ctx());
     match &step.outcome {
-        Outcome::Suspended { waiting_on, .. } => assert_eq!(waiting_on, &[HandleId(0), HandleId(1)]),
+        Outcome::Suspended { waiting_on, .. } => {
+            assert_eq!(waiting_on, &[HandleId(0), HandleId(1)])
+        }
         o => panic!("{o:?}"),
     }
     let step = resume(
         &program,
         step.state.as_deref().unwrap(),
-        vec![Delivery::Settled { handle: HandleId(1), settlement: Settlement::Fulfilled(json!(2)) }],
+        vec![Delivery::Settled {
+            handle: HandleId(1),
+            settlement: Settlement::Fulfilled(json!(2)),
+        }],
         &ctx(),
     )
     .unwrap();
     match &step.outcome {
-        Outcome::Suspended { requests, waiting_on } => {
+        Outcome::Suspended {
+            requests,
+            waiting_on,
+        } => {
             assert!(requests.is_empty());
             assert_eq!(waiting_on, &[HandleId(0)]);
         }
@@ -144,11 +174,19 @@ fn all_settles_in_arrival_order_and_reports_waiting_handles() {
     let step = resume(
         &program,
         step.state.as_deref().unwrap(),
-        vec![Delivery::Settled { handle: HandleId(0), settlement: Settlement::Fulfilled(json!(1)) }],
+        vec![Delivery::Settled {
+            handle: HandleId(0),
+            settlement: Settlement::Fulfilled(json!(1)),
+        }],
         &ctx(),
     )
     .unwrap();
-    assert_eq!(step.outcome, Outcome::Completed { output: json!([1, 2]) });
+    assert_eq!(
+        step.outcome,
+        Outcome::Completed {
+            output: json!([1, 2])
+        }
+    );
 }
 
 #[test]
@@ -157,12 +195,21 @@ fn cancellation_runs_finally_blocks() {
         "try {\n  await Task.run(\"work\")\n} finally {\n  await Task.run(\"cleanup\")\n}\nreturn 1",
     );
     let step = start(&program, json!({}), &ctx());
-    let step = resume(&program, step.state.as_deref().unwrap(), vec![Delivery::Cancel], &ctx()).unwrap();
+    let step = resume(
+        &program,
+        step.state.as_deref().unwrap(),
+        vec![Delivery::Cancel],
+        &ctx(),
+    )
+    .unwrap();
     assert!(matches!(&requests(&step)[0], Request::RunTask { name, .. } if name == "cleanup"));
     let step = resume(
         &program,
         step.state.as_deref().unwrap(),
-        vec![Delivery::Settled { handle: HandleId(1), settlement: Settlement::Fulfilled(json!(null)) }],
+        vec![Delivery::Settled {
+            handle: HandleId(1),
+            settlement: Settlement::Fulfilled(json!(null)),
+        }],
         &ctx(),
     )
     .unwrap();
@@ -174,7 +221,10 @@ fn task_failures_throw_at_the_await() {
     let r = common::run_src(
         "try { await Task.run(\"fail-x\") } catch (e) { return [e.type, e.name, e.task, e.cause.message] }",
     );
-    assert_eq!(common::outcome_text(&r), r#"["TaskFailed","TaskFailed","fail-x","boom"]"#);
+    assert_eq!(
+        common::outcome_text(&r),
+        r#"["TaskFailed","TaskFailed","fail-x","boom"]"#
+    );
 }
 
 #[test]
@@ -194,7 +244,9 @@ fn infinite_loop_exceeds_the_instruction_budget() {
     let step = start(&program, json!({}), &c);
     assert_eq!(error_type(&step), "LimitExceeded");
     // The budget is per step: a loop that awaits keeps going.
-    let program = compile("for (let i = 0; i < 5; i++) { for (let j = 0; j < 100000; j++) {} await Timer.delay(1) }\nreturn \"done\"");
+    let program = compile(
+        "for (let i = 0; i < 5; i++) { for (let j = 0; j < 100000; j++) {} await Timer.delay(1) }\nreturn \"done\"",
+    );
     let r = common::run_to_end(&program, json!({}), &c);
     assert_eq!(common::outcome_text(&r), "\"done\"");
 }
@@ -205,7 +257,9 @@ fn deep_recursion_is_a_limit_not_a_crash() {
     let step = start(&program, json!({}), &ctx());
     assert_eq!(error_type(&step), "LimitExceeded");
     // Deep recursion inside callbacks too.
-    let program = compile("function g(n) { return n === 0 ? 0 : [n].map(x => g(x - 1))[0] }\nreturn g(100000)");
+    let program = compile(
+        "function g(n) { return n === 0 ? 0 : [n].map(x => g(x - 1))[0] }\nreturn g(100000)",
+    );
     let step = start(&program, json!({}), &ctx());
     assert_eq!(error_type(&step), "LimitExceeded");
 }
@@ -221,7 +275,8 @@ fn heap_limit_stops_runaway_allocation() {
 
 #[test]
 fn saved_state_size_limit() {
-    let program = compile("const big = \"x\".repeat(100000)\nawait Timer.delay(1)\nreturn big.length");
+    let program =
+        compile("const big = \"x\".repeat(100000)\nawait Timer.delay(1)\nreturn big.length");
     let mut c = ctx();
     c.limits.max_state_bytes = 10_000;
     let step = start(&program, json!({}), &c);
@@ -235,7 +290,10 @@ fn uncaught_errors_carry_a_location() {
     match step.outcome {
         Outcome::Failed { error } => {
             assert_eq!(error["type"], "TypeError");
-            assert_eq!(error["message"], "Cannot read properties of undefined (reading 'b')");
+            assert_eq!(
+                error["message"],
+                "Cannot read properties of undefined (reading 'b')"
+            );
             assert_eq!(error["location"]["line"], 3);
             assert_eq!(error["location"]["column"], 8);
         }
@@ -245,10 +303,15 @@ fn uncaught_errors_carry_a_location() {
 
 #[test]
 fn values_leaving_the_vm_reject_functions() {
-    let r = common::run_src("try { await Task.run(\"t\", { f: () => 1 }) } catch (e) { return e.name }");
+    let r = common::run_src(
+        "try { await Task.run(\"t\", { f: () => 1 }) } catch (e) { return e.name }",
+    );
     assert_eq!(common::outcome_text(&r), "\"TypeError\"");
     let r = common::run_src("return { d: new Date(0), u: undefined, n: NaN }");
-    assert_eq!(common::outcome_text(&r), r#"{"d":"1970-01-01T00:00:00.000Z","n":null}"#);
+    assert_eq!(
+        common::outcome_text(&r),
+        r#"{"d":"1970-01-01T00:00:00.000Z","n":null}"#
+    );
 }
 
 #[test]
@@ -257,7 +320,10 @@ fn random_stream_survives_suspension() {
     let split = common::run_src(
         "const a = Math.random()\nawait Timer.delay(1)\nconst b = Math.random()\nawait Task.run(\"t\")\nreturn [a, b, Math.random()]",
     );
-    assert_eq!(common::outcome_text(&straight), common::outcome_text(&split));
+    assert_eq!(
+        common::outcome_text(&straight),
+        common::outcome_text(&split)
+    );
     let mut other = ctx();
     other.random_seed = 7;
     let program = compile("return Math.random()");
@@ -287,7 +353,10 @@ fn bad_state_bytes_are_errors_not_panics() {
         resume(&other, &bytes, vec![], &ctx()),
         Err(StateError::ProgramMismatch { .. })
     ));
-    assert!(matches!(resume(&program, b"garbage", vec![], &ctx()), Err(StateError::BadBytes(_))));
+    assert!(matches!(
+        resume(&program, b"garbage", vec![], &ctx()),
+        Err(StateError::BadBytes(_))
+    ));
     let mut wrong_version = bytes.clone();
     wrong_version[4] = 99;
     assert!(matches!(

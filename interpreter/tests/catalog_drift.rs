@@ -47,8 +47,14 @@ fn globals_match_the_catalog() {
     let theirs = catalog_globals();
     let missing: Vec<_> = theirs.difference(&ours).collect();
     let extra: Vec<_> = ours.difference(&theirs).collect();
-    assert!(missing.is_empty(), "in the catalog but not in the interpreter: {missing:?}");
-    assert!(extra.is_empty(), "in the interpreter but not in the catalog: {extra:?}");
+    assert!(
+        missing.is_empty(),
+        "in the catalog but not in the interpreter: {missing:?}"
+    );
+    assert!(
+        extra.is_empty(),
+        "in the interpreter but not in the catalog: {extra:?}"
+    );
     for g in catalog::GLOBALS {
         let callable = matches!(g.kind, GlobalKind::Function | GlobalKind::Constructor);
         if let Some(n) = Native::global(g.name) {
@@ -60,15 +66,23 @@ fn globals_match_the_catalog() {
 #[test]
 fn value_members_match_the_catalog() {
     let cases: [(ValueType, BTreeSet<String>); 5] = [
-        (ValueType::String, set(STRING_METHODS.iter().copied().chain(["length"]))),
-        (ValueType::Array, set(ARRAY_METHODS.iter().copied().chain(["length"]))),
+        (
+            ValueType::String,
+            set(STRING_METHODS.iter().copied().chain(["length"])),
+        ),
+        (
+            ValueType::Array,
+            set(ARRAY_METHODS.iter().copied().chain(["length"])),
+        ),
         (ValueType::Number, set(NUMBER_METHODS.iter().copied())),
         (ValueType::Date, set(DATE_METHODS.iter().copied())),
         (ValueType::Error, set(ERROR_PROPERTIES.iter().copied())),
     ];
     for (ty, ours) in cases {
-        let theirs: BTreeSet<String> =
-            catalog::members_of(ty).iter().map(|m| m.name.to_string()).collect();
+        let theirs: BTreeSet<String> = catalog::members_of(ty)
+            .iter()
+            .map(|m| m.name.to_string())
+            .collect();
         assert_eq!(ours, theirs, "{ty:?} members");
     }
 }
@@ -110,9 +124,15 @@ fn every_catalog_method_is_callable() {
                 );
                 let program = rhythm_interpreter::Program::compile(&src);
                 let Ok(program) = program else { continue };
-                let step = rhythm_interpreter::start(&program, serde_json::json!({}), &common::ctx("d"));
+                let step =
+                    rhythm_interpreter::start(&program, serde_json::json!({}), &common::ctx("d"));
                 let text = format!("{:?}", step.outcome);
-                assert!(!text.contains("is not a function"), "{}.{}: {text}", g.name, m.name);
+                assert!(
+                    !text.contains("is not a function"),
+                    "{}.{}: {text}",
+                    g.name,
+                    m.name
+                );
             }
         }
     }

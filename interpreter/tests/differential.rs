@@ -28,13 +28,22 @@ fn js_json(j: &Json) -> String {
     match j {
         Json::Null => "null".into(),
         Json::Bool(b) => b.to_string(),
-        Json::Number(n) => rhythm_interpreter::js::number::to_string(n.as_f64().unwrap_or(f64::NAN)),
+        Json::Number(n) => {
+            rhythm_interpreter::js::number::to_string(n.as_f64().unwrap_or(f64::NAN))
+        }
         Json::String(s) => rhythm_interpreter::js::string::quote_json(s),
-        Json::Array(items) => format!("[{}]", items.iter().map(js_json).collect::<Vec<_>>().join(",")),
+        Json::Array(items) => format!(
+            "[{}]",
+            items.iter().map(js_json).collect::<Vec<_>>().join(",")
+        ),
         Json::Object(map) => format!(
             "{{{}}}",
             map.iter()
-                .map(|(k, v)| format!("{}:{}", rhythm_interpreter::js::string::quote_json(k), js_json(v)))
+                .map(|(k, v)| format!(
+                    "{}:{}",
+                    rhythm_interpreter::js::string::quote_json(k),
+                    js_json(v)
+                ))
                 .collect::<Vec<_>>()
                 .join(",")
         ),
@@ -106,7 +115,11 @@ fn check(path: &Path) -> Result<(), String> {
     let mut problems = Vec::new();
     let exp_logs: Vec<String> = expected["logs"]
         .as_array()
-        .map(|a| a.iter().map(|l| l.as_str().unwrap_or("").to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|l| l.as_str().unwrap_or("").to_string())
+                .collect()
+        })
         .unwrap_or_default();
     if exp_logs != r.logs {
         problems.push(format!(
@@ -130,12 +143,17 @@ fn check(path: &Path) -> Result<(), String> {
         }
         (Outcome::Failed { error }, Some(exp)) => {
             if error["name"] != exp["name"] || error["message"] != exp["message"] {
-                problems.push(format!("error differs:\n    expected: {exp}\n    actual:   {error}"));
+                problems.push(format!(
+                    "error differs:\n    expected: {exp}\n    actual:   {error}"
+                ));
             }
         }
         (outcome, exp) => problems.push(format!(
             "outcome differs:\n    expected: {}\n    actual:   {outcome:?}",
-            exp.map_or_else(|| format!("output {}", expected["output"]), |e| format!("error {e}"))
+            exp.map_or_else(
+                || format!("output {}", expected["output"]),
+                |e| format!("error {e}")
+            )
         )),
     }
     if problems.is_empty() {
@@ -172,7 +190,14 @@ fn corpus_matches_node() {
     for f in &failures {
         eprintln!("{f}\n");
     }
-    eprintln!("differential corpus: {} of {ran} programs match Node", ran - failures.len());
+    eprintln!(
+        "differential corpus: {} of {ran} programs match Node",
+        ran - failures.len()
+    );
     assert!(ran > 0, "no corpus programs found under {}", root.display());
-    assert!(failures.is_empty(), "{} corpus programs differ from Node", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} corpus programs differ from Node",
+        failures.len()
+    );
 }

@@ -139,7 +139,9 @@ impl Native {
     /// Names of the constant static properties of this builtin.
     pub fn constants(self) -> &'static [&'static str] {
         match self {
-            Native::Math => &["E", "LN2", "LN10", "LOG2E", "LOG10E", "PI", "SQRT1_2", "SQRT2"],
+            Native::Math => &[
+                "E", "LN2", "LN10", "LOG2E", "LOG10E", "PI", "SQRT1_2", "SQRT2",
+            ],
             _ => &[],
         }
     }
@@ -163,16 +165,56 @@ impl Native {
 
 /// Methods of strings (`length` is a property).
 pub const STRING_METHODS: &[&str] = &[
-    "at", "charAt", "includes", "startsWith", "endsWith", "indexOf", "lastIndexOf", "slice",
-    "substring", "toUpperCase", "toLowerCase", "trim", "trimStart", "trimEnd", "split",
-    "replace", "replaceAll", "padStart", "padEnd", "repeat", "concat",
+    "at",
+    "charAt",
+    "includes",
+    "startsWith",
+    "endsWith",
+    "indexOf",
+    "lastIndexOf",
+    "slice",
+    "substring",
+    "toUpperCase",
+    "toLowerCase",
+    "trim",
+    "trimStart",
+    "trimEnd",
+    "split",
+    "replace",
+    "replaceAll",
+    "padStart",
+    "padEnd",
+    "repeat",
+    "concat",
 ];
 
 /// Methods of arrays (`length` is a property).
 pub const ARRAY_METHODS: &[&str] = &[
-    "at", "push", "pop", "shift", "unshift", "slice", "splice", "concat", "includes",
-    "indexOf", "join", "reverse", "map", "filter", "find", "findIndex", "some", "every",
-    "reduce", "forEach", "sort", "flat", "flatMap", "keys", "entries",
+    "at",
+    "push",
+    "pop",
+    "shift",
+    "unshift",
+    "slice",
+    "splice",
+    "concat",
+    "includes",
+    "indexOf",
+    "join",
+    "reverse",
+    "map",
+    "filter",
+    "find",
+    "findIndex",
+    "some",
+    "every",
+    "reduce",
+    "forEach",
+    "sort",
+    "flat",
+    "flatMap",
+    "keys",
+    "entries",
 ];
 
 /// Methods of numbers.
@@ -180,8 +222,17 @@ pub const NUMBER_METHODS: &[&str] = &["toFixed", "toString"];
 
 /// Methods of dates.
 pub const DATE_METHODS: &[&str] = &[
-    "getTime", "toISOString", "toJSON", "valueOf", "getUTCFullYear", "getUTCMonth",
-    "getUTCDate", "getUTCDay", "getUTCHours", "getUTCMinutes", "getUTCSeconds",
+    "getTime",
+    "toISOString",
+    "toJSON",
+    "valueOf",
+    "getUTCFullYear",
+    "getUTCMonth",
+    "getUTCDate",
+    "getUTCDay",
+    "getUTCHours",
+    "getUTCMinutes",
+    "getUTCSeconds",
     "getUTCMilliseconds",
 ];
 

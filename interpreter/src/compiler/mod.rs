@@ -286,7 +286,11 @@ impl<'m> Compiler<'m> {
             .name
             .as_deref()
             .or(inferred.as_deref())
-            .unwrap_or(if fid == Module::SCRIPT { "<script>" } else { "" })
+            .unwrap_or(if fid == Module::SCRIPT {
+                "<script>"
+            } else {
+                ""
+            })
             .to_string();
         let done = std::mem::replace(&mut self.f, saved);
         self.current_fn = saved_fn;
@@ -905,7 +909,10 @@ impl<'m> Compiler<'m> {
             }
             Expr::Name(n) => self.name(n)?,
             Expr::Array(elements) => {
-                if elements.iter().all(|e| !matches!(e, ArrayElement::Spread(_))) {
+                if elements
+                    .iter()
+                    .all(|e| !matches!(e, ArrayElement::Spread(_)))
+                {
                     for e in elements {
                         match e {
                             ArrayElement::Expr(x) => self.expr(*x)?,
@@ -1218,7 +1225,13 @@ impl<'m> Compiler<'m> {
             (_, Pattern::Binding(b)) => {
                 let b = *b;
                 self.hint_binding_name(target, Some(value));
-                self.assign_name(op, Resolution::Local(b), &m.binding(b).name.clone(), value, want)
+                self.assign_name(
+                    op,
+                    Resolution::Local(b),
+                    &m.binding(b).name.clone(),
+                    value,
+                    want,
+                )
             }
             (_, Pattern::Name(n)) => {
                 let n = n.clone();

@@ -209,8 +209,7 @@ impl Machine<'_> {
                 }
                 Op::CopyEnv => {
                     let cur = self.s.frames.last().and_then(|f| f.env);
-                    if let Some(Obj::Env { slots, parent }) = cur.and_then(|e| self.s.heap.get(e))
-                    {
+                    if let Some(Obj::Env { slots, parent }) = cur.and_then(|e| self.s.heap.get(e)) {
                         let copy = Obj::Env {
                             slots: slots.clone(),
                             parent: *parent,
@@ -494,7 +493,9 @@ impl Machine<'_> {
                 Op::IterArray => {
                     let v = self.pop();
                     let arr = match &v {
-                        Value::Object(id) if matches!(self.s.heap.get(*id), Some(Obj::Array(_))) => {
+                        Value::Object(id)
+                            if matches!(self.s.heap.get(*id), Some(Obj::Array(_))) =>
+                        {
                             v.clone()
                         }
                         _ => {
@@ -538,9 +539,8 @@ impl Machine<'_> {
                     let v = self.top().clone();
                     if v.is_nullish() {
                         let what = self.plain_to_string(&v);
-                        return Err(self.type_error(format!(
-                            "Cannot destructure '{what}' as it is {what}."
-                        )));
+                        return Err(self
+                            .type_error(format!("Cannot destructure '{what}' as it is {what}.")));
                     }
                 }
                 Op::ObjectRest(n) => {
@@ -703,7 +703,8 @@ impl Machine<'_> {
                     if n < 2 {
                         break;
                     }
-                    let (Value::Number(x), Value::Number(y)) = (&stack[n - 2], &stack[n - 1]) else {
+                    let (Value::Number(x), Value::Number(y)) = (&stack[n - 2], &stack[n - 1])
+                    else {
                         break;
                     };
                     let (x, y) = (*x, *y);
@@ -731,12 +732,18 @@ impl Machine<'_> {
                     // Calls of plain closures stay in registers; everything else (builtins,
                     // rest parameters, the depth limit) takes the general path.
                     let argc = argc as usize;
-                    let Some(at) = stack.len().checked_sub(argc + 1) else { break };
-                    let Some(Value::Object(id)) = stack.get(at) else { break };
+                    let Some(at) = stack.len().checked_sub(argc + 1) else {
+                        break;
+                    };
+                    let Some(Value::Object(id)) = stack.get(at) else {
+                        break;
+                    };
                     let Some(Obj::Function { func: f, env: fenv }) = heap.get(*id) else {
                         break;
                     };
-                    let Some(callee) = prog.funcs.get(*f as usize) else { break };
+                    let Some(callee) = prog.funcs.get(*f as usize) else {
+                        break;
+                    };
                     if callee.has_rest || frames.len() >= max_depth {
                         break;
                     }
@@ -749,7 +756,10 @@ impl Machine<'_> {
                     if argc > nparams {
                         stack.truncate(args_at + nparams);
                     }
-                    stack.resize(args_at + (callee.nlocals as usize).max(nparams), Value::Uninit);
+                    stack.resize(
+                        args_at + (callee.nlocals as usize).max(nparams),
+                        Value::Uninit,
+                    );
                     for v in &mut stack[args_at + argc.min(nparams)..args_at + nparams] {
                         *v = Value::Undefined;
                     }
@@ -776,7 +786,9 @@ impl Machine<'_> {
                     stack.truncate(base.saturating_sub(1));
                     stack.push(v);
                     let Some(caller) = frames.last() else { break };
-                    let Some(cf) = prog.funcs.get(caller.func as usize) else { break };
+                    let Some(cf) = prog.funcs.get(caller.func as usize) else {
+                        break;
+                    };
                     code = &cf.code[..];
                     base = caller.base as usize;
                     env = caller.env;
@@ -826,12 +838,13 @@ impl Machine<'_> {
     pub fn approx_heap_bytes(&self) -> usize {
         let mut n = 0usize;
         for (_, o) in self.s.heap.iter() {
-            n += 48 + match o {
-                Obj::Object(p) | Obj::Error(p, _) => p.map.len() * 48,
-                Obj::Array(items) => items.len() * 24,
-                Obj::Env { slots, .. } => slots.len() * 24,
-                _ => 16,
-            };
+            n += 48
+                + match o {
+                    Obj::Object(p) | Obj::Error(p, _) => p.map.len() * 48,
+                    Obj::Array(items) => items.len() * 24,
+                    Obj::Env { slots, .. } => slots.len() * 24,
+                    _ => 16,
+                };
         }
         n
     }
@@ -839,7 +852,10 @@ impl Machine<'_> {
     /// The elements `for…of` and spread visit.
     pub fn iterate(&mut self, v: &Value) -> Result<Vec<Value>, Exc> {
         match v {
-            Value::String(s) => Ok(s.chars().map(|c| Value::String(Str::from(c.to_string()))).collect()),
+            Value::String(s) => Ok(s
+                .chars()
+                .map(|c| Value::String(Str::from(c.to_string())))
+                .collect()),
             Value::Object(id) => match self.s.heap.get(*id) {
                 Some(Obj::Array(items)) => Ok(items.clone()),
                 _ => {

@@ -235,11 +235,19 @@ impl Machine<'_> {
                 }
             }
             "slice" => {
-                let end = if matches!(arg(args, 1), Value::Undefined) { None } else { Some(nums[1]) };
+                let end = if matches!(arg(args, 1), Value::Undefined) {
+                    None
+                } else {
+                    Some(nums[1])
+                };
                 Value::str(&js::slice(s, nums[0], end))
             }
             "substring" => {
-                let end = if matches!(arg(args, 1), Value::Undefined) { None } else { Some(nums[1]) };
+                let end = if matches!(arg(args, 1), Value::Undefined) {
+                    None
+                } else {
+                    Some(nums[1])
+                };
                 Value::str(&js::substring(s, nums[0], end))
             }
             "substr" => {
@@ -254,7 +262,11 @@ impl Machine<'_> {
                     nums[1].max(0.0)
                 };
                 let to = (from as f64 + n).min(len as f64) as usize;
-                Value::str(&if from < to { from_units(&u[from..to]) } else { String::new() })
+                Value::str(&if from < to {
+                    from_units(&u[from..to])
+                } else {
+                    String::new()
+                })
             }
             "split" => {
                 let limit = opt1(self)?;
@@ -464,7 +476,11 @@ impl Machine<'_> {
                     }
                 };
                 let items = self.array_items(&arr).unwrap_or_default();
-                let part = if from < to { items[from..to].to_vec() } else { Vec::new() };
+                let part = if from < to {
+                    items[from..to].to_vec()
+                } else {
+                    Vec::new()
+                };
                 self.new_array(part)
             }
             "splice" => {
@@ -615,7 +631,11 @@ impl Machine<'_> {
             }
             "reduce" => {
                 self.require_callable(&a0)?;
-                let acc = if args.len() >= 2 { Some(arg(&args, 1)) } else { None };
+                let acc = if args.len() >= 2 {
+                    Some(arg(&args, 1))
+                } else {
+                    None
+                };
                 return self.start_native(NativeTask::Reduce {
                     arr: id,
                     f: a0,
@@ -636,8 +656,9 @@ impl Machine<'_> {
                 } else {
                     self.require_callable(&a0)?;
                     // `undefined` elements go last without calling the comparator.
-                    let (defined, undef): (Vec<Value>, Vec<Value>) =
-                        items.into_iter().partition(|v| !matches!(v, Value::Undefined));
+                    let (defined, undef): (Vec<Value>, Vec<Value>) = items
+                        .into_iter()
+                        .partition(|v| !matches!(v, Value::Undefined));
                     let n = defined.len() as u32;
                     if let Some(dst) = self.items_mut(id) {
                         *dst = defined.clone();

@@ -121,7 +121,11 @@ impl Trace for NativeTask {
     fn trace(&self, out: &mut Vec<ObjId>) {
         match self {
             NativeTask::Each {
-                arr, f, out: o, cur, ..
+                arr,
+                f,
+                out: o,
+                cur,
+                ..
             } => {
                 out.push(*arr);
                 f.trace(out);

@@ -46,7 +46,9 @@ impl Machine<'_> {
             Value::String(s) if !s.is_empty() => Ok(s.to_string()),
             other => {
                 let shown = self.plain_to_string(other);
-                Err(self.type_error(format!("{what}: the name must be a non-empty string, got {shown}")))
+                Err(self.type_error(format!(
+                    "{what}: the name must be a non-empty string, got {shown}"
+                )))
             }
         }
     }
@@ -95,7 +97,11 @@ impl Machine<'_> {
                     },
                 })
             }
-            _ => return Err(self.type_error("Task.run: retries must be a number or { max, initial, factor, maxDelay }")),
+            _ => {
+                return Err(self.type_error(
+                    "Task.run: retries must be a number or { max, initial, factor, maxDelay }",
+                ));
+            }
         };
         let timeout = self.opt_field(opts, "timeout")?;
         if !timeout.is_nullish() {
@@ -149,7 +155,8 @@ impl Machine<'_> {
         let v = match n {
             Native::TaskRun => {
                 let name = self.name_arg(&a0, "Task.run")?;
-                let inputs = self.inputs_json(&arg(&args, 1), &format!("Task.run(\"{name}\") inputs"))?;
+                let inputs =
+                    self.inputs_json(&arg(&args, 1), &format!("Task.run(\"{name}\") inputs"))?;
                 let options = self.task_options(&arg(&args, 2))?;
                 self.new_effect(EffectKind::Task, |handle| Request::RunTask {
                     handle,
@@ -175,15 +182,22 @@ impl Machine<'_> {
             Native::TimerDelay => {
                 let ms = self.duration_ms(&a0, "Timer.delay")?;
                 let fire_at = self.ctx.now + ms;
-                self.new_effect(EffectKind::Timer, |handle| Request::StartTimer { handle, fire_at })
+                self.new_effect(EffectKind::Timer, |handle| Request::StartTimer {
+                    handle,
+                    fire_at,
+                })
             }
             Native::TimerUntil => {
                 let fire_at = self.time_arg(&a0)?;
-                self.new_effect(EffectKind::Timer, |handle| Request::StartTimer { handle, fire_at })
+                self.new_effect(EffectKind::Timer, |handle| Request::StartTimer {
+                    handle,
+                    fire_at,
+                })
             }
             Native::WorkflowRun => {
                 let name = self.name_arg(&a0, "Workflow.run")?;
-                let inputs = self.inputs_json(&arg(&args, 1), &format!("Workflow.run(\"{name}\") inputs"))?;
+                let inputs =
+                    self.inputs_json(&arg(&args, 1), &format!("Workflow.run(\"{name}\") inputs"))?;
                 let opts = arg(&args, 2);
                 let mut options = WorkflowOptions::default();
                 let q = self.opt_field(&opts, "queue")?;
@@ -225,7 +239,11 @@ impl Machine<'_> {
             Native::MathAbs => Value::Number(num(self, 0)?.abs()),
             Native::MathMin | Native::MathMax => {
                 let is_max = n == Native::MathMax;
-                let mut acc = if is_max { f64::NEG_INFINITY } else { f64::INFINITY };
+                let mut acc = if is_max {
+                    f64::NEG_INFINITY
+                } else {
+                    f64::INFINITY
+                };
                 let mut nan = false;
                 for i in 0..args.len() {
                     let x = num(self, i)?;
@@ -276,7 +294,9 @@ impl Machine<'_> {
                 }
                 let entries = self.own_entries(&a0);
                 let items: Vec<Value> = match n {
-                    Native::ObjectKeys => entries.into_iter().map(|(k, _)| Value::String(k)).collect(),
+                    Native::ObjectKeys => {
+                        entries.into_iter().map(|(k, _)| Value::String(k)).collect()
+                    }
                     Native::ObjectValues => entries.into_iter().map(|(_, v)| v).collect(),
                     _ => entries
                         .into_iter()
@@ -470,7 +490,9 @@ impl Machine<'_> {
                     1 => {
                         let a = &args[0];
                         match a {
-                            Value::Object(id) if matches!(self.s.heap.get(*id), Some(Obj::Date(_))) => {
+                            Value::Object(id)
+                                if matches!(self.s.heap.get(*id), Some(Obj::Date(_))) =>
+                            {
                                 match self.s.heap.get(*id) {
                                     Some(Obj::Date(t)) => *t,
                                     _ => f64::NAN,

@@ -194,8 +194,12 @@ impl Machine<'_> {
         Ok(match (a, b) {
             (Value::Undefined | Value::Null, Value::Undefined | Value::Null) => true,
             (Value::Undefined | Value::Null, _) | (_, Value::Undefined | Value::Null) => false,
-            (Value::Number(_), Value::String(s)) => strict_eq(a, &Value::Number(string_to_number(s))),
-            (Value::String(s), Value::Number(_)) => strict_eq(&Value::Number(string_to_number(s)), b),
+            (Value::Number(_), Value::String(s)) => {
+                strict_eq(a, &Value::Number(string_to_number(s)))
+            }
+            (Value::String(s), Value::Number(_)) => {
+                strict_eq(&Value::Number(string_to_number(s)), b)
+            }
             (Value::Bool(x), _) => {
                 let n = Value::Number(f64::from(u8::from(*x)));
                 return self.loose_eq(&n, b);

@@ -197,7 +197,12 @@ impl Machine<'_> {
             }
             *remaining = remaining.saturating_sub(1);
             if *remaining == 0 {
-                finished = Some(results.iter().map(|r| r.clone().unwrap_or_default()).collect::<Vec<_>>());
+                finished = Some(
+                    results
+                        .iter()
+                        .map(|r| r.clone().unwrap_or_default())
+                        .collect::<Vec<_>>(),
+                );
             }
         }
         if let Some(values) = finished {
