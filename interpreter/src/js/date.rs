@@ -129,8 +129,10 @@ struct Fields {
     ms: i64,
 }
 
+/// The fields of a time value; `None` for NaN and for values beyond ±8.64e15 (which no
+/// `Date` holds, since every constructor clips).
 fn fields(t: f64) -> Option<Fields> {
-    if !t.is_finite() {
+    if !t.is_finite() || t.abs() > MAX_TIME {
         return None;
     }
     let day = (t / MS_PER_DAY).floor();
@@ -258,7 +260,7 @@ pub fn to_time_string(t: f64) -> String {
 /// `Date.prototype.toString()` (and `String(date)`):
 /// `Thu Jan 01 2026 00:00:00 GMT+0000 (Coordinated Universal Time)`, or `Invalid Date`.
 pub fn to_string(t: f64) -> String {
-    if t.is_nan() {
+    if fields(t).is_none() {
         return "Invalid Date".into();
     }
     format!("{} {}", to_date_string(t), to_time_string(t))
@@ -412,12 +414,27 @@ mod tests {
             to_iso_string(f64::NAN).unwrap_err().message,
             "Invalid time value"
         );
+        assert_eq!(to_string(9e15), "Invalid Date");
     }
 
     proptest::proptest! {
         #[test]
         fn parse_never_panics(s in "\\PC{0,40}") {
             let _ = parse(&s);
+        }
+
+        #[test]
+        fn parse_never_panics_on_date_like_text(
+            s in "[0-9:+\\-.,/TZtz ()]{0,12}(Jan|pm|GMT|UTC|PST|z|x)?[0-9:+\\-. ]{0,16}"
+        ) {
+            let _ = parse(&s);
+        }
+
+        #[test]
+        fn getters_never_panic(t in proptest::num::f64::ANY) {
+            let _ = (year(t), month(t), date(t), day(t), hours(t), minutes(t), seconds(t), ms(t));
+            let _ = (to_string(t), to_utc_string(t), to_iso_string(t), inspect(t));
+            let _ = from_components(&[t, t, t, t, t, t, t]);
         }
 
         #[test]

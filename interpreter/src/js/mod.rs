@@ -1,9 +1,30 @@
 //! JavaScript's value semantics as plain functions, independent of the VM's heap: number
-//! formatting and parsing, UTF-16 string operations, dates. Each function matches the
-//! ECMAScript specification (and so Node) exactly.
+//! formatting and parsing, UTF-16 string operations, dates, `Math`. Each function matches the
+//! ECMAScript specification and Node 20 bit for bit; the fixture tables in `testdata/`
+//! (regenerate with `TZ=UTC node gen.mjs` there) are Node's answers, and the tests compare
+//! every row.
+//!
+//! Conventions for callers (the VM):
+//! - Numeric arguments are passed *after* `ToNumber`; an omitted argument is `f64::NAN`
+//!   (what `ToNumber(undefined)` gives) unless the function takes an `Option`, which is
+//!   for the methods where `undefined` differs from NaN (`slice` end, `toPrecision`,
+//!   `lastIndexOf` on arrays, ...).
+//! - Indices and lengths count UTF-16 code units. Rust strings cannot hold lone
+//!   surrogates: where JavaScript would produce one, we produce U+FFFD (see [`string`]).
+//! - The local time zone is UTC.
+//! - Errors JavaScript throws as `RangeError` come back as [`RangeError`] carrying Node's
+//!   message; nothing panics on any input.
+//!
+//! Modules: [`number`] (toString, toFixed, parsing, ToInt32, property keys), [`string`]
+//! (String.prototype, JSON and `util.inspect` quoting), [`date`] (time values, formatting,
+//! `Date.parse`), [`math`] (`Math` and `**`), [`index`] (argument normalization shared by
+//! arrays and strings).
 
 mod bigdec;
 pub mod date;
+mod fdlibm;
+pub mod index;
+pub mod math;
 pub mod number;
 pub mod string;
 

@@ -17,6 +17,10 @@ pub fn to_string(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
+    // Fast path: safe integers print as plain integers.
+    if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
+        return (x as i64).to_string();
+    }
     let (digits, n) = shortest(x);
     let mut out = String::with_capacity(digits.len() + 8);
     if x < 0.0 {
@@ -31,6 +35,26 @@ pub fn number_to_key(x: f64) -> String {
     to_string(x)
 }
 
+/// A number as `JSON.stringify` writes it: as `toString` does, but `null` for NaN and the
+/// infinities.
+pub fn json_number(x: f64) -> String {
+    if x.is_finite() {
+        to_string(x)
+    } else {
+        "null".into()
+    }
+}
+
+/// The array index a number denotes as a property key (`a[2]`, `a[-0]` → 0), if it is one:
+/// an integer in 0..=2³²−2. The fast path of `is_array_index(&number_to_key(x))`.
+pub fn number_to_index(x: f64) -> Option<u32> {
+    if x.fract() == 0.0 && (0.0..4_294_967_295.0).contains(&x) {
+        Some(x as u32)
+    } else {
+        None
+    }
+}
+
 /// Shortest round-trip digits of a finite non-zero `x` (sign ignored) and the exponent `n`
 /// such that `|x| = 0.d₁d₂…dₖ × 10ⁿ`.
 fn shortest(x: f64) -> (String, i32) {
@@ -38,7 +62,49 @@ fn shortest(x: f64) -> (String, i32) {
     let (mantissa, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
     let exp: i32 = exp.parse().unwrap_or(0);
+    if may_tie(x)
+        && let Some(even) = even_tie(x.abs(), digits.len(), exp + 1)
+    {
+        return (even, exp + 1);
+    }
     (digits, exp + 1)
+}
+
+/// Cheap filter for [`even_tie`]: a tie needs a short exact decimal expansion, so `x` must
+/// have a fractional part of at most 18 binary digits (integers never tie: a double that
+/// needs rounding to fewer digits is a multiple of a power of two too large for a decimal
+/// ending in 5 to lie halfway).
+fn may_tie(x: f64) -> bool {
+    let bits = x.abs().to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    if biased == 0 {
+        return false;
+    }
+    let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+    let exp2 = biased - 1075 + mantissa.trailing_zeros() as i32;
+    (-18..0).contains(&exp2)
+}
+
+/// The specification breaks ties between two equally near shortest candidates toward the
+/// even one; Rust's formatter rounds them up. A tie needs `x` to lie exactly halfway between
+/// two `len`-digit decimals, so its exact expansion has `len + 1` digits ending in 5.
+/// Returns the even candidate's digits when that is the case (and it reads back as `x`).
+fn even_tie(x: f64, len: usize, n: i32) -> Option<String> {
+    let (mut exact, mut e) = exact_decimal(x);
+    while exact.len() > 1 && exact.last() == Some(&b'0') {
+        exact.pop();
+        e += 1;
+    }
+    if exact.len() != len + 1 || exact.last() != Some(&b'5') || e + len as i32 + 1 != n {
+        return None;
+    }
+    let mut candidate = exact[..len].to_vec();
+    if candidate.last().is_some_and(|d| d % 2 == 1) && increment(&mut candidate) {
+        return None;
+    }
+    let text: String = candidate.iter().map(|&c| c as char).collect();
+    let back: f64 = format!("{text}e{}", e + 1).parse().ok()?;
+    (back == x).then(|| text.trim_end_matches('0').to_string())
 }
 
 /// Lays out digits `d₁…dₖ` with exponent `n` per Number::toString steps 6–10.
@@ -192,7 +258,14 @@ pub fn to_fixed(x: f64, digits: f64) -> Result<String, RangeError> {
         return Ok(to_string(x));
     }
     let f = f as i32;
-    let (d, e) = exact_decimal(x);
+    // Values far below half a unit of the last digit round to zero without the (long) exact
+    // expansion; the margin (0.4 against 0.5) absorbs the float error of the test.
+    let negligible = x.abs() * 10f64.powi(f) < 0.4;
+    let (d, e) = if negligible {
+        (vec![b'0'], 0)
+    } else {
+        exact_decimal(x)
+    };
     let shift = e + f;
     let mut n: Vec<u8> = if shift >= 0 {
         let mut n = d;
@@ -746,6 +819,12 @@ mod tests {
         assert_eq!(to_string(-0.0), "0");
         assert_eq!(inspect_number(-0.0), "-0");
         assert_eq!(to_string(0.1 + 0.2), "0.30000000000000004");
+        // Exactly halfway between two 17-digit candidates: the even one wins.
+        assert_eq!(to_string(-2_188_410_760_879_600.2), "-2188410760879600.2");
+        assert_eq!(to_string(2_816_752_562_498.031_2), "2816752562498.0312");
+        assert_eq!(to_string(981_749_545_459_544.2), "981749545459544.2");
+        assert_eq!(to_string(0.5), "0.5");
+        assert_eq!(to_string(2.5), "2.5");
         assert_eq!(to_fixed(1.005, 2.0).unwrap(), "1.00");
         assert_eq!(to_fixed(-1e-10, 2.0).unwrap(), "-0.00");
         assert_eq!(to_fixed(-0.0, 2.0).unwrap(), "0.00");
@@ -783,6 +862,14 @@ mod tests {
         assert_eq!(is_array_index(""), None);
         assert_eq!(is_array_index("+1"), None);
         assert_eq!(number_to_key(-0.0), "0");
+        assert_eq!(number_to_index(-0.0), Some(0));
+        assert_eq!(number_to_index(4_294_967_294.0), Some(4_294_967_294));
+        assert_eq!(number_to_index(4_294_967_295.0), None);
+        assert_eq!(number_to_index(1.5), None);
+        assert_eq!(number_to_index(-1.0), None);
+        assert_eq!(number_to_index(f64::NAN), None);
+        assert_eq!(json_number(f64::INFINITY), "null");
+        assert_eq!(json_number(-0.0), "0");
         assert_eq!(number_to_key(1.5), "1.5");
     }
 
@@ -798,6 +885,21 @@ mod tests {
             } else {
                 prop_assert_eq!(back.to_bits(), x.to_bits());
             }
+        }
+
+        #[test]
+        fn number_to_index_agrees_with_keys(x in proptest::num::f64::ANY) {
+            prop_assert_eq!(number_to_index(x), is_array_index(&number_to_key(x)));
+        }
+
+        #[test]
+        fn integer_fast_path_agrees(i in -(1i64 << 53)..(1i64 << 53)) {
+            let x = i as f64;
+            let (digits, n) = shortest(x.abs().max(1.0));
+            let mut slow = String::new();
+            if x < 0.0 { slow.push('-'); }
+            if x == 0.0 { slow.push('0'); } else { layout(&mut slow, &digits, n); }
+            prop_assert_eq!(to_string(x), slow);
         }
 
         #[test]

@@ -586,6 +586,22 @@ pub fn inspect_string(s: &str, indentation: usize) -> String {
     quote_inspect(&value) + &trailer
 }
 
+/// How Node's `util.inspect` writes an object's key: bare when it matches
+/// `/^[a-zA-Z_][a-zA-Z_0-9]*$/`, otherwise quoted as [`quote_inspect`] quotes (`'a-b'`,
+/// `'1'`, `"it's"`).
+pub fn inspect_key(key: &str) -> String {
+    let mut chars = key.chars();
+    let bare = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if bare {
+        key.to_string()
+    } else {
+        quote_inspect(key)
+    }
+}
+
 /// How Node's `util.inspect` quotes a string (inside arrays and objects, and in
 /// `console.log` of anything but a top-level string): single quotes; double quotes when the
 /// string contains `'` but no `"`; backticks when it contains both but no backtick or `${`;
@@ -805,6 +821,9 @@ mod tests {
         }
         for r in table("inspect") {
             assert_eq!(quote_inspect(st(&r[0])), st(&r[1]), "{r}");
+        }
+        for r in table("inspectKey") {
+            assert_eq!(inspect_key(st(&r[0])), st(&r[1]), "{r}");
         }
         for r in table("inspectString") {
             let indentation = r[1].as_u64().unwrap() as usize;

@@ -57,9 +57,15 @@ function numbers() {
   for (let e = -325; e <= 309; e++) xs.push(Number(`1e${e}`));
   for (let e = -1074; e <= 1023; e += 7) xs.push(2 ** e, -(2 ** e));
   for (let d = -20; d <= 20; d++) xs.push(2 ** 53 + d, 2 ** 64 + d * 2048, -(2 ** 53 + d));
-  for (let i = 0; i < 800; i++) xs.push(randomDouble());
-  for (let i = 0; i < 500; i++) xs.push(humanDouble());
+  for (let i = 0; i < 500; i++) xs.push(randomDouble());
+  for (let i = 0; i < 350; i++) xs.push(humanDouble());
   for (let i = 0; i < 100; i++) xs.push(fromBits(next() & 0x000fffffffffffffn)); // subnormals
+  // Exactly halfway between two shortest candidates: the spec picks the even one.
+  for (let i = 0; i < 40; i++) {
+    const scale = [2 ** 44, 2 ** 47, 2 ** 49, 2 ** 51][i % 4];
+    const frac = [0.25, 0.75, 0.125, 0.375, 0.0625][i % 5];
+    xs.push(scale + Number(next() % BigInt(scale)) + frac);
+  }
   const toString = xs.map((x) => [bits(x), String(x)]);
 
   const radixInputs = [0, -0, NaN, Infinity, -Infinity, 1, -1, 0.1, 0.5, 255.5, -255.5, 1e21, 2 ** 53,
@@ -119,7 +125,7 @@ function numbers() {
   const stringToNumber = strings.map((s) => [s, bits(Number(s))]);
   const parseFloatRows = strings.map((s) => [s, bits(parseFloat(s))]);
 
-  const intStrings = [...strings.slice(0, 110), "0x", "0xz", "  0x1A  ", "-0x1A", "08", "0b11", "z", "Z", "zz",
+  const intStrings = [...strings.slice(0, 110).filter((s) => s.length < 80), "0x", "0xz", "  0x1A  ", "-0x1A", "08", "0b11", "z", "Z", "zz",
     "123456789012345678901234567890", "zzzzzzzzzzzzzzzzzzzzzz", "1e3", "3.9", "-3.9", "  -42abc", "\u00a0 7",
     "ffffffffffffffffffff", "7fffffffffffffff", "0.00000001", "1000000000000000000000000"];
   const parseIntRows = strings.slice(110).map((s) => [s, null, bits(parseInt(s))]);
@@ -238,6 +244,11 @@ function strings() {
     rows.json.push([s, JSON.stringify(s)]);
     rows.inspect.push([s, utilInspect(s)]);
   }
+  rows.inspectKey = [];
+  for (const k of ["a", "_x", "A1_", "1", "1a", "a-b", "", "$", "a b", "it's", 'q"', "é", "ab\n", "__proto__x",
+    "\u0000", "日本", "Z9"]) {
+    rows.inspectKey.push([k, utilInspect({ [k]: 1 }).slice(2, -5)]);
+  }
   // Whole-value inspection: long strings split at newlines, very long ones cut. The nested
   // cases read the string back out of an inspected array or object.
   rows.inspectString = [];
@@ -308,3 +319,55 @@ function dates() {
   return { format, components, parse };
 }
 writeFileSync(new URL("./dates.json", import.meta.url), JSON.stringify(dates()));
+
+// ---------------------------------------------------------------- math
+function math() {
+  const specials = [0, -0, NaN, Infinity, -Infinity, 1, -1, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994,
+    -0.49999999999999994, 4503599627370495.5, 4503599627370497, -4503599627370497, 2, 10, 1e-300, 1e300, 5e-324, 3];
+  const xs = [...specials];
+  for (let i = 0; i < 60; i++) xs.push(humanDouble());
+  for (let i = 0; i < 30; i++) xs.push((Number(next() % 2000000n) - 1000000) / 1000);
+  const unary = {};
+  for (const f of ["round", "floor", "ceil", "trunc", "sign", "abs", "sqrt", "exp", "log"]) {
+    unary[f] = xs.map((x) => [bits(x), bits(Math[f](x))]);
+  }
+  const pow = [];
+  const bases = [...specials, 1.1, 0.9, 1.0000001, -2, -8, 3.7, 100, 0.1];
+  const exps = [0, -0, NaN, Infinity, -Infinity, 1, -1, 0.5, -0.5, 2, 3, 10, 1 / 3, 53, 1024, -1075, 2.5, 0.1];
+  for (const b of bases) for (const e of exps) pow.push([bits(b), bits(e), bits(b ** e)]);
+  for (let k = -1074; k <= 1024; k += 13) pow.push([bits(2), bits(k), bits(2 ** k)]);
+  for (let k = -30; k <= 30; k++) pow.push([bits(10), bits(k), bits(10 ** k)], [bits(3), bits(k), bits(3 ** k)]);
+  for (let b = -12; b <= 12; b++) for (const k of [2, 3, 4, 7, 13]) pow.push([bits(b), bits(k), bits(b ** k)]);
+  for (let i = 0; i < 150; i++) {
+    const b = Math.abs(humanDouble()) % 1000;
+    const e = (Number(next() % 20000n) - 10000) / 997;
+    pow.push([bits(b), bits(e), bits(b ** e)]);
+  }
+  const minmax = [];
+  for (const a of specials.slice(0, 9)) for (const b of specials.slice(0, 9)) {
+    minmax.push([bits(a), bits(b), bits(Math.max(a, b)), bits(Math.min(a, b)), bits(a % b), bits(Math.atan2(a, b))]);
+  }
+  return { unary, pow, minmax };
+}
+writeFileSync(new URL("./math.json", import.meta.url), JSON.stringify(math()));
+
+// ---------------------------------------------------------------- array positions
+function indexRows() {
+  const positions = [null, "-Infinity", -6, -5, -2, -1, -0.5, 0, 0.5, 1, 2, 4, 5, 6, "Infinity", "NaN"];
+  const num = (p) => (p === null ? undefined : typeof p === "string" ? Number(p) : p);
+  const arrays = [];
+  for (const len of [0, 1, 5]) {
+    const base = Array.from({ length: len }, (_, i) => i);
+    for (const a of positions) {
+      for (const b of positions) {
+        const spliced = [...base];
+        const removed = b === null ? spliced.splice(num(a)) : spliced.splice(num(a), num(b));
+        const idx = base.map((v) => (a === null ? base.indexOf(v) : base.indexOf(v, num(a))));
+        const lastIdx = base.map((v) => (a === null ? base.lastIndexOf(v) : base.lastIndexOf(v, num(a))));
+        arrays.push([len, a, b, base.slice(num(a), num(b)), removed, base.at(num(a)) ?? null, idx, lastIdx]);
+      }
+    }
+  }
+  return { arrays };
+}
+writeFileSync(new URL("./index.json", import.meta.url), JSON.stringify(indexRows()));
