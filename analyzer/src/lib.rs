@@ -9,6 +9,7 @@
 
 pub mod catalog;
 mod checks;
+pub mod codes;
 pub mod diagnostic;
 pub mod duration;
 pub mod ir;
@@ -33,7 +34,7 @@ pub struct Options {
 }
 
 /// Everything the analyzer found out about one file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Analysis {
     /// The lossless syntax tree and its syntax errors.
     pub parse: Parse,
@@ -51,6 +52,14 @@ impl Analysis {
             .any(|d| d.severity == Severity::Error)
     }
 }
+
+/// Lowering diagnostics about shapes the parser may already have reported.
+const SYNTAX_LIKE: &[&str] = &[
+    "invalid-assignment-target",
+    "invalid-shorthand",
+    "missing-initializer",
+    "invalid-string",
+];
 
 /// Analyzes a file with default options.
 pub fn analyze(text: &str) -> Analysis {
@@ -71,7 +80,7 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
             d
         })
         .collect();
-    let root = parse.syntax();
+    let green = parse.green();
     let lower::builder::Builder {
         mut module,
         diagnostics: lowering,
@@ -80,8 +89,13 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
         sites,
         unused_exempt,
         ..
-    } = lower::lower(&root);
-    diagnostics.extend(lowering);
+    } = lower::lower(&green);
+    // The parser reports some of these shapes itself; keep ours only where it said nothing.
+    let syntax_ranges: Vec<_> = diagnostics.iter().map(|d| d.range).collect();
+    diagnostics.extend(lowering.into_iter().filter(|d| {
+        !(SYNTAX_LIKE.contains(&d.code)
+            && syntax_ranges.iter().any(|r| r.intersect(d.range).is_some()))
+    }));
     let tdz = resolve::Tdz {
         end: &tdz_end,
         init: &tdz_init,
@@ -103,6 +117,11 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
         ))
     });
     diagnostics.dedup();
+    debug_assert!(
+        diagnostics
+            .iter()
+            .all(|d| codes::describe(d.code).is_some())
+    );
     Analysis {
         parse,
         module,

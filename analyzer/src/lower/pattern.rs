@@ -3,7 +3,8 @@
 //! with array and object *literals* on the left of `=`; both pattern and literal node kinds
 //! are accepted here.
 
-use rhythm_syntax::{SyntaxKind, SyntaxNode};
+use super::tree::Node;
+use rhythm_syntax::SyntaxKind;
 use smol_str::SmolStr;
 use text_size::TextRange;
 
@@ -33,7 +34,7 @@ impl Lowerer {
     /// A simple assignment target (name, member or index) for `++`, `--` and `op=`.
     pub(super) fn target(
         &mut self,
-        node: Option<SyntaxNode>,
+        node: Option<Node<'_>>,
         fallback: TextRange,
         also_read: bool,
     ) -> PatternId {
@@ -57,7 +58,7 @@ impl Lowerer {
         }
     }
 
-    fn invalid_target(&mut self, node: &SyntaxNode) {
+    fn invalid_target(&mut self, node: &Node<'_>) {
         // Lower the expression anyway so the names inside it resolve.
         if is_expr(node.kind()) {
             self.expr(node);
@@ -70,7 +71,7 @@ impl Lowerer {
     }
 
     /// Lowers a pattern or assignment target.
-    pub(super) fn pattern(&mut self, node: &SyntaxNode, mode: Mode) -> PatternId {
+    pub(super) fn pattern(&mut self, node: &Node<'_>, mode: Mode) -> PatternId {
         let range = node.text_range();
         if !self.descend(range) {
             return self.b.pattern(Pattern::Missing, range);
@@ -80,7 +81,7 @@ impl Lowerer {
         id
     }
 
-    fn pattern_inner(&mut self, node: &SyntaxNode, mode: Mode, range: TextRange) -> PatternId {
+    fn pattern_inner(&mut self, node: &Node<'_>, mode: Mode, range: TextRange) -> PatternId {
         use SyntaxKind as K;
         match node.kind() {
             K::IDENT_PAT | K::NAME_REF => {
@@ -138,7 +139,7 @@ impl Lowerer {
     }
 
     /// `o.p` / `o[k]` as an assignment target.
-    fn member_target(&mut self, node: &SyntaxNode, range: TextRange) -> PatternId {
+    fn member_target(&mut self, node: &Node<'_>, range: TextRange) -> PatternId {
         let e = self.expr(node);
         let pattern = match self.b.module.exprs.get(e.index()).cloned() {
             Some(Expr::Member {
@@ -167,7 +168,7 @@ impl Lowerer {
     /// An element with an optional default: `x`, `x = 1` (pattern or assignment expression).
     fn with_default(
         &mut self,
-        node: &SyntaxNode,
+        node: &Node<'_>,
         mode: Mode,
     ) -> (PatternId, Option<crate::ir::ExprId>) {
         use SyntaxKind as K;
@@ -194,7 +195,7 @@ impl Lowerer {
         }
     }
 
-    fn array_pattern(&mut self, node: &SyntaxNode, mode: Mode, range: TextRange) -> PatternId {
+    fn array_pattern(&mut self, node: &Node<'_>, mode: Mode, range: TextRange) -> PatternId {
         use SyntaxKind as K;
         let mut elements = Vec::new();
         let mut rest = None;
@@ -217,7 +218,7 @@ impl Lowerer {
         self.b.pattern(Pattern::Array { elements, rest }, range)
     }
 
-    fn object_pattern(&mut self, node: &SyntaxNode, mode: Mode, range: TextRange) -> PatternId {
+    fn object_pattern(&mut self, node: &Node<'_>, mode: Mode, range: TextRange) -> PatternId {
         use SyntaxKind as K;
         let mut props = Vec::new();
         let mut rest = None;

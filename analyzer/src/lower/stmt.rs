@@ -1,6 +1,7 @@
 //! Lowering statements.
 
-use rhythm_syntax::{SyntaxKind, SyntaxNode};
+use super::tree::Node;
+use rhythm_syntax::SyntaxKind;
 use text_size::{TextRange, TextSize};
 
 use super::pattern::Mode;
@@ -16,7 +17,7 @@ use crate::ir::{
 
 impl Lowerer {
     /// Lowers the statement children of a node (a script, block or case) in order.
-    pub(super) fn stmt_list(&mut self, node: &SyntaxNode) -> Vec<StmtId> {
+    pub(super) fn stmt_list(&mut self, node: &Node<'_>) -> Vec<StmtId> {
         nodes(node)
             .filter(|n| is_stmt(n.kind()) || n.kind() == SyntaxKind::ERROR)
             .map(|n| self.stmt(&n))
@@ -24,7 +25,7 @@ impl Lowerer {
     }
 
     /// Lowers an optional statement (a missing one becomes [`Stmt::Missing`]).
-    fn opt_stmt(&mut self, node: Option<SyntaxNode>, fallback: TextRange) -> StmtId {
+    fn opt_stmt(&mut self, node: Option<Node<'_>>, fallback: TextRange) -> StmtId {
         match node {
             Some(n) => self.stmt(&n),
             None => self.b.stmt(Stmt::Missing, TextRange::empty(fallback.end())),
@@ -32,7 +33,7 @@ impl Lowerer {
     }
 
     /// Lowers one statement.
-    pub(super) fn stmt(&mut self, node: &SyntaxNode) -> StmtId {
+    pub(super) fn stmt(&mut self, node: &Node<'_>) -> StmtId {
         let range = node.text_range();
         if !self.descend(range) {
             return self.b.stmt(Stmt::Missing, range);
@@ -42,7 +43,7 @@ impl Lowerer {
         stmt
     }
 
-    fn stmt_inner(&mut self, node: &SyntaxNode, range: TextRange) -> StmtId {
+    fn stmt_inner(&mut self, node: &Node<'_>, range: TextRange) -> StmtId {
         use SyntaxKind as K;
         let stmt = match node.kind() {
             K::VAR_DECL => {
@@ -130,7 +131,7 @@ impl Lowerer {
     }
 
     /// `{ ... }` with its own block scope.
-    pub(super) fn block(&mut self, node: &SyntaxNode) -> StmtId {
+    pub(super) fn block(&mut self, node: &Node<'_>) -> StmtId {
         let range = node.text_range();
         let scope = self.b.open_scope(ScopeKind::Block, range);
         let body = self.stmt_list(node);
@@ -138,7 +139,7 @@ impl Lowerer {
         self.b.stmt(Stmt::Block { scope, body }, range)
     }
 
-    fn loop_body(&mut self, node: Option<SyntaxNode>, range: TextRange) -> StmtId {
+    fn loop_body(&mut self, node: Option<Node<'_>>, range: TextRange) -> StmtId {
         if let Some(f) = self.b.fn_state() {
             f.loops += 1;
         }
@@ -153,7 +154,7 @@ impl Lowerer {
     /// (no initializer required; the dead zone lasts until the iterable is evaluated).
     fn declaration(
         &mut self,
-        node: &SyntaxNode,
+        node: &Node<'_>,
         for_each_iterable: Option<TextRange>,
     ) -> (DeclKind, Vec<Declarator>) {
         let in_for_each = for_each_iterable.is_some();
@@ -188,13 +189,9 @@ impl Lowerer {
             DeclKind::Const => BindingKind::Const,
         };
         let mut declarators = Vec::new();
-        let list: Vec<SyntaxNode> = {
-            let ds: Vec<SyntaxNode> = nodes(node).filter(|n| n.kind() == K::DECLARATOR).collect();
-            if ds.is_empty() {
-                vec![node.clone()]
-            } else {
-                ds
-            }
+        let list: Vec<Node<'_>> = {
+            let ds: Vec<Node<'_>> = nodes(node).filter(|n| n.kind() == K::DECLARATOR).collect();
+            if ds.is_empty() { vec![*node] } else { ds }
         };
         for d in list {
             let target = nodes(&d).find(|n| is_pattern(n.kind()) || n.kind() == K::NAME_REF);
@@ -217,7 +214,7 @@ impl Lowerer {
         (kind, declarators)
     }
 
-    fn for_stmt(&mut self, node: &SyntaxNode, range: TextRange) -> Stmt {
+    fn for_stmt(&mut self, node: &Node<'_>, range: TextRange) -> Stmt {
         use SyntaxKind as K;
         let scope = self.b.open_scope(ScopeKind::Loop, range);
         let init = child(node, &[K::FOR_INIT]).and_then(|i| {
@@ -245,7 +242,7 @@ impl Lowerer {
         }
     }
 
-    fn for_each(&mut self, node: &SyntaxNode, range: TextRange) -> Stmt {
+    fn for_each(&mut self, node: &Node<'_>, range: TextRange) -> Stmt {
         use SyntaxKind as K;
         let scope = self.b.open_scope(ScopeKind::Loop, range);
         let decl = child(node, &[K::VAR_DECL]);
@@ -295,7 +292,7 @@ impl Lowerer {
         }
     }
 
-    fn jump(&mut self, node: &SyntaxNode, range: TextRange) -> Stmt {
+    fn jump(&mut self, node: &Node<'_>, range: TextRange) -> Stmt {
         use SyntaxKind as K;
         let is_break = node.kind() == K::BREAK_STMT;
         if let Some(label) = token(node, &[K::IDENT]) {
@@ -327,7 +324,7 @@ impl Lowerer {
         }
     }
 
-    fn try_stmt(&mut self, node: &SyntaxNode, range: TextRange) -> Stmt {
+    fn try_stmt(&mut self, node: &Node<'_>, range: TextRange) -> Stmt {
         use SyntaxKind as K;
         let block = match child(node, &[K::BLOCK_STMT]) {
             Some(b) => self.block(&b),
@@ -357,7 +354,7 @@ impl Lowerer {
         }
     }
 
-    fn switch(&mut self, node: &SyntaxNode, range: TextRange) -> Stmt {
+    fn switch(&mut self, node: &Node<'_>, range: TextRange) -> Stmt {
         use SyntaxKind as K;
         let discriminant = self.opt_expr(first_expr(node), range);
         let scope = self.b.open_scope(ScopeKind::Block, range);
@@ -387,7 +384,7 @@ impl Lowerer {
 }
 
 /// The expression after `=` in a declarator (its initializer).
-fn first_expr_after_eq(node: &SyntaxNode) -> Option<SyntaxNode> {
+fn first_expr_after_eq<'a>(node: &Node<'a>) -> Option<Node<'a>> {
     let eq = tokens(node).find(|t| t.kind() == SyntaxKind::EQ)?;
     let after = eq.text_range().end();
     nodes(node).find(|n| is_expr(n.kind()) && n.text_range().start() >= after)
