@@ -1,10 +1,10 @@
 //! A green-tree builder with rowan's `GreenNodeBuilder` interface, but without its node
 //! cache: rowan re-hashes whole subtrees when that cache grows, which is quadratic on long
-//! chains such as `a.b.b.b...`. Tokens with short text are still interned.
+//! chains such as `a.b.b.b...`. Punctuation, keywords, identifiers and whitespace tokens are
+//! interned (one allocation per distinct text).
 
 use rowan::{GreenNode, GreenToken, NodeOrToken};
 use rustc_hash::FxHashMap;
-use smol_str::SmolStr;
 
 use crate::SyntaxKind;
 
@@ -18,19 +18,44 @@ pub(crate) struct Checkpoint(usize);
 pub(crate) struct Builder {
     parents: Vec<(SyntaxKind, usize)>,
     children: Vec<GreenElement>,
-    tokens: FxHashMap<(SyntaxKind, SmolStr), GreenToken>,
+    /// Tokens whose text is fixed by their kind (punctuation, keywords), by kind.
+    fixed: Vec<Option<GreenToken>>,
+    idents: FxHashMap<Box<str>, GreenToken>,
+    spaces: FxHashMap<Box<str>, GreenToken>,
+}
+
+fn interned(map: &mut FxHashMap<Box<str>, GreenToken>, kind: SyntaxKind, text: &str) -> GreenToken {
+    if let Some(token) = map.get(text) {
+        return token.clone();
+    }
+    let token = GreenToken::new(kind.into(), text);
+    map.insert(text.into(), token.clone());
+    token
 }
 
 impl Builder {
     pub(crate) fn token(&mut self, kind: SyntaxKind, text: &str) {
-        let token = if text.len() <= 23 {
-            let key = (kind, SmolStr::new(text));
-            self.tokens
-                .entry(key)
-                .or_insert_with(|| GreenToken::new(kind.into(), text))
-                .clone()
+        let token = if kind.is_punct() || kind.is_keyword() {
+            let index = kind as usize;
+            if self.fixed.len() <= index {
+                self.fixed.resize(index + 1, None);
+            }
+            match &self.fixed[index] {
+                Some(token) if token.text() == text => token.clone(),
+                _ => {
+                    let token = GreenToken::new(kind.into(), text);
+                    self.fixed[index] = Some(token.clone());
+                    token
+                }
+            }
         } else {
-            GreenToken::new(kind.into(), text)
+            match kind {
+                SyntaxKind::IDENT => interned(&mut self.idents, kind, text),
+                SyntaxKind::WHITESPACE | SyntaxKind::NEWLINE if text.len() <= 16 => {
+                    interned(&mut self.spaces, kind, text)
+                }
+                _ => GreenToken::new(kind.into(), text),
+            }
         };
         self.children.push(NodeOrToken::Token(token));
     }
