@@ -102,8 +102,9 @@ fn every_catalog_method_is_callable() {
             if m.kind != MemberKind::Method {
                 continue;
             }
+            let args = vec!["1"; m.min_args()].join(", ");
             let src = format!(
-                "try {{ {recv}.{}() }} catch (e) {{ return e.message }}\nreturn \"ok\"",
+                "try {{ {recv}.{}({args}) }} catch (e) {{ return e.message }}\nreturn \"ok\"",
                 m.name
             );
             let r = common::run_src(&src);
@@ -118,12 +119,13 @@ fn every_catalog_method_is_callable() {
     for g in catalog::GLOBALS {
         for m in g.members {
             if m.kind == MemberKind::Method && g.name != "Task" && g.name != "Workflow" {
+                let args = vec!["\"1s\""; m.min_args()].join(", ");
                 let src = format!(
-                    "try {{ {}.{}() }} catch (e) {{ return e.message }}\nreturn \"ok\"",
+                    "try {{ {}.{}({args}) }} catch (e) {{ return e.message }}\nreturn \"ok\"",
                     g.name, m.name
                 );
-                let program = rhythm_interpreter::Program::compile(&src);
-                let Ok(program) = program else { continue };
+                let program = rhythm_interpreter::Program::compile(&src)
+                    .unwrap_or_else(|e| panic!("{src}: {e:?}"));
                 let step =
                     rhythm_interpreter::start(&program, serde_json::json!({}), &common::ctx("d"));
                 let text = format!("{:?}", step.outcome);

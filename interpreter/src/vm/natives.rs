@@ -7,20 +7,11 @@ use super::ops::{js_pow, truthy};
 use super::{Exc, Machine};
 use crate::builtins::Native;
 use crate::effects::{Request, RetryPolicy, TaskOptions, WorkflowOptions};
+use crate::js::math as jm;
 use crate::value::{Combinator, EffectKind, Obj, Props, Str, Value};
 
 fn arg(args: &[Value], i: usize) -> Value {
     args.get(i).cloned().unwrap_or_default()
-}
-
-/// JavaScript's `Math.round`.
-pub fn js_round(x: f64) -> f64 {
-    if !x.is_finite() || x == 0.0 {
-        return x;
-    }
-    let f = x.floor();
-    let r = if x - f >= 0.5 { f + 1.0 } else { f };
-    if r == 0.0 && x < 0.0 { -0.0 } else { r }
 }
 
 impl Machine<'_> {
@@ -222,51 +213,31 @@ impl Machine<'_> {
             Native::PromiseAllSettled => self.combinator(Combinator::AllSettled, &a0)?,
             Native::PromiseAny => self.combinator(Combinator::Any, &a0)?,
             Native::PromiseRace => self.combinator(Combinator::Race, &a0)?,
-            Native::MathFloor => Value::Number(num(self, 0)?.floor()),
-            Native::MathCeil => Value::Number(num(self, 0)?.ceil()),
-            Native::MathRound => Value::Number(js_round(num(self, 0)?)),
-            Native::MathTrunc => Value::Number(num(self, 0)?.trunc()),
-            Native::MathSign => {
-                let x = num(self, 0)?;
-                Value::Number(if x > 0.0 {
-                    1.0
-                } else if x < 0.0 {
-                    -1.0
-                } else {
-                    x
-                })
-            }
-            Native::MathAbs => Value::Number(num(self, 0)?.abs()),
+            Native::MathFloor => Value::Number(jm::floor(num(self, 0)?)),
+            Native::MathCeil => Value::Number(jm::ceil(num(self, 0)?)),
+            Native::MathRound => Value::Number(jm::round(num(self, 0)?)),
+            Native::MathTrunc => Value::Number(jm::trunc(num(self, 0)?)),
+            Native::MathSign => Value::Number(jm::sign(num(self, 0)?)),
+            Native::MathAbs => Value::Number(jm::abs(num(self, 0)?)),
             Native::MathMin | Native::MathMax => {
-                let is_max = n == Native::MathMax;
-                let mut acc = if is_max {
-                    f64::NEG_INFINITY
-                } else {
-                    f64::INFINITY
-                };
-                let mut nan = false;
+                let mut xs = Vec::with_capacity(args.len());
                 for i in 0..args.len() {
-                    let x = num(self, i)?;
-                    if x.is_nan() {
-                        nan = true;
-                    } else if is_max {
-                        if x > acc || (x == 0.0 && acc == 0.0 && !x.is_sign_negative()) {
-                            acc = x;
-                        }
-                    } else if x < acc || (x == 0.0 && acc == 0.0 && x.is_sign_negative()) {
-                        acc = x;
-                    }
+                    xs.push(num(self, i)?);
                 }
-                Value::Number(if nan { f64::NAN } else { acc })
+                Value::Number(if n == Native::MathMax {
+                    jm::max(&xs)
+                } else {
+                    jm::min(&xs)
+                })
             }
             Native::MathPow => {
                 let x = num(self, 0)?;
                 let y = num(self, 1)?;
                 Value::Number(js_pow(x, y))
             }
-            Native::MathSqrt => Value::Number(num(self, 0)?.sqrt()),
-            Native::MathLog => Value::Number(num(self, 0)?.ln()),
-            Native::MathExp => Value::Number(num(self, 0)?.exp()),
+            Native::MathSqrt => Value::Number(jm::sqrt(num(self, 0)?)),
+            Native::MathLog => Value::Number(jm::log(num(self, 0)?)),
+            Native::MathExp => Value::Number(jm::exp(num(self, 0)?)),
             Native::MathRandom => Value::Number(self.random()),
             Native::JsonParse => {
                 let text = self.to_str(&a0)?;

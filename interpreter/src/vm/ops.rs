@@ -372,18 +372,12 @@ impl Machine<'_> {
 
 /// JavaScript's `%` (the sign follows the dividend).
 pub fn js_rem(x: f64, y: f64) -> f64 {
-    if y.is_infinite() && x.is_finite() {
-        return x;
-    }
-    x % y
+    crate::js::math::rem(x, y)
 }
 
 /// JavaScript's `**`.
 pub fn js_pow(x: f64, y: f64) -> f64 {
-    if y.is_nan() || ((x == 1.0 || x == -1.0) && y.is_infinite()) {
-        return f64::NAN;
-    }
-    x.powf(y)
+    crate::js::math::pow(x, y)
 }
 
 /// What `String(Math.floor)` shows.
