@@ -387,3 +387,63 @@ fn default_limits_are_documented_values() {
     let l = Limits::default();
     assert_eq!(l.max_instructions, 100_000_000);
 }
+
+/// Un-awaited async calls run as concurrent branches (language.md §6): both branches make
+/// their first request before the script suspends, and each advances when its result comes.
+#[test]
+fn async_calls_run_as_concurrent_branches() {
+    let src = "async function branch(name) {\n  const a = await Task.run(name)\n  const b = await Task.run(name + \"-2\")\n  return b.task\n}\nreturn await Promise.all([branch(\"x\"), branch(\"y\")])";
+    let analysis = rhythm_analyzer::analyze(src);
+    let program = Program::from_module(src, &analysis.module).unwrap();
+    let step = start(&program, json!({}), &ctx());
+    let names = |step: &rhythm_interpreter::Step| -> Vec<String> {
+        requests(step)
+            .iter()
+            .filter_map(|r| match r {
+                Request::RunTask { name, .. } => Some(name.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(names(&step), ["x", "y"]);
+    match &step.outcome {
+        Outcome::Suspended { waiting_on, .. } => {
+            assert_eq!(waiting_on, &[HandleId(0), HandleId(1)])
+        }
+        o => panic!("{o:?}"),
+    }
+    let done = |h: u32| Delivery::Settled {
+        handle: HandleId(h),
+        settlement: Settlement::Fulfilled(json!({ "task": format!("t{h}") })),
+    };
+    // y's first task finishes first: y moves on while x still waits.
+    let step = resume(
+        &program,
+        step.state.as_deref().unwrap(),
+        vec![done(1)],
+        &ctx(),
+    )
+    .unwrap();
+    assert_eq!(names(&step), ["y-2"]);
+    let step = resume(
+        &program,
+        step.state.as_deref().unwrap(),
+        vec![done(0)],
+        &ctx(),
+    )
+    .unwrap();
+    assert_eq!(names(&step), ["x-2"]);
+    let step = resume(
+        &program,
+        step.state.as_deref().unwrap(),
+        vec![done(2), done(3)],
+        &ctx(),
+    )
+    .unwrap();
+    assert_eq!(
+        step.outcome,
+        Outcome::Completed {
+            output: json!(["t3", "t2"])
+        }
+    );
+}

@@ -1091,7 +1091,30 @@ impl<'m> Compiler<'m> {
                 }
             }
             Expr::Await(e) => {
-                self.expr(*e)?;
+                match m.expr(*e) {
+                    Expr::Call {
+                        callee,
+                        args,
+                        optional: false,
+                    } if !args.iter().any(|a| a.spread)
+                        && !matches!(m.expr(*callee), Expr::Member { .. })
+                        && args.len() <= 255 =>
+                    {
+                        let (callee, args) = (*callee, args.clone());
+                        let range = m.expr_range(*e);
+                        self.with_range(range, |c| {
+                            c.expr(callee)?;
+                            for a in &args {
+                                c.expr(a.expr)?;
+                            }
+                            c.with_range(m.expr_range(callee), |c| {
+                                c.emit(Op::CallAwaited(args.len() as u8));
+                                Ok(())
+                            })
+                        })?;
+                    }
+                    _ => self.expr(*e)?,
+                }
                 self.emit(Op::Await);
             }
             Expr::Sequence(items) => {

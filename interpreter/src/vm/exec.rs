@@ -251,6 +251,14 @@ impl Machine<'_> {
                         self.deliver(v)?;
                     }
                 }
+                Op::CallAwaited(argc) => {
+                    self.awaited_call = true;
+                    let r = self.invoke(argc as usize);
+                    self.awaited_call = false;
+                    if let Invoked::Value(v) = r? {
+                        self.deliver(v)?;
+                    }
+                }
                 Op::CallSpread => {
                     let args = self.pop();
                     let argc = self.spread_onto_stack(&args)?;
@@ -289,6 +297,10 @@ impl Machine<'_> {
                         self.s.stack.truncate((f.base as usize).saturating_sub(1));
                     }
                     if self.s.frames.is_empty() {
+                        if self.s.current.is_some() {
+                            self.finish_branch(Ok(v))?;
+                            return Ok(None);
+                        }
                         return Ok(Some(v));
                     }
                     self.deliver(v)?;
@@ -465,7 +477,11 @@ impl Machine<'_> {
                             }
                             PromiseState::Rejected(e) => return Err(Exc::Throw(e.clone())),
                             PromiseState::Pending => {
-                                self.s.awaiting = Some(id);
+                                if self.s.current.is_some() {
+                                    self.park_branch(id)?;
+                                } else {
+                                    self.s.awaiting = Some(id);
+                                }
                                 return Ok(None);
                             }
                         }
@@ -728,9 +744,11 @@ impl Machine<'_> {
                     }
                     pc += 1;
                 }
-                Op::Call(argc) => {
+                Op::Call(argc) | Op::CallAwaited(argc) => {
                     // Calls of plain closures stay in registers; everything else (builtins,
-                    // rest parameters, the depth limit) takes the general path.
+                    // rest parameters, the depth limit, concurrent async calls) takes the
+                    // general path.
+                    let awaited = matches!(op, Op::CallAwaited(_));
                     let argc = argc as usize;
                     let Some(at) = stack.len().checked_sub(argc + 1) else {
                         break;
@@ -744,7 +762,8 @@ impl Machine<'_> {
                     let Some(callee) = prog.funcs.get(*f as usize) else {
                         break;
                     };
-                    if callee.has_rest || frames.len() >= max_depth {
+                    if callee.has_rest || frames.len() >= max_depth || (callee.is_async && !awaited)
+                    {
                         break;
                     }
                     let (f, fenv) = (*f, *fenv);
@@ -897,7 +916,17 @@ impl Machine<'_> {
             Value::Object(id) => match self.s.heap.get(id) {
                 Some(Obj::Function { func, env }) => {
                     let (func, env) = (*func, *env);
-                    self.push_frame(func, env, at + 1, argc)?;
+                    let is_async = self
+                        .prog
+                        .funcs
+                        .get(func as usize)
+                        .is_some_and(|f| f.is_async);
+                    if is_async && !self.awaited_call {
+                        self.spawn(func, env, at, argc)?;
+                    } else {
+                        self.awaited_call = false;
+                        self.push_frame(func, env, at + 1, argc)?;
+                    }
                     return Ok(Invoked::Frame);
                 }
                 Some(Obj::BoundMethod { recv, name }) => {

@@ -325,9 +325,19 @@ impl Machine<'_> {
                     }
                 }
                 PromiseSource::Plain => {}
+                PromiseSource::Async => {
+                    for c in &self.s.parked {
+                        if c.promise == Some(id)
+                            && let Some(a) = c.awaiting
+                        {
+                            work.push(a);
+                        }
+                    }
+                }
             }
         }
         out.sort();
+        out.dedup();
         out
     }
 
