@@ -1,6 +1,22 @@
 //! Semantic analysis of `.flow` files: lowering to an IR, name resolution, the builtin catalog
 //! and diagnostics. Everything downstream (CLI, LSP, interpreter) reads what this crate says.
 //!
+//! The pipeline of [`analyze_with`]: parse (`rhythm_syntax`), lower the green tree to the arena
+//! IR ([`ir`], reporting unsupported JavaScript on the way), resolve every name against the
+//! scopes and the [`catalog`] (hoisting, temporal dead zone, `const`), then run the checks
+//! (builtin members and arities, durations, awaiting, reachability, unused names, task names).
+//! Every code is listed in [`codes`].
+//!
+//! Facts the IR's consumers rely on:
+//! - Function declarations: [`ir::Function::name_binding`] is a binding of the *enclosing* scope
+//!   (hoisted, initialized at scope entry). A named function *expression* also has a
+//!   `name_binding`, but in the function's *own* scope (its name is visible only inside it).
+//! - Parameters and a block body's declarations share [`ir::Function::scope`]; a `catch`
+//!   clause's scope holds its parameter and its body block has a scope of its own; `for` heads
+//!   have a [`ir::ScopeKind::Loop`] scope copied per iteration.
+//! - `var` is reported and lowered as `let`; other unsupported constructs lower to `Missing`.
+//! - A program with any error diagnostic must not run; warnings are advice.
+//!
 //! ```
 //! let analysis = rhythm_analyzer::analyze("const x = await Task.run(\"a\")\nreturn x");
 //! assert!(!analysis.has_errors());
@@ -15,6 +31,7 @@ pub mod duration;
 pub mod ir;
 pub mod line_index;
 mod lower;
+pub mod query;
 mod resolve;
 pub mod suggest;
 

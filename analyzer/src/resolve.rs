@@ -45,6 +45,9 @@ pub(crate) struct Tdz<'a> {
     pub init: &'a [Option<text_size::TextRange>],
 }
 
+/// How many unknown names get a did-you-mean suggestion.
+const MAX_SUGGESTIONS: usize = 100;
+
 /// The result of resolution besides the module changes.
 #[derive(Debug, Default)]
 pub(crate) struct Resolved {
@@ -84,6 +87,7 @@ pub(crate) fn resolve(
         reads: vec![0; module.bindings.len()],
         writes: vec![0; module.bindings.len()],
     };
+    let mut unknown_count = 0usize;
     for site in sites {
         let name = match site.node {
             SiteNode::Expr(e) => match module.exprs.get(e.index()) {
@@ -119,7 +123,11 @@ pub(crate) fn resolve(
             }
             None => {
                 if !site.in_typeof {
-                    diagnostics.push(unknown_name(module, &index, site, &name));
+                    // Suggestions scan every visible name; past a hundred unknown names (a file
+                    // far from valid) they are skipped to keep analysis linear.
+                    let suggest = unknown_count < MAX_SUGGESTIONS;
+                    unknown_count += 1;
+                    diagnostics.push(unknown_name(module, &index, site, &name, suggest));
                 }
                 Resolution::Unresolved
             }
@@ -226,6 +234,7 @@ fn unknown_name(
     index: &FxHashMap<(ScopeId, SmolStr), BindingId>,
     site: &NameSite,
     name: &str,
+    suggest: bool,
 ) -> Diagnostic {
     if name == "eval" {
         return Diagnostic::error(
@@ -235,7 +244,7 @@ fn unknown_name(
         );
     }
     let mut visible: Vec<&str> = Vec::new();
-    let mut current = Some(site.scope);
+    let mut current = Some(site.scope).filter(|_| suggest);
     while let Some(s) = current {
         let Some(scope) = module.scopes.get(s.index()) else {
             break;
@@ -260,7 +269,12 @@ fn unknown_name(
         site.range,
         format!("cannot find `{name}` in this scope"),
     );
-    if let Some(suggestion) = did_you_mean(name, candidates) {
+    let suggestion = if suggest {
+        did_you_mean(name, candidates)
+    } else {
+        None
+    };
+    if let Some(suggestion) = suggestion {
         diagnostic
             .message
             .push_str(&format!("; did you mean `{suggestion}`?"));
