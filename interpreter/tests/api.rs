@@ -447,3 +447,15 @@ fn async_calls_run_as_concurrent_branches() {
         }
     );
 }
+
+/// Work done inside builtins counts against the budget, so a loop of big builtin calls ends.
+#[test]
+fn builtin_work_counts_against_the_budget() {
+    let program = compile(
+        "const a = Array.from({ length: 20000 }, (_, i) => i)\nwhile (true) { a.slice().reverse().join(\",\") }",
+    );
+    let mut c = ctx();
+    c.limits.max_instructions = 500_000;
+    let step = start(&program, json!({}), &c);
+    assert_eq!(error_type(&step), "LimitExceeded");
+}

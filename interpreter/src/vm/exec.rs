@@ -401,6 +401,7 @@ impl Machine<'_> {
                         out.push_str(&s);
                     }
                     self.check_string_len(out.len())?;
+                    self.charge(out.len());
                     self.s.stack.push(Value::String(Str::from(out)));
                 }
                 Op::Array(n) => {
@@ -821,6 +822,11 @@ impl Machine<'_> {
         if let Some(frame) = frames.last_mut() {
             frame.pc = pc as u32;
         }
+    }
+
+    /// Charges the instruction budget for work proportional to `units` (elements, bytes).
+    pub fn charge(&mut self, units: usize) {
+        self.budget = self.budget.saturating_sub((units / 8) as u64);
     }
 
     fn set_pc(&mut self, t: u32) {

@@ -66,6 +66,17 @@ impl Machine<'_> {
         }
         let args: Vec<Value> = self.s.stack.drain(at + 1..).collect();
         self.s.stack.pop();
+        // Builtins that walk a whole string or array cost instructions in proportion, so a
+        // loop of them still meets the instruction budget.
+        let size = match &recv {
+            Value::String(s) => s.len(),
+            Value::Object(id) => match self.s.heap.get(*id) {
+                Some(Obj::Array(items)) => items.len(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        self.charge(size);
         use crate::builtins::{ARRAY_METHODS, DATE_METHODS, NUMBER_METHODS, STRING_METHODS};
         let r = match &recv {
             Value::String(s) if STRING_METHODS.contains(&name) => {

@@ -142,6 +142,16 @@ impl Machine<'_> {
     /// Calls a builtin function.
     pub fn call_native(&mut self, n: Native, args: Vec<Value>) -> Result<Invoked, Exc> {
         let a0 = arg(&args, 0);
+        let size = match &a0 {
+            Value::String(s) => s.len(),
+            Value::Object(id) => match self.s.heap.get(*id) {
+                Some(Obj::Array(items)) => items.len(),
+                Some(Obj::Object(p)) => p.map.len(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        self.charge(size);
         let num = |m: &mut Self, i: usize| -> Result<f64, Exc> { m.to_num(&arg(&args, i)) };
         let v = match n {
             Native::TaskRun => {
