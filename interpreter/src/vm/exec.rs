@@ -401,7 +401,6 @@ impl Machine<'_> {
                         out.push_str(&s);
                     }
                     self.check_string_len(out.len())?;
-                    self.charge(out.len());
                     self.s.stack.push(Value::String(Str::from(out)));
                 }
                 Op::Array(n) => {

@@ -71,7 +71,7 @@ impl Machine<'_> {
         let size = match &recv {
             Value::String(s) => s.len(),
             Value::Object(id) => match self.s.heap.get(*id) {
-                Some(Obj::Array(items)) => items.len(),
+                Some(Obj::Array(items)) if !matches!(name, "push" | "pop" | "at") => items.len(),
                 _ => 0,
             },
             _ => 0,

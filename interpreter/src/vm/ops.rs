@@ -258,7 +258,6 @@ impl Machine<'_> {
     pub fn concat(&mut self, x: &str, y: &str) -> Result<Value, Exc> {
         let len = x.len() + y.len();
         self.check_string_len(len)?;
-        self.charge(len);
         let mut s = String::with_capacity(len);
         s.push_str(x);
         s.push_str(y);
