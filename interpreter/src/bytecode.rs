@@ -65,6 +65,9 @@ pub enum Op {
     SetIndex,
     /// `callee args...` → result.
     Call(u8),
+    /// `callee args...` → result, for `await f(...)`: an async callee runs inline instead of
+    /// as a concurrent branch (the same result, without the bookkeeping).
+    CallAwaited(u8),
     /// `callee argsArray` → result.
     CallSpread,
     /// `obj args...` → `obj.name(args...)`.

@@ -4,10 +4,24 @@
 //! No I/O, no clock and no randomness of its own: the host passes time and a seed in, and
 //! gets back what the program asked for (see [`effects`]).
 //!
-//! ```ignore
-//! let program = Program::compile("return 1 + 1")?;
-//! let step = start(&program, serde_json::json!({}), &RunContext::default());
 //! ```
+//! use rhythm_interpreter::{Outcome, Program, RunContext, start};
+//! let program = Program::compile("return [1, 2].map(x => x * 2)").unwrap();
+//! let step = start(&program, serde_json::json!({}), &RunContext::default());
+//! assert_eq!(step.outcome, Outcome::Completed { output: serde_json::json!([2, 4]) });
+//! ```
+//!
+//! Layout: [`compiler`] turns the analyzer's IR into [`bytecode`]; [`vm`] runs it over a
+//! [`vm::VmState`] (operand stack, frames, [`heap`], pending handles, random state) that
+//! [`state`] saves as `"RHYS" | version | program hash | postcard`. [`run`] is the entry
+//! point ([`start`], [`resume`]).
+//!
+//! Failures: `Outcome::Failed { error }` holds `type`, `name`, `message`, the error's own
+//! enumerable properties, and `location: { line, column, start, end }` (1-based line and
+//! column in characters; byte offsets) when the failing expression is known. Exceeding the
+//! instruction budget, the heap limit or the saved-state limit fails the execution with type
+//! `LimitExceeded` (not catchable); exceeding the call depth throws a catchable
+//! `LimitExceeded` error.
 #![deny(clippy::unwrap_used)]
 
 pub mod builtins;

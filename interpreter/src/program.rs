@@ -2,7 +2,6 @@
 
 use rhythm_analyzer::{Diagnostic, Severity};
 use sha2::{Digest, Sha256};
-use text_size::TextRange;
 
 use crate::bytecode::FuncCode;
 use crate::effects::{EpochMillis, Json};
@@ -121,11 +120,6 @@ impl Program {
     pub fn location_json(&self, (start, end): (u32, u32)) -> Json {
         let (line, column) = self.line_col(start);
         serde_json::json!({ "line": line, "column": column, "start": start, "end": end })
-    }
-
-    /// The byte range of a text range.
-    pub fn range_of(r: TextRange) -> (u32, u32) {
-        (u32::from(r.start()), u32::from(r.end()))
     }
 
     /// A human-readable listing of the bytecode (for debugging).

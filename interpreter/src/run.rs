@@ -51,7 +51,47 @@ pub fn resume(
     Ok(finish(m, end))
 }
 
-fn finish(mut m: Machine<'_>, end: RunEnd) -> Step {
+/// Running without saving: the state stays in memory between steps (no compaction, no
+/// encoding). Tests use it to check that saving and loading change nothing.
+#[doc(hidden)]
+pub mod in_memory {
+    use super::*;
+
+    /// [`start`](super::start), keeping the state as a value.
+    pub fn start(program: &Program, inputs: Json, ctx: &RunContext) -> (Step, Option<VmState>) {
+        let mut m = Machine::start(program, ctx, Value::Undefined, VmState::default());
+        m.s.inputs = m.from_json(&inputs);
+        let end = m.run();
+        finish_with(m, end, true)
+    }
+
+    /// [`resume`](super::resume) from a state value.
+    pub fn resume(
+        program: &Program,
+        vm: VmState,
+        deliveries: Vec<Delivery>,
+        ctx: &RunContext,
+    ) -> (Step, Option<VmState>) {
+        let mut m = Machine::new(program, ctx, vm);
+        let mut cancel = None;
+        for d in deliveries {
+            if let Some(e) = m.apply_delivery(d) {
+                cancel = Some(e);
+            }
+        }
+        let end = match cancel {
+            Some(e) => m.throw_at_await(e),
+            None => m.continue_run(),
+        };
+        finish_with(m, end, true)
+    }
+}
+
+fn finish(m: Machine<'_>, end: RunEnd) -> Step {
+    finish_with(m, end, false).0
+}
+
+fn finish_with(mut m: Machine<'_>, end: RunEnd, keep: bool) -> (Step, Option<VmState>) {
     let logs = std::mem::take(&mut m.logs);
     let requests = std::mem::take(&mut m.requests);
     let outcome = match end {
@@ -67,10 +107,22 @@ fn finish(mut m: Machine<'_>, end: RunEnd) -> Step {
         },
         RunEnd::Suspended => {
             let waiting_on = m.s.awaiting.map(|p| m.waiting_on(p)).unwrap_or_default();
+            if keep {
+                let step = Step {
+                    outcome: Outcome::Suspended {
+                        requests,
+                        waiting_on,
+                    },
+                    state: None,
+                    logs,
+                    detached: Vec::new(),
+                };
+                return (step, Some(m.s));
+            }
             m.s.compact();
             match state::encode(m.prog.hash(), &m.s) {
                 Ok(bytes) if bytes.len() <= m.limits().max_state_bytes => {
-                    return Step {
+                    let step = Step {
                         outcome: Outcome::Suspended {
                             requests,
                             waiting_on,
@@ -79,6 +131,7 @@ fn finish(mut m: Machine<'_>, end: RunEnd) -> Step {
                         logs,
                         detached: Vec::new(),
                     };
+                    return (step, None);
                 }
                 Ok(bytes) => Outcome::Failed {
                     error: plain_error(
@@ -96,12 +149,13 @@ fn finish(mut m: Machine<'_>, end: RunEnd) -> Step {
             }
         }
     };
-    Step {
+    let step = Step {
         outcome,
         state: None,
         logs,
         detached: requests,
-    }
+    };
+    (step, None)
 }
 
 fn plain_error(kind: &str, message: &str) -> Json {
@@ -124,21 +178,17 @@ fn error_json(m: &Machine<'_>, v: &Value) -> Json {
                 let ty = get("type").unwrap_or_else(|| name.clone());
                 map.insert("type".into(), ty.into());
                 map.insert("name".into(), name.into());
-                map.insert(
-                    "message".into(),
-                    get("message").unwrap_or_default().into(),
-                );
+                map.insert("message".into(), get("message").unwrap_or_default().into());
             }
             Some(Obj::Object(p)) => {
                 let get = |k: &str| p.get(k).map(|v| m.plain_to_string(v));
-                let name = get("name").or_else(|| get("type")).unwrap_or_else(|| "Error".into());
+                let name = get("name")
+                    .or_else(|| get("type"))
+                    .unwrap_or_else(|| "Error".into());
                 let ty = get("type").unwrap_or_else(|| name.clone());
                 map.insert("type".into(), ty.into());
                 map.insert("name".into(), name.into());
-                map.insert(
-                    "message".into(),
-                    get("message").unwrap_or_default().into(),
-                );
+                map.insert("message".into(), get("message").unwrap_or_default().into());
             }
             _ => {}
         }

@@ -20,7 +20,9 @@ pub enum StateError {
     #[error("invalid execution state: {0}")]
     BadBytes(String),
     /// Written by another format version.
-    #[error("execution state has format version {found}, this interpreter reads version {expected}")]
+    #[error(
+        "execution state has format version {found}, this interpreter reads version {expected}"
+    )]
     WrongVersion {
         /// The version in the bytes.
         found: u16,
@@ -78,8 +80,8 @@ pub fn decode(bytes: &[u8], expected_hash: &str) -> Result<VmState, StateError> 
 }
 
 fn decode_body(bytes: &[u8]) -> Result<VmState, StateError> {
-    let mut state: VmState = postcard::from_bytes(&bytes[HEADER..])
-        .map_err(|e| StateError::BadBytes(e.to_string()))?;
+    let mut state: VmState =
+        postcard::from_bytes(&bytes[HEADER..]).map_err(|e| StateError::BadBytes(e.to_string()))?;
     state.heap.rebuild_free_list();
     Ok(state)
 }

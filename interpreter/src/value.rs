@@ -148,8 +148,10 @@ pub enum PromiseSource {
         /// Inputs not settled yet.
         remaining: u32,
     },
-    /// `Promise.resolve`/`Promise.reject`, or the value of a settled async call.
+    /// Already settled when created.
     Plain,
+    /// The result of an async function called without `await` (a concurrent branch).
+    Async,
 }
 
 /// The kind of external effect behind a promise.

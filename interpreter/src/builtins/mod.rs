@@ -116,6 +116,12 @@ impl Native {
 
     /// Whether the builtin can be called (namespaces like `Math` cannot).
     pub fn is_callable(self) -> bool {
+        self.is_function() && !matches!(self, Native::Object | Native::Array)
+    }
+
+    /// What `typeof` says: `Object` and `Array` are functions in JavaScript, though Flow only
+    /// uses their static members.
+    pub fn is_function(self) -> bool {
         !matches!(
             self,
             Native::Task
@@ -133,7 +139,9 @@ impl Native {
     /// Names of the constant static properties of this builtin.
     pub fn constants(self) -> &'static [&'static str] {
         match self {
-            Native::Math => &["E", "LN2", "LN10", "LOG2E", "LOG10E", "PI", "SQRT1_2", "SQRT2"],
+            Native::Math => &[
+                "E", "LN2", "LN10", "LOG2E", "LOG10E", "PI", "SQRT1_2", "SQRT2",
+            ],
             _ => &[],
         }
     }
@@ -157,16 +165,56 @@ impl Native {
 
 /// Methods of strings (`length` is a property).
 pub const STRING_METHODS: &[&str] = &[
-    "at", "charAt", "includes", "startsWith", "endsWith", "indexOf", "lastIndexOf", "slice",
-    "substring", "toUpperCase", "toLowerCase", "trim", "trimStart", "trimEnd", "split",
-    "replace", "replaceAll", "padStart", "padEnd", "repeat", "concat",
+    "at",
+    "charAt",
+    "includes",
+    "startsWith",
+    "endsWith",
+    "indexOf",
+    "lastIndexOf",
+    "slice",
+    "substring",
+    "toUpperCase",
+    "toLowerCase",
+    "trim",
+    "trimStart",
+    "trimEnd",
+    "split",
+    "replace",
+    "replaceAll",
+    "padStart",
+    "padEnd",
+    "repeat",
+    "concat",
 ];
 
 /// Methods of arrays (`length` is a property).
 pub const ARRAY_METHODS: &[&str] = &[
-    "at", "push", "pop", "shift", "unshift", "slice", "splice", "concat", "includes",
-    "indexOf", "join", "reverse", "map", "filter", "find", "findIndex", "some", "every",
-    "reduce", "forEach", "sort", "flat", "flatMap", "keys", "entries",
+    "at",
+    "push",
+    "pop",
+    "shift",
+    "unshift",
+    "slice",
+    "splice",
+    "concat",
+    "includes",
+    "indexOf",
+    "join",
+    "reverse",
+    "map",
+    "filter",
+    "find",
+    "findIndex",
+    "some",
+    "every",
+    "reduce",
+    "forEach",
+    "sort",
+    "flat",
+    "flatMap",
+    "keys",
+    "entries",
 ];
 
 /// Methods of numbers.
@@ -174,8 +222,17 @@ pub const NUMBER_METHODS: &[&str] = &["toFixed", "toString"];
 
 /// Methods of dates.
 pub const DATE_METHODS: &[&str] = &[
-    "getTime", "toISOString", "toJSON", "valueOf", "getUTCFullYear", "getUTCMonth",
-    "getUTCDate", "getUTCDay", "getUTCHours", "getUTCMinutes", "getUTCSeconds",
+    "getTime",
+    "toISOString",
+    "toJSON",
+    "valueOf",
+    "getUTCFullYear",
+    "getUTCMonth",
+    "getUTCDate",
+    "getUTCDay",
+    "getUTCHours",
+    "getUTCMinutes",
+    "getUTCSeconds",
     "getUTCMilliseconds",
 ];
 

@@ -286,7 +286,11 @@ impl<'m> Compiler<'m> {
             .name
             .as_deref()
             .or(inferred.as_deref())
-            .unwrap_or(if fid == Module::SCRIPT { "<script>" } else { "" })
+            .unwrap_or(if fid == Module::SCRIPT {
+                "<script>"
+            } else {
+                ""
+            })
             .to_string();
         let done = std::mem::replace(&mut self.f, saved);
         self.current_fn = saved_fn;
@@ -905,7 +909,10 @@ impl<'m> Compiler<'m> {
             }
             Expr::Name(n) => self.name(n)?,
             Expr::Array(elements) => {
-                if elements.iter().all(|e| !matches!(e, ArrayElement::Spread(_))) {
+                if elements
+                    .iter()
+                    .all(|e| !matches!(e, ArrayElement::Spread(_)))
+                {
                     for e in elements {
                         match e {
                             ArrayElement::Expr(x) => self.expr(*x)?,
@@ -1084,7 +1091,30 @@ impl<'m> Compiler<'m> {
                 }
             }
             Expr::Await(e) => {
-                self.expr(*e)?;
+                match m.expr(*e) {
+                    Expr::Call {
+                        callee,
+                        args,
+                        optional: false,
+                    } if !args.iter().any(|a| a.spread)
+                        && !matches!(m.expr(*callee), Expr::Member { .. })
+                        && args.len() <= 255 =>
+                    {
+                        let (callee, args) = (*callee, args.clone());
+                        let range = m.expr_range(*e);
+                        self.with_range(range, |c| {
+                            c.expr(callee)?;
+                            for a in &args {
+                                c.expr(a.expr)?;
+                            }
+                            c.with_range(m.expr_range(callee), |c| {
+                                c.emit(Op::CallAwaited(args.len() as u8));
+                                Ok(())
+                            })
+                        })?;
+                    }
+                    _ => self.expr(*e)?,
+                }
                 self.emit(Op::Await);
             }
             Expr::Sequence(items) => {
@@ -1218,7 +1248,13 @@ impl<'m> Compiler<'m> {
             (_, Pattern::Binding(b)) => {
                 let b = *b;
                 self.hint_binding_name(target, Some(value));
-                self.assign_name(op, Resolution::Local(b), &m.binding(b).name.clone(), value, want)
+                self.assign_name(
+                    op,
+                    Resolution::Local(b),
+                    &m.binding(b).name.clone(),
+                    value,
+                    want,
+                )
             }
             (_, Pattern::Name(n)) => {
                 let n = n.clone();

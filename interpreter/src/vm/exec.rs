@@ -3,7 +3,7 @@
 use super::native::NativeStep;
 use super::ops::truthy;
 use super::{Exc, Frame, Handler, Machine};
-use crate::bytecode::Op;
+use crate::bytecode::{BinaryOp, Op};
 use crate::value::{Obj, PromiseState, Str, Value};
 
 /// What invoking a callee did.
@@ -59,6 +59,7 @@ impl Machine<'_> {
     pub fn exec(&mut self) -> Result<Option<Value>, Exc> {
         let prog = self.prog;
         loop {
+            self.fast();
             let Some(frame) = self.s.frames.last_mut() else {
                 return Ok(Some(Value::Undefined));
             };
@@ -208,8 +209,7 @@ impl Machine<'_> {
                 }
                 Op::CopyEnv => {
                     let cur = self.s.frames.last().and_then(|f| f.env);
-                    if let Some(Obj::Env { slots, parent }) = cur.and_then(|e| self.s.heap.get(e))
-                    {
+                    if let Some(Obj::Env { slots, parent }) = cur.and_then(|e| self.s.heap.get(e)) {
                         let copy = Obj::Env {
                             slots: slots.clone(),
                             parent: *parent,
@@ -251,6 +251,14 @@ impl Machine<'_> {
                         self.deliver(v)?;
                     }
                 }
+                Op::CallAwaited(argc) => {
+                    self.awaited_call = true;
+                    let r = self.invoke(argc as usize);
+                    self.awaited_call = false;
+                    if let Invoked::Value(v) = r? {
+                        self.deliver(v)?;
+                    }
+                }
                 Op::CallSpread => {
                     let args = self.pop();
                     let argc = self.spread_onto_stack(&args)?;
@@ -289,6 +297,10 @@ impl Machine<'_> {
                         self.s.stack.truncate((f.base as usize).saturating_sub(1));
                     }
                     if self.s.frames.is_empty() {
+                        if self.s.current.is_some() {
+                            self.finish_branch(Ok(v))?;
+                            return Ok(None);
+                        }
                         return Ok(Some(v));
                     }
                     self.deliver(v)?;
@@ -465,7 +477,11 @@ impl Machine<'_> {
                             }
                             PromiseState::Rejected(e) => return Err(Exc::Throw(e.clone())),
                             PromiseState::Pending => {
-                                self.s.awaiting = Some(id);
+                                if self.s.current.is_some() {
+                                    self.park_branch(id)?;
+                                } else {
+                                    self.s.awaiting = Some(id);
+                                }
                                 return Ok(None);
                             }
                         }
@@ -493,7 +509,9 @@ impl Machine<'_> {
                 Op::IterArray => {
                     let v = self.pop();
                     let arr = match &v {
-                        Value::Object(id) if matches!(self.s.heap.get(*id), Some(Obj::Array(_))) => {
+                        Value::Object(id)
+                            if matches!(self.s.heap.get(*id), Some(Obj::Array(_))) =>
+                        {
                             v.clone()
                         }
                         _ => {
@@ -537,9 +555,8 @@ impl Machine<'_> {
                     let v = self.top().clone();
                     if v.is_nullish() {
                         let what = self.plain_to_string(&v);
-                        return Err(self.type_error(format!(
-                            "Cannot destructure '{what}' as it is {what}."
-                        )));
+                        return Err(self
+                            .type_error(format!("Cannot destructure '{what}' as it is {what}.")));
                     }
                 }
                 Op::ObjectRest(n) => {
@@ -571,6 +588,244 @@ impl Machine<'_> {
                 }
             }
         }
+    }
+
+    /// Runs the simple instructions of the top frame (constants, locals, jumps, arithmetic
+    /// on numbers) with the frame's state in registers. Stops, without consuming it, at the
+    /// first instruction that needs the general path (calls, errors, allocation, ...).
+    fn fast(&mut self) {
+        let prog = self.prog;
+        let Some(frame) = self.s.frames.last() else {
+            return;
+        };
+        if frame.native.is_some() {
+            return;
+        }
+        let Some(func) = prog.funcs.get(frame.func as usize) else {
+            return;
+        };
+        let mut code = &func.code[..];
+        let mut base = frame.base as usize;
+        let mut env = frame.env;
+        let mut pc = frame.pc as usize;
+        let mut budget = self.budget;
+        let max_depth = self.ctx.limits.max_call_depth;
+        let stack = &mut self.s.stack;
+        let heap = &self.s.heap;
+        let frames = &mut self.s.frames;
+        while budget > 0 {
+            let Some(&op) = code.get(pc) else { break };
+            match op {
+                Op::Num(n) => {
+                    stack.push(Value::Number(n));
+                    pc += 1;
+                }
+                Op::Undef => {
+                    stack.push(Value::Undefined);
+                    pc += 1;
+                }
+                Op::Null => {
+                    stack.push(Value::Null);
+                    pc += 1;
+                }
+                Op::Bool(b) => {
+                    stack.push(Value::Bool(b));
+                    pc += 1;
+                }
+                Op::Str(i) => match prog.consts.get(i as usize) {
+                    Some(s) => {
+                        stack.push(Value::String(s.clone()));
+                        pc += 1;
+                    }
+                    None => break,
+                },
+                Op::Pop => {
+                    stack.pop();
+                    pc += 1;
+                }
+                Op::Dup => match stack.last() {
+                    Some(v) => {
+                        let v = v.clone();
+                        stack.push(v);
+                        pc += 1;
+                    }
+                    None => break,
+                },
+                Op::Load(slot) => match stack.get(base + slot as usize) {
+                    Some(Value::Uninit) | None => break,
+                    Some(v) => {
+                        let v = v.clone();
+                        stack.push(v);
+                        pc += 1;
+                    }
+                },
+                Op::Store(slot) => {
+                    let i = base + slot as usize;
+                    if i + 1 >= stack.len() {
+                        break;
+                    }
+                    let v = stack.pop().unwrap_or_default();
+                    stack[i] = v;
+                    pc += 1;
+                }
+                Op::LoadEnv(depth, slot, _) => {
+                    let mut e = env;
+                    for _ in 0..depth {
+                        e = match e.and_then(|e| heap.get(e)) {
+                            Some(Obj::Env { parent, .. }) => *parent,
+                            _ => None,
+                        };
+                    }
+                    match e.and_then(|e| heap.get(e)) {
+                        Some(Obj::Env { slots, .. }) => match slots.get(slot as usize) {
+                            Some(Value::Uninit) | None => break,
+                            Some(v) => {
+                                stack.push(v.clone());
+                                pc += 1;
+                            }
+                        },
+                        _ => break,
+                    }
+                }
+                Op::Jump(t) => pc = t as usize,
+                Op::JumpIfFalse(t) => {
+                    let v = stack.pop().unwrap_or_default();
+                    pc = if truthy(&v) { pc + 1 } else { t as usize };
+                }
+                Op::JumpIfTrue(t) => {
+                    let v = stack.pop().unwrap_or_default();
+                    pc = if truthy(&v) { t as usize } else { pc + 1 };
+                }
+                Op::Not => match stack.last_mut() {
+                    Some(v) => {
+                        *v = Value::Bool(!truthy(v));
+                        pc += 1;
+                    }
+                    None => break,
+                },
+                Op::Inc | Op::Dec | Op::ToNumber => match stack.last_mut() {
+                    Some(Value::Number(n)) => {
+                        match op {
+                            Op::Inc => *n += 1.0,
+                            Op::Dec => *n -= 1.0,
+                            _ => {}
+                        }
+                        pc += 1;
+                    }
+                    _ => break,
+                },
+                Op::Binary(bop) => {
+                    let n = stack.len();
+                    if n < 2 {
+                        break;
+                    }
+                    let (Value::Number(x), Value::Number(y)) = (&stack[n - 2], &stack[n - 1])
+                    else {
+                        break;
+                    };
+                    let (x, y) = (*x, *y);
+                    let r = match bop {
+                        BinaryOp::Add => Value::Number(x + y),
+                        BinaryOp::Sub => Value::Number(x - y),
+                        BinaryOp::Mul => Value::Number(x * y),
+                        BinaryOp::Div => Value::Number(x / y),
+                        BinaryOp::Rem => Value::Number(super::ops::js_rem(x, y)),
+                        BinaryOp::Lt => Value::Bool(x < y),
+                        BinaryOp::Le => Value::Bool(x <= y),
+                        BinaryOp::Gt => Value::Bool(x > y),
+                        BinaryOp::Ge => Value::Bool(x >= y),
+                        BinaryOp::StrictEq | BinaryOp::LooseEq => Value::Bool(x == y),
+                        BinaryOp::StrictNe | BinaryOp::LooseNe => Value::Bool(x != y),
+                        _ => break,
+                    };
+                    stack.pop();
+                    if let Some(top) = stack.last_mut() {
+                        *top = r;
+                    }
+                    pc += 1;
+                }
+                Op::Call(argc) | Op::CallAwaited(argc) => {
+                    // Calls of plain closures stay in registers; everything else (builtins,
+                    // rest parameters, the depth limit, concurrent async calls) takes the
+                    // general path.
+                    let awaited = matches!(op, Op::CallAwaited(_));
+                    let argc = argc as usize;
+                    let Some(at) = stack.len().checked_sub(argc + 1) else {
+                        break;
+                    };
+                    let Some(Value::Object(id)) = stack.get(at) else {
+                        break;
+                    };
+                    let Some(Obj::Function { func: f, env: fenv }) = heap.get(*id) else {
+                        break;
+                    };
+                    let Some(callee) = prog.funcs.get(*f as usize) else {
+                        break;
+                    };
+                    if callee.has_rest || frames.len() >= max_depth || (callee.is_async && !awaited)
+                    {
+                        break;
+                    }
+                    let (f, fenv) = (*f, *fenv);
+                    if let Some(caller) = frames.last_mut() {
+                        caller.pc = (pc + 1) as u32;
+                    }
+                    let args_at = at + 1;
+                    let nparams = callee.nparams as usize;
+                    if argc > nparams {
+                        stack.truncate(args_at + nparams);
+                    }
+                    stack.resize(
+                        args_at + (callee.nlocals as usize).max(nparams),
+                        Value::Uninit,
+                    );
+                    for v in &mut stack[args_at + argc.min(nparams)..args_at + nparams] {
+                        *v = Value::Undefined;
+                    }
+                    frames.push(Frame {
+                        func: f,
+                        pc: 0,
+                        base: args_at as u32,
+                        env: fenv,
+                        handlers: Vec::new(),
+                        native: None,
+                    });
+                    code = &callee.code[..];
+                    base = args_at;
+                    env = fenv;
+                    pc = 0;
+                }
+                Op::Return => {
+                    let n = frames.len();
+                    if n < 2 || frames[n - 2].native.is_some() {
+                        break;
+                    }
+                    let v = stack.pop().unwrap_or_default();
+                    frames.pop();
+                    stack.truncate(base.saturating_sub(1));
+                    stack.push(v);
+                    let Some(caller) = frames.last() else { break };
+                    let Some(cf) = prog.funcs.get(caller.func as usize) else {
+                        break;
+                    };
+                    code = &cf.code[..];
+                    base = caller.base as usize;
+                    env = caller.env;
+                    pc = caller.pc as usize;
+                }
+                _ => break,
+            }
+            budget -= 1;
+        }
+        self.budget = budget;
+        if let Some(frame) = frames.last_mut() {
+            frame.pc = pc as u32;
+        }
+    }
+
+    /// Charges the instruction budget for work proportional to `units` (elements, bytes).
+    pub fn charge(&mut self, units: usize) {
+        self.budget = self.budget.saturating_sub((units / 8) as u64);
     }
 
     fn set_pc(&mut self, t: u32) {
@@ -607,12 +862,13 @@ impl Machine<'_> {
     pub fn approx_heap_bytes(&self) -> usize {
         let mut n = 0usize;
         for (_, o) in self.s.heap.iter() {
-            n += 48 + match o {
-                Obj::Object(p) | Obj::Error(p, _) => p.map.len() * 48,
-                Obj::Array(items) => items.len() * 24,
-                Obj::Env { slots, .. } => slots.len() * 24,
-                _ => 16,
-            };
+            n += 48
+                + match o {
+                    Obj::Object(p) | Obj::Error(p, _) => p.map.len() * 48,
+                    Obj::Array(items) => items.len() * 24,
+                    Obj::Env { slots, .. } => slots.len() * 24,
+                    _ => 16,
+                };
         }
         n
     }
@@ -620,7 +876,10 @@ impl Machine<'_> {
     /// The elements `for…of` and spread visit.
     pub fn iterate(&mut self, v: &Value) -> Result<Vec<Value>, Exc> {
         match v {
-            Value::String(s) => Ok(s.chars().map(|c| Value::String(Str::from(c.to_string()))).collect()),
+            Value::String(s) => Ok(s
+                .chars()
+                .map(|c| Value::String(Str::from(c.to_string())))
+                .collect()),
             Value::Object(id) => match self.s.heap.get(*id) {
                 Some(Obj::Array(items)) => Ok(items.clone()),
                 _ => {
@@ -653,13 +912,26 @@ impl Machine<'_> {
 
     /// Calls the callee below `argc` arguments on the stack.
     pub fn invoke(&mut self, argc: usize) -> Result<Invoked, Exc> {
+        if self.s.stack.len() < argc + 1 {
+            return Err(self.fatal_internal("operand stack underflow"));
+        }
         let at = self.s.stack.len().saturating_sub(argc + 1);
         let callee = self.s.stack.get(at).cloned().unwrap_or_default();
         match callee {
             Value::Object(id) => match self.s.heap.get(id) {
                 Some(Obj::Function { func, env }) => {
                     let (func, env) = (*func, *env);
-                    self.push_frame(func, env, at + 1, argc)?;
+                    let is_async = self
+                        .prog
+                        .funcs
+                        .get(func as usize)
+                        .is_some_and(|f| f.is_async);
+                    if is_async && !self.awaited_call {
+                        self.spawn(func, env, at, argc)?;
+                    } else {
+                        self.awaited_call = false;
+                        self.push_frame(func, env, at + 1, argc)?;
+                    }
                     return Ok(Invoked::Frame);
                 }
                 Some(Obj::BoundMethod { recv, name }) => {

@@ -196,7 +196,11 @@ impl Machine<'_> {
                 ctx.indent += 2;
                 let s = self.fmt_value(ctx, &v, depth + 1, true);
                 ctx.indent -= 2;
-                let key = if is_ident(&k) { k.to_string() } else { quote(&k) };
+                let key = if is_ident(&k) {
+                    k.to_string()
+                } else {
+                    quote(&k)
+                };
                 output.push(format!("{key}: {s}"));
             }
         }

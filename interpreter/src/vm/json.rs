@@ -58,7 +58,12 @@ impl Machine<'_> {
 
     /// The JSON of a value, `None` for values JSON omits (`undefined`, functions when not
     /// strict).
-    fn json_of(&self, v: &Value, stack: &mut Vec<ObjId>, strict: bool) -> Result<Option<Json>, String> {
+    fn json_of(
+        &self,
+        v: &Value,
+        stack: &mut Vec<ObjId>,
+        strict: bool,
+    ) -> Result<Option<Json>, String> {
         Ok(Some(match v {
             Value::Undefined | Value::Uninit => return Ok(None),
             Value::Null => Json::Null,
@@ -67,7 +72,10 @@ impl Machine<'_> {
             Value::String(s) => Json::String(s.to_string()),
             Value::Native(n) => {
                 if strict {
-                    return Err(format!("a function ({}) cannot be converted to JSON", n.path()));
+                    return Err(format!(
+                        "a function ({}) cannot be converted to JSON",
+                        n.path()
+                    ));
                 }
                 return Ok(None);
             }
@@ -183,7 +191,9 @@ impl Machine<'_> {
                             quote_json(&super::date::iso_string(*t), out);
                         }
                     }
-                    Obj::Function { .. } | Obj::Env { .. } | Obj::BoundMethod { .. } => return Ok(false),
+                    Obj::Function { .. } | Obj::Env { .. } | Obj::BoundMethod { .. } => {
+                        return Ok(false);
+                    }
                     Obj::Array(items) => {
                         stack.push(*id);
                         out.push('[');

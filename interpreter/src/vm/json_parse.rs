@@ -50,7 +50,10 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let Some(&c) = self.b.get(self.i) else {
-                return Err(format!("Unterminated string in JSON at position {}", self.i));
+                return Err(format!(
+                    "Unterminated string in JSON at position {}",
+                    self.i
+                ));
             };
             match c {
                 b'"' => {
@@ -60,7 +63,10 @@ impl Parser<'_> {
                 b'\\' => {
                     self.i += 1;
                     let Some(&e) = self.b.get(self.i) else {
-                        return Err(format!("Unterminated string in JSON at position {}", self.i));
+                        return Err(format!(
+                            "Unterminated string in JSON at position {}",
+                            self.i
+                        ));
                     };
                     self.i += 1;
                     match e {
@@ -85,16 +91,26 @@ impl Parser<'_> {
                         }
                         _ => {
                             self.i -= 1;
-                            return Err(format!("Bad escaped character in JSON at position {}", self.i));
+                            return Err(format!(
+                                "Bad escaped character in JSON at position {}",
+                                self.i
+                            ));
                         }
                     }
                 }
                 c if c < 0x20 => {
-                    return Err(format!("Bad control character in string literal in JSON at position {}", self.i));
+                    return Err(format!(
+                        "Bad control character in string literal in JSON at position {}",
+                        self.i
+                    ));
                 }
                 _ => {
                     let start = self.i;
-                    while self.b.get(self.i).is_some_and(|c| *c != b'"' && *c != b'\\' && *c >= 0x20) {
+                    while self
+                        .b
+                        .get(self.i)
+                        .is_some_and(|c| *c != b'"' && *c != b'\\' && *c >= 0x20)
+                    {
                         self.i += 1;
                     }
                     out.push_str(&self.text[start..self.i]);
@@ -131,11 +147,13 @@ impl Parser<'_> {
                     self.i += 1;
                 }
             }
-            _ => return Err(if self.i >= self.b.len() {
-                "Unexpected end of JSON input".into()
-            } else {
-                format!("No number after minus sign in JSON at position {}", self.i)
-            }),
+            _ => {
+                return Err(if self.i >= self.b.len() {
+                    "Unexpected end of JSON input".into()
+                } else {
+                    format!("No number after minus sign in JSON at position {}", self.i)
+                });
+            }
         }
         if self.b.get(self.i) == Some(&b'.') {
             self.i += 1;
@@ -158,7 +176,9 @@ impl Parser<'_> {
                 self.i += 1;
             }
         }
-        Ok(crate::js::number::string_to_number(&self.text[start..self.i]))
+        Ok(crate::js::number::string_to_number(
+            &self.text[start..self.i],
+        ))
     }
 
     fn literal(&mut self, word: &str, v: Value) -> Result<Value, String> {

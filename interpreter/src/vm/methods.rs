@@ -35,6 +35,9 @@ fn rel_index(x: f64, len: usize) -> usize {
 impl Machine<'_> {
     /// `receiver.name(args...)` with the receiver below `argc` arguments on the stack.
     pub fn call_method(&mut self, name: &str, argc: usize) -> Result<Invoked, Exc> {
+        if self.s.stack.len() < argc + 1 {
+            return Err(self.fatal_internal("operand stack underflow"));
+        }
         let at = self.s.stack.len().saturating_sub(argc + 1);
         let recv = self.s.stack.get(at).cloned().unwrap_or_default();
         // Functions stored in object properties are called directly (no `this` in Flow).
@@ -44,7 +47,9 @@ impl Machine<'_> {
         {
             let f = f.clone();
             if self.type_of(&f) == "function" {
-                self.s.stack[at] = f;
+                if let Some(slot) = self.s.stack.get_mut(at) {
+                    *slot = f;
+                }
                 return self.invoke(argc);
             }
             let text = self.source_text(self.current_range());
@@ -53,12 +58,25 @@ impl Machine<'_> {
         if let Value::Native(n) = &recv {
             let n = *n;
             if let Some(f) = n.member_fn(name) {
-                self.s.stack[at] = Value::Native(f);
+                if let Some(slot) = self.s.stack.get_mut(at) {
+                    *slot = Value::Native(f);
+                }
                 return self.invoke(argc);
             }
         }
         let args: Vec<Value> = self.s.stack.drain(at + 1..).collect();
         self.s.stack.pop();
+        // Builtins that walk a whole string or array cost instructions in proportion, so a
+        // loop of them still meets the instruction budget.
+        let size = match &recv {
+            Value::String(s) => s.len(),
+            Value::Object(id) => match self.s.heap.get(*id) {
+                Some(Obj::Array(items)) if !matches!(name, "push" | "pop" | "at") => items.len(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        self.charge(size);
         use crate::builtins::{ARRAY_METHODS, DATE_METHODS, NUMBER_METHODS, STRING_METHODS};
         let r = match &recv {
             Value::String(s) if STRING_METHODS.contains(&name) => {
@@ -228,11 +246,19 @@ impl Machine<'_> {
                 }
             }
             "slice" => {
-                let end = if matches!(arg(args, 1), Value::Undefined) { None } else { Some(nums[1]) };
+                let end = if matches!(arg(args, 1), Value::Undefined) {
+                    None
+                } else {
+                    Some(nums[1])
+                };
                 Value::str(&js::slice(s, nums[0], end))
             }
             "substring" => {
-                let end = if matches!(arg(args, 1), Value::Undefined) { None } else { Some(nums[1]) };
+                let end = if matches!(arg(args, 1), Value::Undefined) {
+                    None
+                } else {
+                    Some(nums[1])
+                };
                 Value::str(&js::substring(s, nums[0], end))
             }
             "substr" => {
@@ -247,7 +273,11 @@ impl Machine<'_> {
                     nums[1].max(0.0)
                 };
                 let to = (from as f64 + n).min(len as f64) as usize;
-                Value::str(&if from < to { from_units(&u[from..to]) } else { String::new() })
+                Value::str(&if from < to {
+                    from_units(&u[from..to])
+                } else {
+                    String::new()
+                })
             }
             "split" => {
                 let limit = opt1(self)?;
@@ -457,7 +487,11 @@ impl Machine<'_> {
                     }
                 };
                 let items = self.array_items(&arr).unwrap_or_default();
-                let part = if from < to { items[from..to].to_vec() } else { Vec::new() };
+                let part = if from < to {
+                    items[from..to].to_vec()
+                } else {
+                    Vec::new()
+                };
                 self.new_array(part)
             }
             "splice" => {
@@ -608,7 +642,11 @@ impl Machine<'_> {
             }
             "reduce" => {
                 self.require_callable(&a0)?;
-                let acc = if args.len() >= 2 { Some(arg(&args, 1)) } else { None };
+                let acc = if args.len() >= 2 {
+                    Some(arg(&args, 1))
+                } else {
+                    None
+                };
                 return self.start_native(NativeTask::Reduce {
                     arr: id,
                     f: a0,
@@ -629,8 +667,9 @@ impl Machine<'_> {
                 } else {
                     self.require_callable(&a0)?;
                     // `undefined` elements go last without calling the comparator.
-                    let (defined, undef): (Vec<Value>, Vec<Value>) =
-                        items.into_iter().partition(|v| !matches!(v, Value::Undefined));
+                    let (defined, undef): (Vec<Value>, Vec<Value>) = items
+                        .into_iter()
+                        .partition(|v| !matches!(v, Value::Undefined));
                     let n = defined.len() as u32;
                     if let Some(dst) = self.items_mut(id) {
                         *dst = defined.clone();

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::effects::{HandleId, Request};
 use crate::heap::{Heap, Trace};
 use crate::program::{Limits, Program, RunContext};
-use crate::value::{ObjId, Value};
+use crate::value::{Obj, ObjId, PromiseObj, PromiseSource, PromiseState, Value};
 
 pub use errors::Exc;
 use native::NativeTask;
@@ -57,6 +57,61 @@ pub struct Frame {
     pub native: Option<Box<NativeTask>>,
 }
 
+/// An execution context other than the running one: a concurrent branch (an async function
+/// called without `await`) waiting on a promise, or a caller waiting for a branch it started.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Coroutine {
+    /// Its operand stack.
+    pub stack: Vec<Value>,
+    /// Its frames.
+    pub frames: Vec<Frame>,
+    /// The promise it waits on.
+    pub awaiting: Option<ObjId>,
+    /// The promise of its async call (`None` for the script itself).
+    pub promise: Option<ObjId>,
+    /// When restored as a caller: receives the started branch's promise as a call result.
+    pub takes_result: bool,
+}
+
+fn trace_frames(frames: &[Frame], out: &mut Vec<ObjId>) {
+    for f in frames {
+        f.env.trace(out);
+        for h in &f.handlers {
+            h.env.trace(out);
+        }
+        if let Some(n) = &f.native {
+            n.trace(out);
+        }
+    }
+}
+
+fn remap_frames(frames: &mut [Frame], map: &dyn Fn(ObjId) -> ObjId) {
+    for f in frames {
+        f.env.remap(map);
+        for h in &mut f.handlers {
+            h.env.remap(map);
+        }
+        if let Some(n) = &mut f.native {
+            n.remap(map);
+        }
+    }
+}
+
+impl Trace for Coroutine {
+    fn trace(&self, out: &mut Vec<ObjId>) {
+        self.stack.trace(out);
+        trace_frames(&self.frames, out);
+        self.awaiting.trace(out);
+        self.promise.trace(out);
+    }
+    fn remap(&mut self, map: &dyn Fn(ObjId) -> ObjId) {
+        self.stack.remap(map);
+        remap_frames(&mut self.frames, map);
+        self.awaiting.remap(map);
+        self.promise.remap(map);
+    }
+}
+
 /// The saved part of an execution.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct VmState {
@@ -76,6 +131,12 @@ pub struct VmState {
     pub next_handle: u32,
     /// `Math.random` state.
     pub rng: u64,
+    /// The promise of the running concurrent branch (`None`: the script itself runs).
+    pub current: Option<ObjId>,
+    /// Contexts below the running one (innermost last).
+    pub callers: Vec<Coroutine>,
+    /// Concurrent branches waiting on promises.
+    pub parked: Vec<Coroutine>,
 }
 
 impl VmState {
@@ -94,6 +155,9 @@ impl VmState {
         }
         self.inputs.trace(&mut roots);
         self.awaiting.trace(&mut roots);
+        self.current.trace(&mut roots);
+        self.callers.trace(&mut roots);
+        self.parked.trace(&mut roots);
         roots
     }
 
@@ -111,6 +175,9 @@ impl VmState {
         }
         self.inputs.remap(map);
         self.awaiting.remap(map);
+        self.current.remap(map);
+        self.callers.remap(map);
+        self.parked.remap(map);
         for (_, p) in &mut self.handles {
             p.remap(map);
         }
@@ -162,6 +229,8 @@ pub struct Machine<'p> {
     pub budget: u64,
     /// Source range of the most recent throw (for uncaught non-error values).
     pub throw_range: Option<(u32, u32)>,
+    /// The call being made is awaited at once (`await f()`): run an async callee inline.
+    pub awaited_call: bool,
 }
 
 impl<'p> Machine<'p> {
@@ -175,6 +244,7 @@ impl<'p> Machine<'p> {
             logs: Vec::new(),
             budget: ctx.limits.max_instructions,
             throw_range: None,
+            awaited_call: false,
         }
     }
 
@@ -204,20 +274,179 @@ impl<'p> Machine<'p> {
         m
     }
 
-    /// Runs until the script ends or waits.
+    /// Runs until the script ends or waits. Concurrent branches whose promise settled run
+    /// whenever the script itself is blocked on an await.
     pub fn run(&mut self) -> RunEnd {
         loop {
+            if self.s.current.is_none() && self.s.awaiting.is_some() {
+                if let Some(i) = self.ready_branch() {
+                    let branch = self.s.parked.remove(i);
+                    let mut main = self.take_context();
+                    main.takes_result = false;
+                    self.s.callers.push(main);
+                    self.put_context(branch);
+                } else if self
+                    .s
+                    .awaiting
+                    .and_then(|p| self.promise_result(p))
+                    .is_none()
+                {
+                    return RunEnd::Suspended;
+                }
+                if let Err(e) = self.resume_await()
+                    && let Some(end) = self.handle_exc(e)
+                {
+                    return end;
+                }
+                continue;
+            }
             match self.exec() {
                 Ok(Some(v)) => return RunEnd::Completed(v),
-                Ok(None) => return RunEnd::Suspended,
-                Err(Exc::Throw(v)) => {
-                    if !self.unwind(v.clone()) {
-                        return RunEnd::Failed(Exc::Throw(v));
+                Ok(None) => {}
+                Err(e) => {
+                    if let Some(end) = self.handle_exc(e) {
+                        return end;
                     }
                 }
-                Err(fatal) => return RunEnd::Failed(fatal),
             }
         }
+    }
+
+    /// A parked branch whose awaited promise has settled.
+    fn ready_branch(&self) -> Option<usize> {
+        self.s
+            .parked
+            .iter()
+            .position(|c| c.awaiting.is_some_and(|p| self.promise_result(p).is_some()))
+    }
+
+    /// Moves the running context out of the machine.
+    fn take_context(&mut self) -> Coroutine {
+        Coroutine {
+            stack: std::mem::take(&mut self.s.stack),
+            frames: std::mem::take(&mut self.s.frames),
+            awaiting: self.s.awaiting.take(),
+            promise: self.s.current.take(),
+            takes_result: false,
+        }
+    }
+
+    /// Makes `c` the running context.
+    fn put_context(&mut self, c: Coroutine) {
+        self.s.stack = c.stack;
+        self.s.frames = c.frames;
+        self.s.awaiting = c.awaiting;
+        self.s.current = c.promise;
+    }
+
+    /// An exception escaped the running code: to a handler, to the end of a branch (which
+    /// rejects its promise), or out of the script (`Some`: the run ends).
+    fn handle_exc(&mut self, mut e: Exc) -> Option<RunEnd> {
+        loop {
+            match e {
+                Exc::Throw(v) => {
+                    if self.unwind(v.clone()) {
+                        return None;
+                    }
+                    if self.s.current.is_none() {
+                        return Some(RunEnd::Failed(Exc::Throw(v)));
+                    }
+                    match self.finish_branch(Err(v)) {
+                        Ok(()) => return None,
+                        Err(e2) => e = e2,
+                    }
+                }
+                fatal => return Some(RunEnd::Failed(fatal)),
+            }
+        }
+    }
+
+    /// Starts an async function as a concurrent branch: it runs until its first pending
+    /// await; the caller then gets its promise.
+    pub fn spawn(
+        &mut self,
+        func: u32,
+        env: Option<ObjId>,
+        at: usize,
+        argc: usize,
+    ) -> Result<(), Exc> {
+        let p = self.s.heap.alloc(Obj::Promise(PromiseObj {
+            state: PromiseState::Pending,
+            source: PromiseSource::Async,
+            dependents: Vec::new(),
+        }));
+        let call: Vec<Value> = self.s.stack.drain(at..).collect();
+        let mut caller = self.take_context();
+        caller.takes_result = true;
+        self.s.callers.push(caller);
+        self.s.stack = call;
+        self.s.current = Some(p);
+        self.push_frame(func, env, 1, argc)
+    }
+
+    /// The running branch returned or threw: settle its promise, go back to its caller.
+    pub fn finish_branch(&mut self, r: Result<Value, Value>) -> Result<(), Exc> {
+        let Some(p) = self.s.current else {
+            return Ok(());
+        };
+        // Returning a promise adopts it: the branch's promise follows it (as a one-input
+        // race, which settles exactly when its input does).
+        let pending_inner = match &r {
+            Ok(Value::Object(inner)) if *inner != p => match self.s.heap.get(*inner) {
+                Some(Obj::Promise(po)) if matches!(po.state, PromiseState::Pending) => Some(*inner),
+                _ => None,
+            },
+            _ => None,
+        };
+        match pending_inner {
+            Some(inner) => {
+                if let Some(Obj::Promise(po)) = self.s.heap.get_mut(p) {
+                    po.source = PromiseSource::Combinator {
+                        kind: crate::value::Combinator::Race,
+                        items: vec![Value::Object(inner)],
+                        results: vec![None],
+                        remaining: 1,
+                    };
+                }
+                if let Some(Obj::Promise(po)) = self.s.heap.get_mut(inner) {
+                    po.dependents.push(p);
+                }
+            }
+            None => {
+                let r = match r {
+                    Ok(Value::Object(inner)) => match self.promise_result(inner) {
+                        Some(res) => res,
+                        None => Ok(Value::Object(inner)),
+                    },
+                    other => other,
+                };
+                self.settle(p, r);
+            }
+        }
+        self.return_to_caller(p)
+    }
+
+    /// The running branch waits on `on`: park it, go back to its caller.
+    pub fn park_branch(&mut self, on: ObjId) -> Result<(), Exc> {
+        let Some(p) = self.s.current else {
+            return Ok(());
+        };
+        let mut branch = self.take_context();
+        branch.awaiting = Some(on);
+        self.s.parked.push(branch);
+        self.return_to_caller(p)
+    }
+
+    fn return_to_caller(&mut self, p: ObjId) -> Result<(), Exc> {
+        let Some(caller) = self.s.callers.pop() else {
+            return Err(self.fatal_internal("a concurrent branch has no caller"));
+        };
+        let takes = caller.takes_result;
+        self.put_context(caller);
+        if takes {
+            self.deliver(Value::Object(p))?;
+        }
+        Ok(())
     }
 
     /// Transfers control to the innermost handler; false when none is left.
@@ -240,7 +469,8 @@ impl<'p> Machine<'p> {
         false
     }
 
-    /// Resumes at the pending `await` after deliveries were applied.
+    /// Continues the blocked context when its awaited promise settled: pushes the value
+    /// (`Ok(true)`), throws the reason (`Err`), or reports it still pending (`Ok(false)`).
     pub fn resume_await(&mut self) -> Result<bool, Exc> {
         let Some(p) = self.s.awaiting else {
             return Ok(true);
@@ -259,30 +489,18 @@ impl<'p> Machine<'p> {
         }
     }
 
-    /// Throws `exc` at the pending `await` (cancellation).
+    /// Throws `exc` at the script's pending `await` (cancellation).
     pub fn throw_at_await(&mut self, exc: Value) -> RunEnd {
         self.s.awaiting = None;
-        if self.unwind(exc.clone()) {
-            self.run()
-        } else {
-            RunEnd::Failed(Exc::Throw(exc))
+        if let Some(end) = self.handle_exc(Exc::Throw(exc)) {
+            return end;
         }
+        self.run()
     }
 
-    /// Resumes a suspended machine: continues when its awaited promise settled.
+    /// Resumes a suspended machine.
     pub fn continue_run(&mut self) -> RunEnd {
-        match self.resume_await() {
-            Ok(true) => self.run(),
-            Ok(false) => RunEnd::Suspended,
-            Err(Exc::Throw(v)) => {
-                if self.unwind(v.clone()) {
-                    self.run()
-                } else {
-                    RunEnd::Failed(Exc::Throw(v))
-                }
-            }
-            Err(e) => RunEnd::Failed(e),
-        }
+        self.run()
     }
 
     /// Next `Math.random()` value (SplitMix64, 53 random bits).

@@ -121,7 +121,11 @@ impl Trace for NativeTask {
     fn trace(&self, out: &mut Vec<ObjId>) {
         match self {
             NativeTask::Each {
-                arr, f, out: o, cur, ..
+                arr,
+                f,
+                out: o,
+                cur,
+                ..
             } => {
                 out.push(*arr);
                 f.trace(out);
@@ -170,6 +174,17 @@ impl Trace for NativeTask {
             NativeTask::Replace { f, .. } => f.remap(map),
         }
     }
+}
+
+/// `buf[k] = items[i]`, ignoring out-of-range indices (corrupt state).
+fn put(buf: &mut [Value], k: u32, items: &[Value], i: u32) {
+    if let (Some(slot), Some(v)) = (buf.get_mut(k as usize), items.get(i as usize)) {
+        *slot = v.clone();
+    }
+}
+
+fn at(items: &[Value], i: u32) -> Value {
+    items.get(i as usize).cloned().unwrap_or_default()
 }
 
 impl Machine<'_> {
@@ -294,6 +309,15 @@ impl Machine<'_> {
                 comparing,
             } => {
                 let n = items.len() as u32;
+                // Saved state may be corrupt: never index out of range.
+                if buf.len() != items.len()
+                    || *li > n
+                    || *ri > n
+                    || *k > n
+                    || (*comparing && (*li >= n || *ri >= n || *k >= n))
+                {
+                    return Err(self.fatal_internal("sort state is inconsistent"));
+                }
                 if *comparing {
                     *comparing = false;
                     let c = match result {
@@ -301,10 +325,10 @@ impl Machine<'_> {
                         other => self.to_num(&other)?,
                     };
                     if c > 0.0 {
-                        buf[*k as usize] = items[*ri as usize].clone();
+                        put(buf, *k, items, *ri);
                         *ri += 1;
                     } else {
-                        buf[*k as usize] = items[*li as usize].clone();
+                        put(buf, *k, items, *li);
                         *li += 1;
                     }
                     *k += 1;
@@ -327,16 +351,16 @@ impl Machine<'_> {
                         *comparing = true;
                         return Ok(NativeStep::Call(
                             f.clone(),
-                            vec![items[*li as usize].clone(), items[*ri as usize].clone()],
+                            vec![at(items, *li), at(items, *ri)],
                         ));
                     }
                     while *li < mid {
-                        buf[*k as usize] = items[*li as usize].clone();
+                        put(buf, *k, items, *li);
                         *li += 1;
                         *k += 1;
                     }
                     while *ri < hi {
-                        buf[*k as usize] = items[*ri as usize].clone();
+                        put(buf, *k, items, *ri);
                         *ri += 1;
                         *k += 1;
                     }
@@ -364,8 +388,7 @@ impl Machine<'_> {
                     let s = self.to_str(&result)?;
                     done.push(s.to_string());
                 }
-                if done.len() < offsets.len() {
-                    let pos = offsets[done.len()];
+                if let Some(&pos) = offsets.get(done.len()) {
                     return Ok(NativeStep::Call(
                         f.clone(),
                         vec![

@@ -7,20 +7,11 @@ use super::ops::{js_pow, truthy};
 use super::{Exc, Machine};
 use crate::builtins::Native;
 use crate::effects::{Request, RetryPolicy, TaskOptions, WorkflowOptions};
+use crate::js::math as jm;
 use crate::value::{Combinator, EffectKind, Obj, Props, Str, Value};
 
 fn arg(args: &[Value], i: usize) -> Value {
     args.get(i).cloned().unwrap_or_default()
-}
-
-/// JavaScript's `Math.round`.
-pub fn js_round(x: f64) -> f64 {
-    if !x.is_finite() || x == 0.0 {
-        return x;
-    }
-    let f = x.floor();
-    let r = if x - f >= 0.5 { f + 1.0 } else { f };
-    if r == 0.0 && x < 0.0 { -0.0 } else { r }
 }
 
 impl Machine<'_> {
@@ -46,7 +37,9 @@ impl Machine<'_> {
             Value::String(s) if !s.is_empty() => Ok(s.to_string()),
             other => {
                 let shown = self.plain_to_string(other);
-                Err(self.type_error(format!("{what}: the name must be a non-empty string, got {shown}")))
+                Err(self.type_error(format!(
+                    "{what}: the name must be a non-empty string, got {shown}"
+                )))
             }
         }
     }
@@ -95,7 +88,11 @@ impl Machine<'_> {
                     },
                 })
             }
-            _ => return Err(self.type_error("Task.run: retries must be a number or { max, initial, factor, maxDelay }")),
+            _ => {
+                return Err(self.type_error(
+                    "Task.run: retries must be a number or { max, initial, factor, maxDelay }",
+                ));
+            }
         };
         let timeout = self.opt_field(opts, "timeout")?;
         if !timeout.is_nullish() {
@@ -145,11 +142,35 @@ impl Machine<'_> {
     /// Calls a builtin function.
     pub fn call_native(&mut self, n: Native, args: Vec<Value>) -> Result<Invoked, Exc> {
         let a0 = arg(&args, 0);
+        let walks = matches!(
+            n,
+            Native::JsonStringify
+                | Native::JsonParse
+                | Native::ObjectKeys
+                | Native::ObjectValues
+                | Native::ObjectEntries
+                | Native::ObjectAssign
+                | Native::ObjectFromEntries
+                | Native::ArrayFrom
+                | Native::ConsoleLog
+        );
+        let size = match &a0 {
+            _ if !walks => 0,
+            Value::String(s) => s.len(),
+            Value::Object(id) => match self.s.heap.get(*id) {
+                Some(Obj::Array(items)) => items.len(),
+                Some(Obj::Object(p)) => p.map.len(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        self.charge(size);
         let num = |m: &mut Self, i: usize| -> Result<f64, Exc> { m.to_num(&arg(&args, i)) };
         let v = match n {
             Native::TaskRun => {
                 let name = self.name_arg(&a0, "Task.run")?;
-                let inputs = self.inputs_json(&arg(&args, 1), &format!("Task.run(\"{name}\") inputs"))?;
+                let inputs =
+                    self.inputs_json(&arg(&args, 1), &format!("Task.run(\"{name}\") inputs"))?;
                 let options = self.task_options(&arg(&args, 2))?;
                 self.new_effect(EffectKind::Task, |handle| Request::RunTask {
                     handle,
@@ -175,15 +196,22 @@ impl Machine<'_> {
             Native::TimerDelay => {
                 let ms = self.duration_ms(&a0, "Timer.delay")?;
                 let fire_at = self.ctx.now + ms;
-                self.new_effect(EffectKind::Timer, |handle| Request::StartTimer { handle, fire_at })
+                self.new_effect(EffectKind::Timer, |handle| Request::StartTimer {
+                    handle,
+                    fire_at,
+                })
             }
             Native::TimerUntil => {
                 let fire_at = self.time_arg(&a0)?;
-                self.new_effect(EffectKind::Timer, |handle| Request::StartTimer { handle, fire_at })
+                self.new_effect(EffectKind::Timer, |handle| Request::StartTimer {
+                    handle,
+                    fire_at,
+                })
             }
             Native::WorkflowRun => {
                 let name = self.name_arg(&a0, "Workflow.run")?;
-                let inputs = self.inputs_json(&arg(&args, 1), &format!("Workflow.run(\"{name}\") inputs"))?;
+                let inputs =
+                    self.inputs_json(&arg(&args, 1), &format!("Workflow.run(\"{name}\") inputs"))?;
                 let opts = arg(&args, 2);
                 let mut options = WorkflowOptions::default();
                 let q = self.opt_field(&opts, "queue")?;
@@ -208,47 +236,31 @@ impl Machine<'_> {
             Native::PromiseAllSettled => self.combinator(Combinator::AllSettled, &a0)?,
             Native::PromiseAny => self.combinator(Combinator::Any, &a0)?,
             Native::PromiseRace => self.combinator(Combinator::Race, &a0)?,
-            Native::MathFloor => Value::Number(num(self, 0)?.floor()),
-            Native::MathCeil => Value::Number(num(self, 0)?.ceil()),
-            Native::MathRound => Value::Number(js_round(num(self, 0)?)),
-            Native::MathTrunc => Value::Number(num(self, 0)?.trunc()),
-            Native::MathSign => {
-                let x = num(self, 0)?;
-                Value::Number(if x > 0.0 {
-                    1.0
-                } else if x < 0.0 {
-                    -1.0
-                } else {
-                    x
-                })
-            }
-            Native::MathAbs => Value::Number(num(self, 0)?.abs()),
+            Native::MathFloor => Value::Number(jm::floor(num(self, 0)?)),
+            Native::MathCeil => Value::Number(jm::ceil(num(self, 0)?)),
+            Native::MathRound => Value::Number(jm::round(num(self, 0)?)),
+            Native::MathTrunc => Value::Number(jm::trunc(num(self, 0)?)),
+            Native::MathSign => Value::Number(jm::sign(num(self, 0)?)),
+            Native::MathAbs => Value::Number(jm::abs(num(self, 0)?)),
             Native::MathMin | Native::MathMax => {
-                let is_max = n == Native::MathMax;
-                let mut acc = if is_max { f64::NEG_INFINITY } else { f64::INFINITY };
-                let mut nan = false;
+                let mut xs = Vec::with_capacity(args.len());
                 for i in 0..args.len() {
-                    let x = num(self, i)?;
-                    if x.is_nan() {
-                        nan = true;
-                    } else if is_max {
-                        if x > acc || (x == 0.0 && acc == 0.0 && !x.is_sign_negative()) {
-                            acc = x;
-                        }
-                    } else if x < acc || (x == 0.0 && acc == 0.0 && x.is_sign_negative()) {
-                        acc = x;
-                    }
+                    xs.push(num(self, i)?);
                 }
-                Value::Number(if nan { f64::NAN } else { acc })
+                Value::Number(if n == Native::MathMax {
+                    jm::max(&xs)
+                } else {
+                    jm::min(&xs)
+                })
             }
             Native::MathPow => {
                 let x = num(self, 0)?;
                 let y = num(self, 1)?;
                 Value::Number(js_pow(x, y))
             }
-            Native::MathSqrt => Value::Number(num(self, 0)?.sqrt()),
-            Native::MathLog => Value::Number(num(self, 0)?.ln()),
-            Native::MathExp => Value::Number(num(self, 0)?.exp()),
+            Native::MathSqrt => Value::Number(jm::sqrt(num(self, 0)?)),
+            Native::MathLog => Value::Number(jm::log(num(self, 0)?)),
+            Native::MathExp => Value::Number(jm::exp(num(self, 0)?)),
             Native::MathRandom => Value::Number(self.random()),
             Native::JsonParse => {
                 let text = self.to_str(&a0)?;
@@ -276,7 +288,9 @@ impl Machine<'_> {
                 }
                 let entries = self.own_entries(&a0);
                 let items: Vec<Value> = match n {
-                    Native::ObjectKeys => entries.into_iter().map(|(k, _)| Value::String(k)).collect(),
+                    Native::ObjectKeys => {
+                        entries.into_iter().map(|(k, _)| Value::String(k)).collect()
+                    }
                     Native::ObjectValues => entries.into_iter().map(|(_, v)| v).collect(),
                     _ => entries
                         .into_iter()
@@ -456,6 +470,9 @@ impl Machine<'_> {
 
     /// `new callee(args...)` with the callee below `argc` arguments.
     pub fn construct(&mut self, argc: usize) -> Result<Value, Exc> {
+        if self.s.stack.len() < argc + 1 {
+            return Err(self.fatal_internal("operand stack underflow"));
+        }
         let at = self.s.stack.len().saturating_sub(argc + 1);
         let args: Vec<Value> = self.s.stack.drain(at + 1..).collect();
         let callee = self.s.stack.pop().unwrap_or_default();
@@ -467,7 +484,9 @@ impl Machine<'_> {
                     1 => {
                         let a = &args[0];
                         match a {
-                            Value::Object(id) if matches!(self.s.heap.get(*id), Some(Obj::Date(_))) => {
+                            Value::Object(id)
+                                if matches!(self.s.heap.get(*id), Some(Obj::Date(_))) =>
+                            {
                                 match self.s.heap.get(*id) {
                                     Some(Obj::Date(t)) => *t,
                                     _ => f64::NAN,

@@ -67,7 +67,7 @@ impl Machine<'_> {
             Value::Number(_) => "number",
             Value::String(_) => "string",
             Value::Native(n) => {
-                if n.is_callable() {
+                if n.is_function() {
                     "function"
                 } else {
                     "object"
@@ -194,8 +194,12 @@ impl Machine<'_> {
         Ok(match (a, b) {
             (Value::Undefined | Value::Null, Value::Undefined | Value::Null) => true,
             (Value::Undefined | Value::Null, _) | (_, Value::Undefined | Value::Null) => false,
-            (Value::Number(_), Value::String(s)) => strict_eq(a, &Value::Number(string_to_number(s))),
-            (Value::String(s), Value::Number(_)) => strict_eq(&Value::Number(string_to_number(s)), b),
+            (Value::Number(_), Value::String(s)) => {
+                strict_eq(a, &Value::Number(string_to_number(s)))
+            }
+            (Value::String(s), Value::Number(_)) => {
+                strict_eq(&Value::Number(string_to_number(s)), b)
+            }
             (Value::Bool(x), _) => {
                 let n = Value::Number(f64::from(u8::from(*x)));
                 return self.loose_eq(&n, b);
@@ -368,18 +372,12 @@ impl Machine<'_> {
 
 /// JavaScript's `%` (the sign follows the dividend).
 pub fn js_rem(x: f64, y: f64) -> f64 {
-    if y.is_infinite() && x.is_finite() {
-        return x;
-    }
-    x % y
+    crate::js::math::rem(x, y)
 }
 
 /// JavaScript's `**`.
 pub fn js_pow(x: f64, y: f64) -> f64 {
-    if y.is_nan() || ((x == 1.0 || x == -1.0) && y.is_infinite()) {
-        return f64::NAN;
-    }
-    x.powf(y)
+    crate::js::math::pow(x, y)
 }
 
 /// What `String(Math.floor)` shows.

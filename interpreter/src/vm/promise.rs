@@ -197,7 +197,12 @@ impl Machine<'_> {
             }
             *remaining = remaining.saturating_sub(1);
             if *remaining == 0 {
-                finished = Some(results.iter().map(|r| r.clone().unwrap_or_default()).collect::<Vec<_>>());
+                finished = Some(
+                    results
+                        .iter()
+                        .map(|r| r.clone().unwrap_or_default())
+                        .collect::<Vec<_>>(),
+                );
             }
         }
         if let Some(values) = finished {
@@ -320,9 +325,19 @@ impl Machine<'_> {
                     }
                 }
                 PromiseSource::Plain => {}
+                PromiseSource::Async => {
+                    for c in &self.s.parked {
+                        if c.promise == Some(id)
+                            && let Some(a) = c.awaiting
+                        {
+                            work.push(a);
+                        }
+                    }
+                }
             }
         }
         out.sort();
+        out.dedup();
         out
     }
 

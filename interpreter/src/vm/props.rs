@@ -166,9 +166,7 @@ impl Machine<'_> {
                 } else {
                     "undefined"
                 };
-                Err(self.type_error(format!(
-                    "Cannot set properties of {what} (setting '{key}')"
-                )))
+                Err(self.type_error(format!("Cannot set properties of {what} (setting '{key}')")))
             }
             Value::Object(id) => {
                 let id = *id;
@@ -255,12 +253,14 @@ impl Machine<'_> {
         match v {
             Value::Object(id) => match self.s.heap.get(*id) {
                 Some(Obj::Object(p)) | Some(Obj::Error(p, _)) => p.keys(),
-                Some(Obj::Array(items)) => (0..items.len())
-                    .map(|i| Str::from(i.to_string()))
-                    .collect(),
+                Some(Obj::Array(items)) => {
+                    (0..items.len()).map(|i| Str::from(i.to_string())).collect()
+                }
                 _ => Vec::new(),
             },
-            Value::String(s) => (0..utf16_len(s)).map(|i| Str::from(i.to_string())).collect(),
+            Value::String(s) => (0..utf16_len(s))
+                .map(|i| Str::from(i.to_string()))
+                .collect(),
             _ => Vec::new(),
         }
     }
