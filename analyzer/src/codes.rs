@@ -84,10 +84,6 @@ pub static CODES: &[Code] = &[
         "A literal that is not a valid duration where one is expected.",
     ),
     error(
-        "unawaited-async-call",
-        "An async function called without `await` (concurrency is not supported yet).",
-    ),
-    error(
         "await-outside-async",
         "`await` inside a function that is not `async`.",
     ),
@@ -111,6 +107,10 @@ pub static CODES: &[Code] = &[
     error("unsupported-eval", "`eval`."),
     error("unsupported-debugger", "`debugger` statements."),
     error("unsupported-tagged-template", "Tagged template literals."),
+    warning(
+        "floating-async-call",
+        "An async call whose handle is thrown away: it runs, but nothing sees its result or error.",
+    ),
     warning(
         "await-non-handle",
         "`await` of a value that can never be a handle or promise.",

@@ -57,9 +57,6 @@ const RUNTIME_CHECKS: &[&str] = &[
     "assign-to-const",
     "assign-to-global",
     "use-before-declaration",
-    // The interpreter runs un-awaited async calls as concurrent branches (language.md §6);
-    // the analyzer still refuses them until it is told they are supported.
-    "unawaited-async-call",
 ];
 
 /// Programs that differ from Node for a known, accepted reason. The test fails when one of

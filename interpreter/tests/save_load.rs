@@ -29,9 +29,7 @@ fn compile(src: &str) -> Program {
     let blocking: Vec<_> = analysis
         .diagnostics
         .iter()
-        .filter(|d| {
-            d.severity == rhythm_analyzer::Severity::Error && d.code != "unawaited-async-call"
-        })
+        .filter(|d| d.severity == rhythm_analyzer::Severity::Error)
         .collect();
     assert!(blocking.is_empty(), "{blocking:?}");
     Program::from_module(src, &analysis.module).unwrap()

@@ -1,5 +1,6 @@
-//! Checks about awaiting: async functions called without `await` (not supported yet) and
-//! `await` of values that can never be a handle or a promise.
+//! Checks about awaiting: async calls whose handle is thrown away (they run concurrently, but
+//! nothing sees their result or error) and `await` of values that can never be a handle or a
+//! promise.
 
 use rustc_hash::FxHashMap;
 use text_size::TextRange;
@@ -11,9 +12,10 @@ use crate::ir::{
     Stmt,
 };
 
-/// Array methods that call a callback without awaiting what it returns.
+/// Array methods that call a callback and use what it returns as a plain value: an async
+/// callback's promise is dropped (`forEach`) or taken as a truthy value (`filter`, `some`, ...).
+/// `map` and `flatMap` are not here: they return the handles, ready for `Promise.all`.
 const CALLBACK_METHODS: &[&str] = &[
-    "map",
     "forEach",
     "filter",
     "find",
@@ -21,16 +23,16 @@ const CALLBACK_METHODS: &[&str] = &[
     "some",
     "every",
     "reduce",
-    "flatMap",
     "sort",
 ];
 
 pub(super) fn check(module: &Module, diagnostics: &mut Vec<Diagnostic>) {
     let async_bindings = async_bindings(module);
-    let mut awaited = vec![false; module.exprs.len()];
-    for expr in &module.exprs {
-        if let Expr::Await(inner) = expr
-            && let Some(slot) = awaited.get_mut(strip_parens(module, *inner).index())
+    // Calls whose value is thrown away: the direct expression of an expression statement.
+    let mut discarded = vec![false; module.exprs.len()];
+    for stmt in &module.stmts {
+        if let Stmt::Expr(e) = stmt
+            && let Some(slot) = discarded.get_mut(strip_parens(module, *e).index())
         {
             *slot = true;
         }
@@ -53,14 +55,14 @@ pub(super) fn check(module: &Module, diagnostics: &mut Vec<Diagnostic>) {
         let id = ExprId(i as u32);
         match expr {
             Expr::Call { callee, args, .. } => {
-                if !awaited[i] && async_fn(*callee).is_some() {
+                if discarded[i] && async_fn(*callee).is_some() {
                     let range = module.expr_range(id);
                     diagnostics.push(
-                        Diagnostic::error(
-                            "unawaited-async-call",
+                        Diagnostic::warning(
+                            "floating-async-call",
                             range,
-                            "this async function is called without `await`: running async \
-                             functions concurrently is not supported yet",
+                            "this async call is neither awaited nor kept: it runs concurrently \
+                             and nothing sees its result or its error",
                         )
                         .with_fix(Fix {
                             title: "Add `await`".into(),
@@ -79,13 +81,14 @@ pub(super) fn check(module: &Module, diagnostics: &mut Vec<Diagnostic>) {
                 {
                     for arg in args {
                         if async_fn(arg.expr).is_some() {
-                            diagnostics.push(Diagnostic::error(
-                                "unawaited-async-call",
+                            diagnostics.push(Diagnostic::warning(
+                                "floating-async-call",
                                 module.expr_range(arg.expr),
                                 format!(
-                                    "`{property}` calls this async function without awaiting \
-                                     it: running async functions concurrently is not supported \
-                                     yet; use a `for (const x of xs)` loop with `await` inside"
+                                    "`{property}` does not await this async callback: it uses \
+                                     the returned promise as a plain value; use a \
+                                     `for (const x of xs)` loop with `await` inside, or `map` \
+                                     with `Promise.all`"
                                 ),
                             ));
                         }
