@@ -18,11 +18,14 @@ struct Cli {
 enum Command {
     /// Check .flow files for errors and warnings.
     Check(commands::check::Args),
+    /// Print the syntax tree of a .flow file and its syntax errors.
+    Parse(commands::parse::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => commands::check::run(args),
+        Command::Parse(args) => commands::parse::run(args),
     }
 }

@@ -1,17 +1,248 @@
 //! `rhythm check`: report diagnostics for .flow files.
+//!
+//! Files are given as paths or found by searching folders for `*.flow` (sorted, so the output
+//! is deterministic). Diagnostics are rendered with ariadne, or printed as one JSON array with
+//! `--format json`. Exit status: 0 without errors (warnings allowed), 1 with any error, 2 on a
+//! usage or I/O error (a missing file, a file that is not UTF-8).
 
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
+use rhythm_analyzer::{Diagnostic, LineIndex, Severity, analyze};
+use serde::Serialize;
 
 /// Arguments of `rhythm check`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files or folders (folders are searched for `*.flow`); default: the current folder.
+    /// Files or folders (folders are searched recursively for `*.flow`); default: the current
+    /// folder.
     pub paths: Vec<PathBuf>,
+    /// Output format. `json` prints one array of `{file, line, column, end_line, end_column,
+    /// severity, code, message}`; lines and columns are 1-based and columns count characters
+    /// (Unicode scalar values), not bytes.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Annotated source snippets.
+    Human,
+    /// A JSON array, for tools.
+    Json,
+}
+
+/// One diagnostic in `--format json` output.
+#[derive(Debug, Serialize)]
+struct JsonDiagnostic<'a> {
+    file: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    severity: Severity,
+    code: &'a str,
+    message: &'a str,
 }
 
 /// Runs the command.
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("rhythm check: the analyzer is not built yet");
-    ExitCode::from(2)
+pub fn run(args: Args) -> ExitCode {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    let mut io_errors = 0usize;
+    let mut files = Vec::new();
+    for path in &paths {
+        match collect(path, &mut files) {
+            Ok(()) => {}
+            Err(message) => {
+                eprintln!("error: {message}");
+                io_errors += 1;
+            }
+        }
+    }
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut json = Vec::new();
+    let (mut errors, mut warnings, mut checked) = (0usize, 0usize, 0usize);
+    for file in &files {
+        let text = match read(file) {
+            Ok(text) => text,
+            Err(message) => {
+                eprintln!("error: {message}");
+                io_errors += 1;
+                continue;
+            }
+        };
+        checked += 1;
+        let analysis = analyze(&text);
+        let name = file.display().to_string();
+        for d in &analysis.diagnostics {
+            match d.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+            }
+        }
+        match args.format {
+            Format::Human => {
+                for d in &analysis.diagnostics {
+                    let rendered = render(&name, &text, d, color);
+                    if out.write_all(rendered.as_bytes()).is_err() {
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            Format::Json => {
+                let index = LineIndex::new(&text);
+                for d in &analysis.diagnostics {
+                    let start = index.line_col(&text, d.range.start());
+                    let end = index.line_col(&text, d.range.end());
+                    json.push(serde_json::json!(JsonDiagnostic {
+                        file: name.clone(),
+                        line: start.line,
+                        column: start.column,
+                        end_line: end.line,
+                        end_column: end.column,
+                        severity: d.severity,
+                        code: d.code,
+                        message: &d.message,
+                    }));
+                }
+            }
+        }
+    }
+    let written = match args.format {
+        Format::Human => writeln!(out, "{}", summary(checked, errors, warnings)),
+        Format::Json => serde_json::to_string_pretty(&json)
+            .map_err(std::io::Error::other)
+            .and_then(|s| writeln!(out, "{s}")),
+    };
+    if written.is_err() || io_errors > 0 {
+        ExitCode::from(2)
+    } else if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Adds `path` (a file) or the `*.flow` files under it (a folder), sorted.
+fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    if !meta.is_dir() {
+        files.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| format!("cannot read folder `{}`: {e}", path.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        let is_dir = std::fs::metadata(&entry).is_ok_and(|m| m.is_dir());
+        if is_dir {
+            let hidden = entry
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if !hidden {
+                collect(&entry, files)?;
+            }
+        } else if entry.extension().is_some_and(|e| e == "flow") {
+            files.push(entry);
+        }
+    }
+    Ok(())
+}
+
+/// Reads a file as UTF-8, with a message naming the file on failure.
+fn read(path: &Path) -> Result<String, String> {
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "`{}` is not valid UTF-8 (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// The closing line: `checked 3 files: 1 error, 2 warnings`.
+fn summary(files: usize, errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    format!(
+        "checked {}: {}, {}",
+        plural(files, "file"),
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+/// Renders one diagnostic as an annotated snippet.
+pub(crate) fn render(name: &str, text: &str, d: &Diagnostic, color: bool) -> String {
+    let span = |r: rhythm_syntax::TextRange| {
+        let start = usize::from(r.start()).min(text.len());
+        let end = usize::from(r.end()).clamp(start, text.len());
+        (name.to_owned(), start..end)
+    };
+    let kind = match d.severity {
+        Severity::Error => ReportKind::Error,
+        Severity::Warning => ReportKind::Warning,
+    };
+    let mut report = Report::build(kind, span(d.range))
+        .with_config(
+            Config::default()
+                .with_index_type(IndexType::Byte)
+                .with_color(color),
+        )
+        .with_code(d.code)
+        .with_message(&d.message)
+        .with_label(match primary_note(d) {
+            Some(note) => Label::new(span(d.range)).with_message(note),
+            None => Label::new(span(d.range)),
+        });
+    for label in &d.labels {
+        report = report.with_label(Label::new(span(label.range)).with_message(&label.message));
+    }
+    for fix in d.fixes.iter().skip(1) {
+        report = report.with_help(&fix.title);
+    }
+    let mut buffer = Vec::new();
+    let written = report
+        .finish()
+        .write((name.to_owned(), Source::from(text)), &mut buffer);
+    match written {
+        Ok(()) => String::from_utf8_lossy(&buffer).into_owned(),
+        Err(_) => format!(
+            "{name}: {}[{}]: {}\n",
+            severity_word(d.severity),
+            d.code,
+            d.message
+        ),
+    }
+}
+
+fn severity_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// The short note under the primary range: the suggested fix, if any.
+fn primary_note(d: &Diagnostic) -> Option<String> {
+    d.fixes.first().map(|fix| fix.title.clone())
 }

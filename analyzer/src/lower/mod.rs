@@ -1,0 +1,198 @@
+//! Lowering: the lossless syntax tree becomes the arena IR ([`crate::ir`]).
+//!
+//! Lowering reads the rowan tree directly (node kinds and child tokens), so it copes with any
+//! tree the resilient parser builds: a missing piece lowers to a `Missing` node, never a panic.
+//! It opens scopes and declares bindings as it goes and records every name use; resolution
+//! runs afterwards over the complete module ([`crate::resolve`]), which is what makes function
+//! hoisting and the temporal dead zone work. Constructs outside the language are reported here,
+//! each with its own `unsupported-*` code naming the alternative.
+
+pub(crate) mod builder;
+mod expr;
+mod function;
+pub(crate) mod literal;
+mod pattern;
+mod stmt;
+mod unsupported;
+
+use rhythm_syntax::{SyntaxKind, SyntaxNode, SyntaxToken};
+use text_size::TextRange;
+
+use crate::diagnostic::Diagnostic;
+use crate::ir::{Function, FunctionBody, Module, ScopeId, ScopeKind};
+use builder::Builder;
+
+/// Deepest nesting of expressions and statements lowering follows before giving up on a
+/// subtree (the parser bounds nesting too; this keeps lowering's own stack bounded).
+const MAX_DEPTH: u32 = 256;
+
+/// Lowers a whole file.
+pub(crate) fn lower(root: &SyntaxNode) -> Builder {
+    let mut l = Lowerer {
+        b: Builder::default(),
+        depth: 0,
+        too_deep_reported: false,
+    };
+    let range = root.text_range();
+    let script = l.b.function(Function {
+        name: None,
+        name_binding: None,
+        params: Vec::new(),
+        body: FunctionBody::Block(Vec::new()),
+        is_async: true,
+        is_arrow: false,
+        scope: ScopeId(0),
+        parent: None,
+        range,
+    });
+    l.b.enter_function(script);
+    let scope = l.b.open_scope(ScopeKind::Function, range);
+    let body = l.stmt_list(root);
+    if let Some(f) = l.b.function_mut(script) {
+        f.scope = scope;
+        f.body = FunctionBody::Block(body);
+    }
+    l.b.close_scope();
+    l.b.exit_function();
+    debug_assert_eq!(Module::SCRIPT, script);
+    l.b
+}
+
+/// Lowering state: the builder plus the recursion depth.
+pub(crate) struct Lowerer {
+    pub(crate) b: Builder,
+    depth: u32,
+    too_deep_reported: bool,
+}
+
+impl Lowerer {
+    /// Enters one level of nesting; false (after reporting once) when too deep.
+    fn descend(&mut self, range: TextRange) -> bool {
+        if self.depth >= MAX_DEPTH {
+            if !self.too_deep_reported {
+                self.too_deep_reported = true;
+                self.b.report(Diagnostic::error(
+                    "nesting-too-deep",
+                    range,
+                    format!("this code is nested more than {MAX_DEPTH} levels deep; split it up"),
+                ));
+            }
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn ascend(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+}
+
+/// Child nodes of a node.
+pub(crate) fn nodes(node: &SyntaxNode) -> impl Iterator<Item = SyntaxNode> + use<> {
+    node.children()
+}
+
+/// Non-trivia child tokens of a node.
+pub(crate) fn tokens(node: &SyntaxNode) -> impl Iterator<Item = SyntaxToken> + use<> {
+    node.children_with_tokens()
+        .filter_map(|e| e.into_token())
+        .filter(|t| !t.kind().is_trivia())
+}
+
+/// The first child token of one of these kinds.
+pub(crate) fn token(node: &SyntaxNode, kinds: &[SyntaxKind]) -> Option<SyntaxToken> {
+    tokens(node).find(|t| kinds.contains(&t.kind()))
+}
+
+/// The first child node of one of these kinds.
+pub(crate) fn child(node: &SyntaxNode, kinds: &[SyntaxKind]) -> Option<SyntaxNode> {
+    nodes(node).find(|n| kinds.contains(&n.kind()))
+}
+
+/// Whether a node kind is an expression.
+pub(crate) fn is_expr(kind: SyntaxKind) -> bool {
+    use SyntaxKind::*;
+    matches!(
+        kind,
+        LITERAL
+            | NAME_REF
+            | THIS_EXPR
+            | SUPER_EXPR
+            | TEMPLATE
+            | TAGGED_TEMPLATE
+            | ARRAY_EXPR
+            | OBJECT_EXPR
+            | PAREN_EXPR
+            | ARROW_FUNC
+            | FUNCTION_EXPR
+            | CLASS_EXPR
+            | CALL_EXPR
+            | NEW_EXPR
+            | MEMBER_EXPR
+            | INDEX_EXPR
+            | UNARY_EXPR
+            | AWAIT_EXPR
+            | YIELD_EXPR
+            | UPDATE_EXPR
+            | BIN_EXPR
+            | COND_EXPR
+            | ASSIGN_EXPR
+            | SEQUENCE_EXPR
+    )
+}
+
+/// Whether a node kind is a statement.
+pub(crate) fn is_stmt(kind: SyntaxKind) -> bool {
+    use SyntaxKind::*;
+    matches!(
+        kind,
+        VAR_DECL
+            | EXPR_STMT
+            | BLOCK_STMT
+            | EMPTY_STMT
+            | IF_STMT
+            | FOR_STMT
+            | FOR_IN_STMT
+            | FOR_OF_STMT
+            | WHILE_STMT
+            | DO_WHILE_STMT
+            | BREAK_STMT
+            | CONTINUE_STMT
+            | RETURN_STMT
+            | THROW_STMT
+            | TRY_STMT
+            | FUNCTION_DECL
+            | SWITCH_STMT
+            | LABELED_STMT
+            | CLASS_DECL
+            | IMPORT_DECL
+            | EXPORT_DECL
+            | WITH_STMT
+            | DEBUGGER_STMT
+    )
+}
+
+/// Whether a node kind is a binding or assignment pattern.
+pub(crate) fn is_pattern(kind: SyntaxKind) -> bool {
+    use SyntaxKind::*;
+    matches!(
+        kind,
+        IDENT_PAT | ARRAY_PAT | OBJECT_PAT | ASSIGN_PAT | REST_PAT | EXPR_PAT
+    )
+}
+
+/// Expression children of a node, in order.
+pub(crate) fn exprs(node: &SyntaxNode) -> Vec<SyntaxNode> {
+    nodes(node).filter(|n| is_expr(n.kind())).collect()
+}
+
+/// The first expression child.
+pub(crate) fn first_expr(node: &SyntaxNode) -> Option<SyntaxNode> {
+    nodes(node).find(|n| is_expr(n.kind()))
+}
+
+/// The first statement child.
+pub(crate) fn first_stmt(node: &SyntaxNode) -> Option<SyntaxNode> {
+    nodes(node).find(|n| is_stmt(n.kind()))
+}
