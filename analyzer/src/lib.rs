@@ -11,6 +11,7 @@ pub mod catalog;
 mod checks;
 pub mod diagnostic;
 pub mod duration;
+pub mod ide;
 pub mod ir;
 pub mod line_index;
 mod lower;

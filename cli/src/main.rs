@@ -20,6 +20,8 @@ enum Command {
     Check(commands::check::Args),
     /// Print the syntax tree of a .flow file and its syntax errors.
     Parse(commands::parse::Args),
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp(commands::lsp::Args),
 }
 
 fn main() -> ExitCode {
@@ -27,5 +29,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Parse(args) => commands::parse::run(args),
+        Command::Lsp(args) => commands::lsp::run(args),
     }
 }
