@@ -143,8 +143,12 @@ impl Snapshot {
         let mut out = Vec::with_capacity(tokens.len());
         let (mut last_line, mut last_col) = (0u32, 0u32);
         for token in tokens {
-            let start = self.index.position(&self.text, token.range.start(), self.encoding);
-            let end = self.index.position(&self.text, token.range.end(), self.encoding);
+            let start = self
+                .index
+                .position(&self.text, token.range.start(), self.encoding);
+            let end = self
+                .index
+                .position(&self.text, token.range.end(), self.encoding);
             let mut pieces: Vec<(u32, u32, u32)> = Vec::new();
             if start.line == end.line {
                 pieces.push((start.line, start.col, end.col - start.col));

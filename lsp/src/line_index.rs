@@ -62,7 +62,10 @@ impl LineIndex {
     /// The position of a byte offset. `text` must be the text this index was built from.
     pub fn position(&self, text: &str, offset: TextSize, encoding: Encoding) -> Pos {
         let offset = u32::from(offset).min(self.len);
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let start = self.starts.get(line).copied().unwrap_or(0);
         let mut offset = offset as usize;
         while offset > 0 && !text.is_char_boundary(offset) {
@@ -222,7 +225,9 @@ mod tests {
                 let p = idx.position(text, o, enc);
                 // `\n` after `\r` maps back to before the `\r` (same position).
                 let back = idx.offset(text, p, enc);
-                if text.as_bytes().get(i) == Some(&b'\n') && i > 0 && text.as_bytes()[i - 1] == b'\r'
+                if text.as_bytes().get(i) == Some(&b'\n')
+                    && i > 0
+                    && text.as_bytes()[i - 1] == b'\r'
                 {
                     assert_eq!(back, TextSize::from(i as u32 - 1));
                 } else {

@@ -226,7 +226,11 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let encoding = self.state.encoding();
         {
-            let mut docs = self.state.docs.write().unwrap_or_else(PoisonError::into_inner);
+            let mut docs = self
+                .state
+                .docs
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
             let Some(doc) = docs.get_mut(&uri) else {
                 tracing::warn!("change to a document that is not open: {}", uri.as_str());
                 return;

@@ -160,10 +160,11 @@ impl State {
                     .await?,
                 );
                 let mut docs = self.docs.write().unwrap_or_else(PoisonError::into_inner);
-                if let Some(doc) = docs.get_mut(uri) {
-                    if doc.version == version && doc.analysis.is_none() {
-                        doc.analysis = Some(analysis.clone());
-                    }
+                if let Some(doc) = docs.get_mut(uri)
+                    && doc.version == version
+                    && doc.analysis.is_none()
+                {
+                    doc.analysis = Some(analysis.clone());
                 }
                 analysis
             }

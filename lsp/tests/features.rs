@@ -73,7 +73,10 @@ async fn diagnostics_appear_clear_and_close() {
     let repaired = s.edit(at, at + 7, "total").await;
     out.push_str(&format!("repaired:\n{}", render_diagnostics(&s, &repaired)));
     s.client
-        .notify("textDocument/didClose", json!({"textDocument": {"uri": URI}}))
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": URI}}),
+        )
         .await
         .unwrap();
     let cleared = s.client.cleared_diagnostics(URI).await.unwrap();
@@ -103,7 +106,9 @@ async fn completion_of_a_non_ascii_name() {
         let f = fixture(src);
         let (mut s, _) = start(utf8, None).await;
         s.open(&f.text).await;
-        let r = s.at("textDocument/completion", f.cursors[0], json!({})).await;
+        let r = s
+            .at("textDocument/completion", f.cursors[0], json!({}))
+            .await;
         let rendered = render_completions(&s, &r);
         assert_eq!(labels(&rendered).first(), Some(&"café"), "{rendered}");
         out.push_str(&format!("utf8={utf8}\n{rendered}"));
@@ -138,10 +143,17 @@ async fn completion_of_names_in_scope() {
     .await;
     let ls = labels(&out);
     assert!(ls.contains(&"order"));
-    assert!(!ls.contains(&"later"), "declared after the cursor at top level: {out}");
+    assert!(
+        !ls.contains(&"later"),
+        "declared after the cursor at top level: {out}"
+    );
     let inner = complete("function ship(parcel) {\n  const label = 1\n  $0\n}\n").await;
     let inner_labels = labels(&inner);
-    assert!(inner_labels.contains(&"parcel") && inner_labels.contains(&"label") && inner_labels.contains(&"ship"));
+    assert!(
+        inner_labels.contains(&"parcel")
+            && inner_labels.contains(&"label")
+            && inner_labels.contains(&"ship")
+    );
     insta::assert_snapshot!(out);
 }
 
@@ -165,14 +177,20 @@ async fn completion_of_task_names_from_the_manifest_and_signal_names() {
     );
     let (mut s, _) = start(false, Some(dir.path())).await;
     let diags = s.open(&f.text).await;
-    let tasks = s.at("textDocument/completion", f.cursors[0], json!({})).await;
-    let signals = s.at("textDocument/completion", f.cursors[1], json!({})).await;
+    let tasks = s
+        .at("textDocument/completion", f.cursors[0], json!({}))
+        .await;
+    let signals = s
+        .at("textDocument/completion", f.cursors[1], json!({}))
+        .await;
     let hover = s.at("textDocument/hover", f.cursors[2], json!({})).await;
     insta::assert_snapshot!(format!(
         "tasks\n{}signals\n{}hover\n{}\ndiagnostics\n{}",
         render_completions(&s, &tasks),
         render_completions(&s, &signals),
-        hover["result"]["contents"]["value"].as_str().unwrap_or("(none)"),
+        hover["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or("(none)"),
         render_diagnostics(&s, &diags),
     ));
 }
@@ -205,8 +223,10 @@ async fn hover_on_globals_members_and_locals() {
 
 #[tokio::test]
 async fn signature_help_tracks_the_active_parameter() {
-    let (mut s, cursors) =
-        session("await Task.run(\"a\", $0{ x: 1 })\nconsole.log(1, 2, $0)\nfunction go(a, b) {}\ngo(1, $0").await;
+    let (mut s, cursors) = session(
+        "await Task.run(\"a\", $0{ x: 1 })\nconsole.log(1, 2, $0)\nfunction go(a, b) {}\ngo(1, $0",
+    )
+    .await;
     let mut out = String::new();
     for c in cursors {
         let r = s.at("textDocument/signatureHelp", c, json!({})).await;
@@ -229,7 +249,11 @@ async fn definition_references_and_highlights() {
     let c = cursors[0];
     let def = s.at("textDocument/definition", c, json!({})).await;
     let refs = s
-        .at("textDocument/references", c, json!({"context": {"includeDeclaration": true}}))
+        .at(
+            "textDocument/references",
+            c,
+            json!({"context": {"includeDeclaration": true}}),
+        )
         .await;
     let hl = s.at("textDocument/documentHighlight", c, json!({})).await;
     let mut marks = vec![(def["result"]["range"].clone(), "definition".to_owned())];
@@ -249,9 +273,15 @@ async fn rename_with_prepare_and_validation() {
         "const { to$0tal } = Inputs\nconst out = { total }\nconsole.log(total + 1)\nawait Ta$0sk.run(\"x\")\nif$0 (true) {}\n",
     )
     .await;
-    let prepare = s.at("textDocument/prepareRename", cursors[0], json!({})).await;
-    let on_global = s.at("textDocument/prepareRename", cursors[1], json!({})).await;
-    let on_keyword = s.at("textDocument/prepareRename", cursors[2], json!({})).await;
+    let prepare = s
+        .at("textDocument/prepareRename", cursors[0], json!({}))
+        .await;
+    let on_global = s
+        .at("textDocument/prepareRename", cursors[1], json!({}))
+        .await;
+    let on_keyword = s
+        .at("textDocument/prepareRename", cursors[2], json!({}))
+        .await;
     let invalid = s
         .at("textDocument/rename", cursors[0], json!({"newName": "let"}))
         .await;
@@ -261,11 +291,17 @@ async fn rename_with_prepare_and_validation() {
     let edits = rename["result"]["changes"][URI].as_array().unwrap();
     let marks: Vec<(Value, String)> = edits
         .iter()
-        .map(|e| (e["range"].clone(), format!("→ {}", e["newText"].as_str().unwrap())))
+        .map(|e| {
+            (
+                e["range"].clone(),
+                format!("→ {}", e["newText"].as_str().unwrap()),
+            )
+        })
         .collect();
     insta::assert_snapshot!(format!(
         "prepare: {}\non a global: {}\non a keyword: {}\ninvalid name: {}\n{}",
-        s.annotate(&[(prepare["result"].clone(), "renameable".to_owned())]).trim_end(),
+        s.annotate(&[(prepare["result"].clone(), "renameable".to_owned())])
+            .trim_end(),
         on_global["error"]["message"],
         on_keyword["error"]["message"],
         invalid["error"]["message"],
@@ -305,11 +341,18 @@ async fn semantic_tokens_decoded() {
     )
     .await;
     let r = s.doc("textDocument/semanticTokens/full", json!({})).await;
-    let (_, init) = (0, ());
-    let _ = init;
     let legend_types = [
-        "namespace", "function", "method", "variable", "parameter", "property", "string",
-        "number", "keyword", "comment", "operator",
+        "namespace",
+        "function",
+        "method",
+        "variable",
+        "parameter",
+        "property",
+        "string",
+        "number",
+        "keyword",
+        "comment",
+        "operator",
     ];
     let modifiers = ["declaration", "readonly", "defaultLibrary", "async"];
     let data: Vec<u64> = r["result"]["data"]
@@ -336,7 +379,10 @@ async fn semantic_tokens_decoded() {
             .into_iter()
             .map(|u| char::from_u32(u as u32).unwrap_or('?'))
             .collect();
-        let mods: Vec<&str> = (0..4).filter(|b| t[4] & (1 << b) != 0).map(|b| modifiers[b]).collect();
+        let mods: Vec<&str> = (0..4)
+            .filter(|b| t[4] & (1 << b) != 0)
+            .map(|b| modifiers[b])
+            .collect();
         out.push_str(&format!(
             "{line}:{col} {:?} {} {}\n",
             text,
@@ -380,7 +426,12 @@ async fn code_actions_from_fixes() {
         let edits = action["edit"]["changes"][URI].as_array().unwrap();
         let marks: Vec<(Value, String)> = edits
             .iter()
-            .map(|e| (e["range"].clone(), format!("→ {:?}", e["newText"].as_str().unwrap())))
+            .map(|e| {
+                (
+                    e["range"].clone(),
+                    format!("→ {:?}", e["newText"].as_str().unwrap()),
+                )
+            })
             .collect();
         out.push_str(&format!(
             "{} (for {})\n{}",
@@ -411,7 +462,12 @@ async fn inlay_hints_for_durations_in_seconds() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|h| format!("{}:{} {}", h["position"]["line"], h["position"]["character"], h["label"]))
+        .map(|h| {
+            format!(
+                "{}:{} {}",
+                h["position"]["line"], h["position"]["character"], h["label"]
+            )
+        })
         .collect();
     insta::assert_snapshot!(out.join("\n"));
 }

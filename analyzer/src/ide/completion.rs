@@ -222,7 +222,8 @@ fn scope_completions(module: &Module, offset: TextSize, replace: TextRange) -> V
         for &b in &s.bindings {
             let binding = module.binding(b);
             let hoisted = matches!(binding.kind, BindingKind::Function | BindingKind::Param);
-            let declared = binding.range.end() <= offset && !binding.range.contains_inclusive(offset);
+            let declared =
+                binding.range.end() <= offset && !binding.range.contains_inclusive(offset);
             let declaring = binding.range.contains_inclusive(offset);
             if declaring || !(hoisted || declared) || binding.name.is_empty() {
                 continue;
@@ -475,10 +476,10 @@ fn signal_names(module: &Module, skip: TextRange) -> Vec<String> {
         if !is_signal || module.expr_range(first.expr) == skip {
             continue;
         }
-        if let Some(Expr::Literal(Literal::String(name))) = module.exprs.get(first.expr.index()) {
-            if !names.contains(name) {
-                names.push(name.clone());
-            }
+        if let Some(Expr::Literal(Literal::String(name))) = module.exprs.get(first.expr.index())
+            && !names.contains(name)
+        {
+            names.push(name.clone());
         }
     }
     names

@@ -34,13 +34,13 @@ pub fn folding_ranges(analysis: &Analysis) -> Vec<Fold> {
     let mut folds = Vec::new();
     let mut comment_run: Option<(TextRange, usize)> = None;
     let flush = |run: &mut Option<(TextRange, usize)>, folds: &mut Vec<Fold>| {
-        if let Some((range, count)) = run.take() {
-            if count > 1 {
-                folds.push(Fold {
-                    range,
-                    kind: FoldKind::Comment,
-                });
-            }
+        if let Some((range, count)) = run.take()
+            && count > 1
+        {
+            folds.push(Fold {
+                range,
+                kind: FoldKind::Comment,
+            });
         }
     };
     for element in root.descendants_with_tokens() {

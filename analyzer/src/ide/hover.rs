@@ -6,9 +6,9 @@ use rhythm_syntax::{SyntaxKind, TextRange, TextSize};
 use crate::Analysis;
 use crate::catalog::{Global, Member};
 use crate::ide::completion::{self, StringSlot};
+use crate::ide::infer;
 use crate::ide::locate::{self, Symbol};
 use crate::ide::manifest::TaskManifest;
-use crate::ide::infer;
 use crate::ir::{BindingKind, Module};
 
 /// What a hover shows.
@@ -27,18 +27,17 @@ pub fn hover(
     manifest: Option<&TaskManifest>,
 ) -> Option<HoverResult> {
     let root = analysis.parse.syntax();
-    if let Some(token) = locate::token_right(&root, offset) {
-        if token.kind() == SyntaxKind::STRING
-            && completion::string_slot(&token) == Some(StringSlot::TaskName)
-        {
-            let range = completion::string_contents(&token);
-            let name = root.text().slice(range).to_string();
-            let task = manifest?.task(&name)?;
-            return Some(HoverResult {
-                range: token.text_range(),
-                markdown: task.markdown(),
-            });
-        }
+    if let Some(token) = locate::token_right(&root, offset)
+        && token.kind() == SyntaxKind::STRING
+        && completion::string_slot(&token) == Some(StringSlot::TaskName)
+    {
+        let range = completion::string_contents(&token);
+        let name = root.text().slice(range).to_string();
+        let task = manifest?.task(&name)?;
+        return Some(HoverResult {
+            range: token.text_range(),
+            markdown: task.markdown(),
+        });
     }
     let (symbol, range) = locate::symbol_at(&analysis.module, offset)?;
     let markdown = match symbol {
@@ -81,18 +80,20 @@ fn binding_markdown(module: &Module, b: crate::ir::BindingId, text: &str) -> Str
     };
     let mut head = format!("{word} {}", binding.name);
     if binding.kind == BindingKind::Function {
-        if let Some(f) = module
-            .functions
-            .iter()
-            .find(|f| f.name_binding == Some(b))
-        {
+        if let Some(f) = module.functions.iter().find(|f| f.name_binding == Some(b)) {
             let params: Vec<String> = f
                 .params
                 .iter()
                 .map(|p| {
                     let r = module.pattern_range(p.pattern);
-                    let t = text.get(usize::from(r.start())..usize::from(r.end())).unwrap_or("_");
-                    if p.rest { format!("...{t}") } else { t.to_owned() }
+                    let t = text
+                        .get(usize::from(r.start())..usize::from(r.end()))
+                        .unwrap_or("_");
+                    if p.rest {
+                        format!("...{t}")
+                    } else {
+                        t.to_owned()
+                    }
                 })
                 .collect();
             let asy = if f.is_async { "async " } else { "" };

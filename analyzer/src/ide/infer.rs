@@ -3,7 +3,9 @@
 //! `const` initialized with one of those).
 
 use crate::catalog::ValueType;
-use crate::ir::{BindingId, BindingKind, Expr, ExprId, Literal, Module, NameRef, Pattern, Resolution, Stmt};
+use crate::ir::{
+    BindingId, BindingKind, Expr, ExprId, Literal, Module, NameRef, Pattern, Resolution, Stmt,
+};
 
 /// How deep inference follows bindings and calls (guards `const a = b, b = a`).
 const MAX_DEPTH: u32 = 16;
@@ -116,12 +118,14 @@ fn binding_type(module: &Module, binding: BindingId, depth: u32) -> Option<Value
 /// The initializer of a binding declared directly as `const name = init`.
 fn initializer(module: &Module, binding: BindingId) -> Option<ExprId> {
     module.stmts.iter().find_map(|stmt| match stmt {
-        Stmt::Decl { declarators, .. } => declarators.iter().find_map(|d| {
-            match module.patterns.get(d.pattern.index()) {
-                Some(Pattern::Binding(b)) if *b == binding => d.init,
-                _ => None,
-            }
-        }),
+        Stmt::Decl { declarators, .. } => {
+            declarators
+                .iter()
+                .find_map(|d| match module.patterns.get(d.pattern.index()) {
+                    Some(Pattern::Binding(b)) if *b == binding => d.init,
+                    _ => None,
+                })
+        }
         _ => None,
     })
 }

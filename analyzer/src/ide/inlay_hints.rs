@@ -39,18 +39,17 @@ pub fn inlay_hints(analysis: &Analysis, range: TextRange) -> Vec<InlayHint> {
             }
             if param.ty == "Duration" {
                 push_hint(module, arg.expr, &mut hints);
-            } else if param.ty.contains("timeout") {
-                if let Some(Expr::Object(members)) = module.exprs.get(arg.expr.index()) {
-                    for m in members {
-                        if let ObjectMember::Property {
-                            key: PropKey::Static(k),
-                            value,
-                        } = m
-                        {
-                            if k == "timeout" {
-                                push_hint(module, *value, &mut hints);
-                            }
-                        }
+            } else if param.ty.contains("timeout")
+                && let Some(Expr::Object(members)) = module.exprs.get(arg.expr.index())
+            {
+                for m in members {
+                    if let ObjectMember::Property {
+                        key: PropKey::Static(k),
+                        value,
+                    } = m
+                        && k == "timeout"
+                    {
+                        push_hint(module, *value, &mut hints);
                     }
                 }
             }
@@ -80,14 +79,14 @@ fn callee_params(module: &Module, callee: ExprId) -> Option<&'static [catalog::P
 }
 
 fn push_hint(module: &Module, expr: ExprId, hints: &mut Vec<InlayHint>) {
-    if let Some(Expr::Literal(Literal::Number(n))) = module.exprs.get(expr.index()) {
-        if let Some(label) = format_seconds(*n) {
-            hints.push(InlayHint {
-                offset: module.expr_range(expr).end(),
-                label: format!("= {label}"),
-                tooltip: format!("{n} seconds"),
-            });
-        }
+    if let Some(Expr::Literal(Literal::Number(n))) = module.exprs.get(expr.index())
+        && let Some(label) = format_seconds(*n)
+    {
+        hints.push(InlayHint {
+            offset: module.expr_range(expr).end(),
+            label: format!("= {label}"),
+            tooltip: format!("{n} seconds"),
+        });
     }
 }
 
@@ -103,7 +102,12 @@ pub fn format_seconds(seconds: f64) -> Option<String> {
     }
     let mut ms = ms_total as u64;
     let mut out = String::new();
-    for (unit, size) in [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] {
+    for (unit, size) in [
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1000),
+    ] {
         if ms >= size {
             out.push_str(&format!("{}{unit}", ms / size));
             ms %= size;

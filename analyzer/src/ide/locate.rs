@@ -45,12 +45,10 @@ pub(crate) fn symbol_at(module: &Module, offset: TextSize) -> Option<(Symbol, Te
                 property,
                 property_range,
                 ..
-            } => {
-                if property_range.contains_inclusive(offset) && !property_range.is_empty() {
-                    match member_of(module, *object, property) {
-                        Some(m) => consider(Symbol::Member(m), *property_range),
-                        None => consider(Symbol::Unresolved, *property_range),
-                    }
+            } if property_range.contains_inclusive(offset) && !property_range.is_empty() => {
+                match member_of(module, *object, property) {
+                    Some(m) => consider(Symbol::Member(m), *property_range),
+                    None => consider(Symbol::Unresolved, *property_range),
                 }
             }
             _ => {}
@@ -83,7 +81,11 @@ fn resolution_symbol(resolution: &Resolution) -> Symbol {
 
 /// The catalog member `object.property` denotes, when the object is a global namespace (not
 /// shadowed) or a value whose type is known.
-pub(crate) fn member_of(module: &Module, object: ExprId, property: &str) -> Option<&'static Member> {
+pub(crate) fn member_of(
+    module: &Module,
+    object: ExprId,
+    property: &str,
+) -> Option<&'static Member> {
     match receiver(module, object)? {
         Receiver::Global(g) => g.member(property),
         Receiver::Value(ty) => catalog::member_of(ty, property),
@@ -111,18 +113,18 @@ impl Receiver {
 
 /// What `expr` is as the object of a member access.
 pub(crate) fn receiver(module: &Module, expr: ExprId) -> Option<Receiver> {
-    if let Some(Expr::Name(name)) = module.exprs.get(expr.index()) {
-        if let Resolution::Global(g) = &name.resolution {
-            let global = catalog::global(g)?;
-            return match global.kind {
-                GlobalKind::Namespace | GlobalKind::Constructor | GlobalKind::Value
-                    if !global.members.is_empty() =>
-                {
-                    Some(Receiver::Global(global))
-                }
-                _ => None,
-            };
-        }
+    if let Some(Expr::Name(name)) = module.exprs.get(expr.index())
+        && let Resolution::Global(g) = &name.resolution
+    {
+        let global = catalog::global(g)?;
+        return match global.kind {
+            GlobalKind::Namespace | GlobalKind::Constructor | GlobalKind::Value
+                if !global.members.is_empty() =>
+            {
+                Some(Receiver::Global(global))
+            }
+            _ => None,
+        };
     }
     infer::type_of_expr(module, expr).map(Receiver::Value)
 }
@@ -132,10 +134,10 @@ pub(crate) fn receiver(module: &Module, expr: ExprId) -> Option<Receiver> {
 pub(crate) fn references(module: &Module, binding: BindingId) -> Vec<(TextRange, bool)> {
     let mut out = vec![(module.binding(binding).range, true)];
     for (i, expr) in module.exprs.iter().enumerate() {
-        if let Expr::Name(name) = expr {
-            if name.resolution == Resolution::Local(binding) {
-                out.push((module.expr_ranges[i], false));
-            }
+        if let Expr::Name(name) = expr
+            && name.resolution == Resolution::Local(binding)
+        {
+            out.push((module.expr_ranges[i], false));
         }
     }
     for (i, pattern) in module.patterns.iter().enumerate() {

@@ -91,7 +91,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(m.tasks.len(), 2);
-        assert_eq!(m.task("charge").unwrap().signature(), "charge(amount: float, note)");
+        assert_eq!(
+            m.task("charge").unwrap().signature(),
+            "charge(amount: float, note)"
+        );
         assert_eq!(m.task("ping").unwrap().markdown(), "```\ntask ping()\n```");
         assert!(TaskManifest::from_json("{}").is_err());
     }

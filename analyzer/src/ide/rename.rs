@@ -23,10 +23,13 @@ impl std::error::Error for RenameError {}
 /// The range of the renameable name at `offset`.
 pub fn prepare_rename(analysis: &Analysis, offset: TextSize) -> Result<TextRange, RenameError> {
     let root = analysis.parse.syntax();
-    let keyword = [locate::token_left(&root, offset), locate::token_right(&root, offset)]
-        .into_iter()
-        .flatten()
-        .find(|t| t.kind().is_keyword());
+    let keyword = [
+        locate::token_left(&root, offset),
+        locate::token_right(&root, offset),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|t| t.kind().is_keyword());
     match locate::symbol_at(&analysis.module, offset) {
         Some((Symbol::Local(_), range)) => Ok(range),
         Some((Symbol::Global(g), _)) => Err(RenameError(format!(
@@ -66,16 +69,15 @@ pub fn rename(
     if binding.name == new_name {
         return Ok(Vec::new());
     }
-    if let Some(scope) = module.scopes.get(binding.scope.index()) {
-        if scope
+    if let Some(scope) = module.scopes.get(binding.scope.index())
+        && scope
             .bindings
             .iter()
             .any(|&other| module.binding(other).name == new_name)
-        {
-            return Err(RenameError(format!(
-                "`{new_name}` is already declared in the same scope"
-            )));
-        }
+    {
+        return Err(RenameError(format!(
+            "`{new_name}` is already declared in the same scope"
+        )));
     }
     let root = analysis.parse.syntax();
     let mut edits = Vec::new();
@@ -122,8 +124,19 @@ pub fn validate_name(name: &str) -> Result<(), RenameError> {
         return Err(RenameError(format!("`{name}` is not a valid identifier")));
     }
     if SyntaxKind::from_keyword(name).is_some()
-        || matches!(name, "enum" | "implements" | "interface" | "package" | "private"
-            | "protected" | "public" | "static" | "arguments" | "eval")
+        || matches!(
+            name,
+            "enum"
+                | "implements"
+                | "interface"
+                | "package"
+                | "private"
+                | "protected"
+                | "public"
+                | "static"
+                | "arguments"
+                | "eval"
+        )
     {
         return Err(RenameError(format!("`{name}` is a reserved word")));
     }

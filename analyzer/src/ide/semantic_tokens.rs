@@ -171,7 +171,11 @@ fn classify_names(module: &Module) -> HashMap<TextSize, (TokenType, u32)> {
         let binding = module.binding(b);
         match binding.kind {
             BindingKind::Function => {
-                let a = if async_functions.contains(&b) { ASYNC } else { 0 };
+                let a = if async_functions.contains(&b) {
+                    ASYNC
+                } else {
+                    0
+                };
                 (TokenType::Function, a)
             }
             BindingKind::Param | BindingKind::CatchParam => (TokenType::Parameter, 0),

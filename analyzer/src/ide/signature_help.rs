@@ -29,6 +29,9 @@ pub struct SignatureInfo {
     pub active: Option<usize>,
 }
 
+/// A parameter's label, type and whether it is a rest parameter.
+type ParamRow = (String, Option<String>, bool);
+
 /// The signature of the innermost call whose argument list contains `offset`.
 pub fn signature_help(analysis: &Analysis, offset: TextSize) -> Option<SignatureInfo> {
     let root = analysis.parse.syntax();
@@ -41,7 +44,8 @@ pub fn signature_help(analysis: &Analysis, offset: TextSize) -> Option<Signature
         n.kind() == SyntaxKind::ARG_LIST
             && n.text_range().start() < offset
             && (n.text_range().end() > offset
-                || n.last_token().is_none_or(|t| t.kind() != SyntaxKind::R_PAREN))
+                || n.last_token()
+                    .is_none_or(|t| t.kind() != SyntaxKind::R_PAREN))
     })?;
     let call = args.parent()?;
     if !matches!(call.kind(), SyntaxKind::CALL_EXPR | SyntaxKind::NEW_EXPR) {
@@ -58,7 +62,7 @@ pub fn signature_help(analysis: &Analysis, offset: TextSize) -> Option<Signature
         .filter(|t| t.kind() == SyntaxKind::IDENT)?;
     let at = name_token.text_range().start();
     let module = &analysis.module;
-    let (label, documentation, params): (String, Option<String>, Vec<(String, Option<String>, bool)>) =
+    let (label, documentation, params): (String, Option<String>, Vec<ParamRow>) =
         match locate::symbol_at(module, at) {
             Some((Symbol::Global(g), _)) => (
                 g.signature(),
@@ -73,14 +77,13 @@ pub fn signature_help(analysis: &Analysis, offset: TextSize) -> Option<Signature
             Some((Symbol::Local(b), _)) => {
                 let binding = module.binding(b);
                 let function = match binding.kind {
-                    BindingKind::Function => module
-                        .functions
-                        .iter()
-                        .find(|f| f.name_binding == Some(b)),
+                    BindingKind::Function => {
+                        module.functions.iter().find(|f| f.name_binding == Some(b))
+                    }
                     _ => local_function_value(module, b),
                 }?;
                 let text = root.text().to_string();
-                let params: Vec<(String, Option<String>, bool)> = function
+                let params: Vec<ParamRow> = function
                     .params
                     .iter()
                     .map(|p| {
@@ -143,7 +146,7 @@ fn local_function_value(
     })
 }
 
-fn catalog_params(params: &[catalog::Param]) -> Vec<(String, Option<String>, bool)> {
+fn catalog_params(params: &[catalog::Param]) -> Vec<ParamRow> {
     params
         .iter()
         .map(|p| {

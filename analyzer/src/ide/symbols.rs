@@ -106,7 +106,10 @@ fn stmts(module: &Module, body: &[StmtId], depth: usize) -> Vec<DocumentSymbol> 
 }
 
 fn names_len_one(module: &Module, pattern: crate::ir::PatternId) -> bool {
-    matches!(module.patterns.get(pattern.index()), Some(Pattern::Binding(_)))
+    matches!(
+        module.patterns.get(pattern.index()),
+        Some(Pattern::Binding(_))
+    )
 }
 
 fn function_children(module: &Module, body: &FunctionBody, depth: usize) -> Vec<DocumentSymbol> {

@@ -2,9 +2,9 @@
 
 #![allow(dead_code, missing_docs)]
 
+use rhythm_lsp::Config;
 use rhythm_lsp::line_index::{Encoding, LineIndex, Pos};
 use rhythm_lsp::testing::TestClient;
-use rhythm_lsp::Config;
 use serde_json::{Value, json};
 
 pub const URI: &str = "file:///work/flow/main.flow";
@@ -55,7 +55,11 @@ pub async fn start(utf8: bool, root: Option<&std::path::Path>) -> (Session, Valu
     client.notify("initialized", json!({})).await.unwrap();
     let session = Session {
         client,
-        encoding: if utf8 { Encoding::Utf8 } else { Encoding::Utf16 },
+        encoding: if utf8 {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        },
         text: String::new(),
         version: 0,
     };
@@ -145,7 +149,13 @@ impl Session {
     pub fn annotate(&self, ranges: &[(Value, String)]) -> String {
         let mut marks: Vec<(usize, usize, &str)> = ranges
             .iter()
-            .map(|(r, label)| (self.offset(&r["start"]), self.offset(&r["end"]), label.as_str()))
+            .map(|(r, label)| {
+                (
+                    self.offset(&r["start"]),
+                    self.offset(&r["end"]),
+                    label.as_str(),
+                )
+            })
             .collect();
         marks.sort_by_key(|m| (m.0, m.1));
         let mut out = String::new();
@@ -156,15 +166,24 @@ impl Session {
             out.push_str(content);
             out.push('\n');
             for &(s, e, label) in &marks {
-                let starts_here = s >= line_start && (s < line_end || (s == line_end && line_end == self.text.len()));
+                let starts_here = s >= line_start
+                    && (s < line_end || (s == line_end && line_end == self.text.len()));
                 if !starts_here {
                     continue;
                 }
                 let col = self.text[line_start..s].chars().count();
                 let stop = e.min(line_start + content.len()).max(s);
                 let width = self.text[s..stop].chars().count().max(1);
-                let more = if e > line_start + content.len() { "…" } else { "" };
-                out.push_str(&format!("{}{}{more} {label}\n", " ".repeat(col), "^".repeat(width)));
+                let more = if e > line_start + content.len() {
+                    "…"
+                } else {
+                    ""
+                };
+                out.push_str(&format!(
+                    "{}{}{more} {label}\n",
+                    " ".repeat(col),
+                    "^".repeat(width)
+                ));
             }
             line_start = line_end;
         }
@@ -186,7 +205,11 @@ pub fn render_diagnostics(session: &Session, params: &Value) -> String {
             };
             (
                 d["range"].clone(),
-                format!("{severity}[{}]: {}", d["code"].as_str().unwrap_or(""), d["message"].as_str().unwrap_or("")),
+                format!(
+                    "{severity}[{}]: {}",
+                    d["code"].as_str().unwrap_or(""),
+                    d["message"].as_str().unwrap_or("")
+                ),
             )
         })
         .collect();
