@@ -5,9 +5,10 @@ use rhythm_syntax::{SyntaxKind, SyntaxNode, SyntaxToken, TextRange, TextSize};
 
 use crate::Analysis;
 use crate::catalog::{self, GlobalKind, MemberKind};
-use crate::ide::locate::{self, Receiver};
+use crate::ide::hover;
+use crate::ide::infer::{Receiver, Types};
+use crate::ide::locate;
 use crate::ide::manifest::TaskManifest;
-use crate::ide::{hover, infer};
 use crate::ir::{BindingKind, Expr, Literal, Module, Resolution, ScopeId};
 
 /// What a completion item is.
@@ -175,7 +176,7 @@ fn member_completions(
         .min_by_key(|(_, r)| r.start())
         .map(|(i, _)| crate::ir::ExprId(i as u32));
     let receiver = match receiver_expr {
-        Some(e) => locate::receiver(module, e),
+        Some(e) => Types::new(module).receiver(e),
         None => None,
     }
     .or_else(|| {
@@ -213,6 +214,7 @@ fn member_completions(
 
 fn scope_completions(module: &Module, offset: TextSize, replace: TextRange) -> Vec<CompletionItem> {
     let mut items = Vec::new();
+    let types = Types::new(module);
     let mut seen = std::collections::HashSet::new();
     let mut scope = innermost_scope(module, offset);
     while let Some(id) = scope {
@@ -238,7 +240,7 @@ fn scope_completions(module: &Module, offset: TextSize, replace: TextRange) -> V
                 BindingKind::Param => (CompletionKind::Variable, "parameter"),
                 BindingKind::CatchParam => (CompletionKind::Variable, "catch parameter"),
             };
-            let detail = match infer::describe_binding(module, b) {
+            let detail = match types.describe_binding(b) {
                 Some(ty) => format!("{word} {}: {ty}", binding.name),
                 None => format!("{word} {}", binding.name),
             };

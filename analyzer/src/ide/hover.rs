@@ -6,7 +6,7 @@ use rhythm_syntax::{SyntaxKind, TextRange, TextSize};
 use crate::Analysis;
 use crate::catalog::{Global, Member};
 use crate::ide::completion::{self, StringSlot};
-use crate::ide::infer;
+use crate::ide::infer::Types;
 use crate::ide::locate::{self, Symbol};
 use crate::ide::manifest::TaskManifest;
 use crate::ir::{BindingKind, Module};
@@ -99,7 +99,7 @@ fn binding_markdown(module: &Module, b: crate::ir::BindingId, text: &str) -> Str
             let asy = if f.is_async { "async " } else { "" };
             head = format!("{asy}function {}({})", binding.name, params.join(", "));
         }
-    } else if let Some(ty) = infer::describe_binding(module, b) {
+    } else if let Some(ty) = Types::new(module).describe_binding(b) {
         head.push_str(": ");
         head.push_str(ty);
     }

@@ -2,7 +2,9 @@
 //! when it is obvious (a literal, `new Date()`, a catalog method's documented result, a
 //! `const` initialized with one of those).
 
-use crate::catalog::ValueType;
+use std::collections::HashMap;
+
+use crate::catalog::{self, GlobalKind, Member, ValueType};
 use crate::ir::{
     BindingId, BindingKind, Expr, ExprId, Literal, Module, NameRef, Pattern, Resolution, Stmt,
 };
@@ -10,84 +12,174 @@ use crate::ir::{
 /// How deep inference follows bindings and calls (guards `const a = b, b = a`).
 const MAX_DEPTH: u32 = 16;
 
-/// The value type of `expr`, when obvious.
-pub(crate) fn type_of_expr(module: &Module, expr: ExprId) -> Option<ValueType> {
-    expr_type(module, expr, 0)
+/// What a member access is made on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Receiver {
+    /// A global with static members (`Task`, `Math`, `Date`).
+    Global(&'static catalog::Global),
+    /// A value of a known type.
+    Value(ValueType),
 }
 
-/// The value type of a binding, when obvious.
-pub(crate) fn type_of_binding(module: &Module, binding: BindingId) -> Option<ValueType> {
-    binding_type(module, binding, 0)
-}
-
-fn expr_type(module: &Module, expr: ExprId, depth: u32) -> Option<ValueType> {
-    if depth > MAX_DEPTH {
-        return None;
+impl Receiver {
+    /// The members available on this receiver.
+    pub(crate) fn members(self) -> &'static [Member] {
+        match self {
+            Receiver::Global(g) => g.members,
+            Receiver::Value(ty) => catalog::members_of(ty),
+        }
     }
-    match module.exprs.get(expr.index())? {
-        Expr::Literal(Literal::String(_)) | Expr::Template { .. } => Some(ValueType::String),
-        Expr::Literal(Literal::Number(_)) => Some(ValueType::Number),
-        Expr::Array(_) => Some(ValueType::Array),
-        Expr::Paren(inner) => expr_type(module, *inner, depth + 1),
-        Expr::Name(NameRef {
-            resolution: Resolution::Local(b),
-            ..
-        }) => binding_type(module, *b, depth + 1),
-        Expr::New { callee, .. } => match module.exprs.get(callee.index())? {
-            Expr::Name(NameRef {
-                resolution: Resolution::Global(g),
-                ..
-            }) => match g.as_str() {
-                "Date" => Some(ValueType::Date),
-                "Error" => Some(ValueType::Error),
-                _ => None,
-            },
-            _ => None,
-        },
-        Expr::Binary { op, lhs, rhs } => {
-            use crate::ir::BinaryOp::*;
-            match op {
-                Add => {
-                    let l = expr_type(module, *lhs, depth + 1);
-                    let r = expr_type(module, *rhs, depth + 1);
-                    match (l, r) {
-                        (Some(ValueType::String), _) | (_, Some(ValueType::String)) => {
-                            Some(ValueType::String)
-                        }
-                        (Some(ValueType::Number), Some(ValueType::Number)) => {
-                            Some(ValueType::Number)
-                        }
-                        _ => None,
+}
+
+/// Type inference over one module; build once per request (it indexes initializers).
+pub(crate) struct Types<'a> {
+    module: &'a Module,
+    /// The initializer of each binding declared as `name = init`.
+    inits: HashMap<BindingId, ExprId>,
+}
+
+impl<'a> Types<'a> {
+    /// Indexes the module's initializers.
+    pub(crate) fn new(module: &'a Module) -> Self {
+        let mut inits = HashMap::new();
+        for stmt in &module.stmts {
+            if let Stmt::Decl { declarators, .. } = stmt {
+                for d in declarators {
+                    if let (Some(Pattern::Binding(b)), Some(init)) =
+                        (module.patterns.get(d.pattern.index()), d.init)
+                    {
+                        inits.insert(*b, init);
                     }
                 }
-                Sub | Mul | Div | Rem | Pow => Some(ValueType::Number),
-                _ => None,
             }
         }
-        Expr::Call { callee, .. } => match module.exprs.get(callee.index())? {
-            Expr::Member {
-                object, property, ..
-            } => {
-                let member = crate::ide::locate::member_of(module, *object, property)?;
-                type_named(member.returns)
-            }
+        Types { module, inits }
+    }
+
+    /// The catalog member `object.property` denotes, when the object is a global namespace
+    /// (not shadowed) or a value whose type is known.
+    pub(crate) fn member_of(&self, object: ExprId, property: &str) -> Option<&'static Member> {
+        self.member_at(object, property, 0)
+    }
+
+    /// What `expr` is as the object of a member access.
+    pub(crate) fn receiver(&self, expr: ExprId) -> Option<Receiver> {
+        self.receiver_at(expr, 0)
+    }
+
+    /// A short description of a binding's type for hovers and completion details.
+    pub(crate) fn describe_binding(&self, binding: BindingId) -> Option<&'static str> {
+        Some(match self.binding_type(binding, 0)? {
+            ValueType::String => "string",
+            ValueType::Number => "number",
+            ValueType::Array => "array",
+            ValueType::Date => "Date",
+            ValueType::Error => "Error",
+        })
+    }
+
+    fn member_at(&self, object: ExprId, property: &str, depth: u32) -> Option<&'static Member> {
+        match self.receiver_at(object, depth)? {
+            Receiver::Global(g) => g.member(property),
+            Receiver::Value(ty) => catalog::member_of(ty, property),
+        }
+    }
+
+    fn receiver_at(&self, expr: ExprId, depth: u32) -> Option<Receiver> {
+        if let Some(Expr::Name(NameRef {
+            resolution: Resolution::Global(g),
+            ..
+        })) = self.module.exprs.get(expr.index())
+        {
+            let global = catalog::global(g)?;
+            return match global.kind {
+                GlobalKind::Namespace | GlobalKind::Constructor | GlobalKind::Value
+                    if !global.members.is_empty() =>
+                {
+                    Some(Receiver::Global(global))
+                }
+                _ => None,
+            };
+        }
+        self.expr_type(expr, depth).map(Receiver::Value)
+    }
+
+    fn expr_type(&self, expr: ExprId, depth: u32) -> Option<ValueType> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let module = self.module;
+        match module.exprs.get(expr.index())? {
+            Expr::Literal(Literal::String(_)) | Expr::Template { .. } => Some(ValueType::String),
+            Expr::Literal(Literal::Number(_)) => Some(ValueType::Number),
+            Expr::Array(_) => Some(ValueType::Array),
+            Expr::Paren(inner) => self.expr_type(*inner, depth + 1),
             Expr::Name(NameRef {
-                resolution: Resolution::Global(g),
+                resolution: Resolution::Local(b),
                 ..
-            }) => match g.as_str() {
-                "String" => Some(ValueType::String),
-                "Number" | "parseInt" | "parseFloat" => Some(ValueType::Number),
+            }) => self.binding_type(*b, depth + 1),
+            Expr::New { callee, .. } => match module.exprs.get(callee.index())? {
+                Expr::Name(NameRef {
+                    resolution: Resolution::Global(g),
+                    ..
+                }) => match g.as_str() {
+                    "Date" => Some(ValueType::Date),
+                    "Error" => Some(ValueType::Error),
+                    _ => None,
+                },
                 _ => None,
             },
+            Expr::Binary { op, lhs, rhs } => {
+                use crate::ir::BinaryOp::*;
+                match op {
+                    Add => {
+                        let l = self.expr_type(*lhs, depth + 1);
+                        let r = self.expr_type(*rhs, depth + 1);
+                        match (l, r) {
+                            (Some(ValueType::String), _) | (_, Some(ValueType::String)) => {
+                                Some(ValueType::String)
+                            }
+                            (Some(ValueType::Number), Some(ValueType::Number)) => {
+                                Some(ValueType::Number)
+                            }
+                            _ => None,
+                        }
+                    }
+                    Sub | Mul | Div | Rem | Pow => Some(ValueType::Number),
+                    _ => None,
+                }
+            }
+            Expr::Call { callee, .. } => match module.exprs.get(callee.index())? {
+                Expr::Member {
+                    object, property, ..
+                } => type_named(self.member_at(*object, property, depth + 1)?.returns),
+                Expr::Name(NameRef {
+                    resolution: Resolution::Global(g),
+                    ..
+                }) => match g.as_str() {
+                    "String" => Some(ValueType::String),
+                    "Number" | "parseInt" | "parseFloat" => Some(ValueType::Number),
+                    _ => None,
+                },
+                _ => None,
+            },
+            Expr::Member {
+                object, property, ..
+            } => type_named(self.member_at(*object, property, depth + 1)?.returns),
             _ => None,
-        },
-        Expr::Member {
-            object, property, ..
-        } => {
-            let member = crate::ide::locate::member_of(module, *object, property)?;
-            type_named(member.returns)
         }
-        _ => None,
+    }
+
+    fn binding_type(&self, binding: BindingId, depth: u32) -> Option<ValueType> {
+        let b = self.module.bindings.get(binding.index())?;
+        match b.kind {
+            BindingKind::CatchParam => return Some(ValueType::Error),
+            BindingKind::Const => {}
+            BindingKind::Let if !b.reassigned => {}
+            _ => return None,
+        }
+        let init = *self.inits.get(&binding)?;
+        self.expr_type(init, depth + 1)
     }
 }
 
@@ -101,42 +193,4 @@ fn type_named(ty: &str) -> Option<ValueType> {
         t if t.ends_with("[]") => Some(ValueType::Array),
         _ => None,
     }
-}
-
-fn binding_type(module: &Module, binding: BindingId, depth: u32) -> Option<ValueType> {
-    let b = module.bindings.get(binding.index())?;
-    match b.kind {
-        BindingKind::CatchParam => return Some(ValueType::Error),
-        BindingKind::Const => {}
-        BindingKind::Let if !b.reassigned => {}
-        _ => return None,
-    }
-    let init = initializer(module, binding)?;
-    expr_type(module, init, depth + 1)
-}
-
-/// The initializer of a binding declared directly as `const name = init`.
-fn initializer(module: &Module, binding: BindingId) -> Option<ExprId> {
-    module.stmts.iter().find_map(|stmt| match stmt {
-        Stmt::Decl { declarators, .. } => {
-            declarators
-                .iter()
-                .find_map(|d| match module.patterns.get(d.pattern.index()) {
-                    Some(Pattern::Binding(b)) if *b == binding => d.init,
-                    _ => None,
-                })
-        }
-        _ => None,
-    })
-}
-
-/// A short description of a binding's type for hovers and completion details.
-pub(crate) fn describe_binding(module: &Module, binding: BindingId) -> Option<&'static str> {
-    Some(match type_of_binding(module, binding)? {
-        ValueType::String => "string",
-        ValueType::Number => "number",
-        ValueType::Array => "array",
-        ValueType::Date => "Date",
-        ValueType::Error => "Error",
-    })
 }

@@ -5,7 +5,7 @@ use rhythm_syntax::{TextRange, TextSize};
 
 use crate::Analysis;
 use crate::catalog;
-use crate::ide::locate;
+use crate::ide::infer::Types;
 use crate::ir::{Expr, ExprId, Literal, Module, ObjectMember, PropKey, Resolution};
 
 /// A hint shown after some code.
@@ -22,6 +22,7 @@ pub struct InlayHint {
 /// Duration hints for the numbers inside `range`.
 pub fn inlay_hints(analysis: &Analysis, range: TextRange) -> Vec<InlayHint> {
     let module = &analysis.module;
+    let types = Types::new(module);
     let mut hints = Vec::new();
     for (i, expr) in module.exprs.iter().enumerate() {
         let Expr::Call { callee, args, .. } = expr else {
@@ -30,7 +31,7 @@ pub fn inlay_hints(analysis: &Analysis, range: TextRange) -> Vec<InlayHint> {
         if module.expr_ranges[i].intersect(range).is_none() {
             continue;
         }
-        let Some(params) = callee_params(module, *callee) else {
+        let Some(params) = callee_params(module, &types, *callee) else {
             continue;
         };
         for (param, arg) in params.iter().zip(args) {
@@ -60,7 +61,11 @@ pub fn inlay_hints(analysis: &Analysis, range: TextRange) -> Vec<InlayHint> {
     hints
 }
 
-fn callee_params(module: &Module, callee: ExprId) -> Option<&'static [catalog::Param]> {
+fn callee_params(
+    module: &Module,
+    types: &Types<'_>,
+    callee: ExprId,
+) -> Option<&'static [catalog::Param]> {
     match module.exprs.get(callee.index())? {
         Expr::Member {
             object, property, ..
@@ -72,7 +77,7 @@ fn callee_params(module: &Module, callee: ExprId) -> Option<&'static [catalog::P
             if !is_global {
                 return None;
             }
-            Some(locate::member_of(module, *object, property)?.params)
+            Some(types.member_of(*object, property)?.params)
         }
         _ => None,
     }

@@ -3,9 +3,9 @@
 
 use rhythm_syntax::{SyntaxKind, SyntaxNode, SyntaxToken, TextRange, TextSize};
 
-use crate::catalog::{self, Global, GlobalKind, Member};
-use crate::ide::infer;
-use crate::ir::{BindingId, Expr, ExprId, Module, Pattern, Resolution};
+use crate::catalog::{self, Global, Member};
+use crate::ide::infer::Types;
+use crate::ir::{BindingId, Expr, Module, Pattern, Resolution};
 
 /// What an identifier at an offset denotes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +22,7 @@ pub(crate) enum Symbol {
 
 /// The symbol whose identifier contains `offset` (inclusive at both ends), with that range.
 pub(crate) fn symbol_at(module: &Module, offset: TextSize) -> Option<(Symbol, TextRange)> {
+    let types = Types::new(module);
     let mut best: Option<(Symbol, TextRange)> = None;
     let mut consider = |symbol: Symbol, range: TextRange| {
         if !range.contains_inclusive(offset) {
@@ -46,7 +47,7 @@ pub(crate) fn symbol_at(module: &Module, offset: TextSize) -> Option<(Symbol, Te
                 property_range,
                 ..
             } if property_range.contains_inclusive(offset) && !property_range.is_empty() => {
-                match member_of(module, *object, property) {
+                match types.member_of(*object, property) {
                     Some(m) => consider(Symbol::Member(m), *property_range),
                     None => consider(Symbol::Unresolved, *property_range),
                 }
@@ -77,56 +78,6 @@ fn resolution_symbol(resolution: &Resolution) -> Symbol {
         Resolution::Global(g) => catalog::global(g).map_or(Symbol::Unresolved, Symbol::Global),
         Resolution::Unresolved => Symbol::Unresolved,
     }
-}
-
-/// The catalog member `object.property` denotes, when the object is a global namespace (not
-/// shadowed) or a value whose type is known.
-pub(crate) fn member_of(
-    module: &Module,
-    object: ExprId,
-    property: &str,
-) -> Option<&'static Member> {
-    match receiver(module, object)? {
-        Receiver::Global(g) => g.member(property),
-        Receiver::Value(ty) => catalog::member_of(ty, property),
-    }
-}
-
-/// What a member access is made on.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Receiver {
-    /// A global with static members (`Task`, `Math`, `Date`).
-    Global(&'static Global),
-    /// A value of a known type.
-    Value(catalog::ValueType),
-}
-
-impl Receiver {
-    /// The members available on this receiver.
-    pub(crate) fn members(self) -> &'static [Member] {
-        match self {
-            Receiver::Global(g) => g.members,
-            Receiver::Value(ty) => catalog::members_of(ty),
-        }
-    }
-}
-
-/// What `expr` is as the object of a member access.
-pub(crate) fn receiver(module: &Module, expr: ExprId) -> Option<Receiver> {
-    if let Some(Expr::Name(name)) = module.exprs.get(expr.index())
-        && let Resolution::Global(g) = &name.resolution
-    {
-        let global = catalog::global(g)?;
-        return match global.kind {
-            GlobalKind::Namespace | GlobalKind::Constructor | GlobalKind::Value
-                if !global.members.is_empty() =>
-            {
-                Some(Receiver::Global(global))
-            }
-            _ => None,
-        };
-    }
-    infer::type_of_expr(module, expr).map(Receiver::Value)
 }
 
 /// Every range where `binding` is named: its declaration first, then uses in source order.

@@ -19,3 +19,5 @@ pub mod signature_help;
 pub mod symbols;
 
 pub use manifest::{TaskInfo, TaskManifest, TaskParam};
+#[cfg(test)]
+mod tests;

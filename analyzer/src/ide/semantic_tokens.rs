@@ -7,7 +7,7 @@ use rhythm_syntax::{SyntaxKind, TextRange, TextSize};
 
 use crate::Analysis;
 use crate::catalog::{self, GlobalKind, MemberKind};
-use crate::ide::locate;
+use crate::ide::infer::Types;
 use crate::ir::{BindingId, BindingKind, Expr, Module, Pattern, Resolution};
 
 /// A token type; the order is the legend's order.
@@ -161,6 +161,7 @@ pub fn semantic_tokens(analysis: &Analysis) -> Vec<SemanticToken> {
 /// The classification of every identifier the IR knows, by start offset.
 fn classify_names(module: &Module) -> HashMap<TextSize, (TokenType, u32)> {
     let mut map = HashMap::new();
+    let types = Types::new(module);
     let async_functions: HashSet<BindingId> = module
         .functions
         .iter()
@@ -215,7 +216,7 @@ fn classify_names(module: &Module) -> HashMap<TextSize, (TokenType, u32)> {
                 property_range,
                 ..
             } => {
-                let class = match locate::member_of(module, *object, property) {
+                let class = match types.member_of(*object, property) {
                     Some(m) => match m.kind {
                         MemberKind::Method => (TokenType::Method, DEFAULT_LIBRARY),
                         MemberKind::Property => (TokenType::Property, DEFAULT_LIBRARY),
