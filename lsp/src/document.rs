@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use rhythm_analyzer::Analysis;
+use tokio::sync::OnceCell;
 
 use crate::line_index::{Encoding, LineIndex, Pos};
 
@@ -24,8 +25,9 @@ pub struct Document {
     pub version: i32,
     /// Line starts of `text`.
     pub index: Arc<LineIndex>,
-    /// The analysis of `text` at `version`, once computed.
-    pub analysis: Option<Arc<Analysis>>,
+    /// The analysis of `text` at `version`, computed once by whoever needs it first (the
+    /// diagnostics worker or a request); concurrent callers wait for the same computation.
+    pub analysis: Arc<OnceCell<Arc<Analysis>>>,
 }
 
 impl Document {
@@ -36,7 +38,7 @@ impl Document {
             text: text.into(),
             version,
             index,
-            analysis: None,
+            analysis: Arc::default(),
         }
     }
 
@@ -61,7 +63,7 @@ impl Document {
         self.text = text.into();
         self.index = Arc::new(index);
         self.version = version;
-        self.analysis = None;
+        self.analysis = Arc::default();
     }
 }
 

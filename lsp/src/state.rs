@@ -146,29 +146,19 @@ impl State {
             )
         };
         let manifest = self.manifest();
-        let analysis = match analysis {
-            Some(a) => a,
-            None => {
-                let options = Options {
-                    known_tasks: manifest.as_ref().map(|m| m.names()),
-                };
-                let source = text.clone();
-                let analysis = Arc::new(
-                    guarded("analysis", move || {
-                        rhythm_analyzer::analyze_with(&source, &options)
-                    })
-                    .await?,
-                );
-                let mut docs = self.docs.write().unwrap_or_else(PoisonError::into_inner);
-                if let Some(doc) = docs.get_mut(uri)
-                    && doc.version == version
-                    && doc.analysis.is_none()
-                {
-                    doc.analysis = Some(analysis.clone());
-                }
-                analysis
-            }
-        };
+        let known_tasks = manifest.as_ref().map(|m| m.names());
+        let source = text.clone();
+        let analysis = analysis
+            .get_or_try_init(|| async move {
+                let options = Options { known_tasks };
+                guarded("analysis", move || {
+                    rhythm_analyzer::analyze_with(&source, &options)
+                })
+                .await
+                .map(Arc::new)
+            })
+            .await?
+            .clone();
         Ok(Some(Snapshot {
             text,
             version,
