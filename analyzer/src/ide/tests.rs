@@ -49,10 +49,10 @@ fn check_all_features(text: &str, manifest: &TaskManifest) {
                 .all(inside)
         );
         let _ = navigation::highlights(&analysis, offset);
-        if rename::prepare_rename(&analysis, offset).is_ok() {
-            if let Ok(edits) = rename::rename(&analysis, offset, "renamed") {
-                assert!(edits.iter().all(|e| inside(e.range)));
-            }
+        if rename::prepare_rename(&analysis, offset).is_ok()
+            && let Ok(edits) = rename::rename(&analysis, offset, "renamed")
+        {
+            assert!(edits.iter().all(|e| inside(e.range)));
         }
     }
     let _ = symbols::document_symbols(&analysis);
