@@ -1,7 +1,7 @@
 //! The one place where byte offsets and LSP positions are converted, in both negotiated
 //! encodings (UTF-8 code units = bytes, UTF-16 code units).
 //!
-//! Lines end at `\n` (a `\r` before it belongs to the line's end, as LSP says for `\r\n`).
+//! Lines end at `\n`, `\r\n` or a lone `\r`, the three line endings LSP knows.
 //! Positions past the end of a line clamp to the line's end; positions inside a character (a
 //! UTF-16 column between the two halves of a surrogate pair, or a byte column inside a
 //! multi-byte character) clamp to the character's start, so a bad position never panics.
@@ -40,11 +40,13 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
         starts.extend(
-            text.bytes()
+            bytes
+                .iter()
                 .enumerate()
-                .filter(|(_, b)| *b == b'\n')
+                .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
                 .map(|(i, _)| to_u32(i + 1)),
         );
         LineIndex {
@@ -118,17 +120,18 @@ impl LineIndex {
         TextRange::new(a.min(b), a.max(b))
     }
 
-    /// Byte offset of the end of `line`, before its `\r\n` / `\n`.
+    /// Byte offset of the end of `line`, before its line ending.
     fn line_end(&self, text: &str, line: usize) -> usize {
-        let end = self
-            .starts
-            .get(line + 1)
-            .map_or(self.len as usize, |&s| s as usize - 1);
+        let Some(&next) = self.starts.get(line + 1) else {
+            return self.len as usize;
+        };
+        let next = next as usize;
         let start = self.starts.get(line).copied().unwrap_or(0) as usize;
-        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
-            end - 1
+        let bytes = text.as_bytes();
+        if next >= start + 2 && bytes.get(next - 2..next) == Some(b"\r\n".as_slice()) {
+            next - 2
         } else {
-            end
+            next - 1
         }
     }
 
@@ -213,6 +216,17 @@ mod tests {
             idx.position(text, TextSize::from(x as u32 - 1), Encoding::Utf16),
             pos(1, 0)
         );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "a\rb\r\nc\nd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        assert_eq!(idx.position(text, 2.into(), Encoding::Utf16), pos(1, 0));
+        assert_eq!(idx.offset(text, pos(1, 9), Encoding::Utf16), 3.into());
+        assert_eq!(idx.position(text, 5.into(), Encoding::Utf16), pos(2, 0));
+        assert_eq!(idx.offset(text, pos(3, 0), Encoding::Utf8), 7.into());
     }
 
     #[test]

@@ -411,7 +411,9 @@ async fn folding_ranges() {
 
 #[tokio::test]
 async fn code_actions_from_fixes() {
-    let (mut s, _) = session("var x = 1\nawait Task.rn(\"a\")\nconsole.log(x)\n").await;
+    let (mut s, _) =
+        session("var x = 1\nawait Task.rn(\"a\")\nconsole.log(x)\nasync function go() {}\ngo()\n")
+            .await;
     let end = s.text.len();
     let r = s
         .client

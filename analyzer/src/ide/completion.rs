@@ -1,7 +1,7 @@
 //! Completion: members after `.`, names in scope, globals, keywords, snippets, task names
 //! inside `Task.run("…")` and signal names inside `Signal.next("…")`.
 
-use rhythm_syntax::{SyntaxKind, SyntaxNode, SyntaxToken, TextRange, TextSize};
+use rhythm_syntax::{SyntaxKind, SyntaxToken, TextRange, TextSize};
 
 use crate::Analysis;
 use crate::catalog::{self, GlobalKind, MemberKind};
@@ -121,7 +121,14 @@ pub fn completions(
     } else {
         (TextRange::empty(offset), Some(token.clone()))
     };
-    let prefix = slice(&root, replace);
+    // The typed part of the word, from the token itself (slicing the root's text would walk
+    // the whole tree).
+    let prefix = if typing {
+        let len = usize::from(offset - range.start());
+        token.text().get(..len).unwrap_or("").to_owned()
+    } else {
+        String::new()
+    };
     let mut items = match before.as_ref().map(SyntaxToken::kind) {
         Some(SyntaxKind::DOT | SyntaxKind::QUESTION_DOT) => {
             let Some(dot) = before else {
@@ -139,14 +146,6 @@ pub fn completions(
     };
     items.retain(|item| fuzzy_match(&prefix, &item.label));
     items
-}
-
-fn slice(root: &SyntaxNode, range: TextRange) -> String {
-    let text = root.text();
-    if range.is_empty() || range.end() > text.len() {
-        return String::new();
-    }
-    text.slice(range).to_string()
 }
 
 /// True when every character of `typed` appears in `label` in order (ignoring case).

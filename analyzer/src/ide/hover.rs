@@ -31,9 +31,13 @@ pub fn hover(
         && token.kind() == SyntaxKind::STRING
         && completion::string_slot(&token) == Some(StringSlot::TaskName)
     {
-        let range = completion::string_contents(&token);
-        let name = root.text().slice(range).to_string();
-        let task = manifest?.task(&name)?;
+        let contents = completion::string_contents(&token);
+        let start = usize::from(contents.start() - token.text_range().start());
+        let name = token
+            .text()
+            .get(start..start + usize::from(contents.len()))
+            .unwrap_or("");
+        let task = manifest?.task(name)?;
         return Some(HoverResult {
             range: token.text_range(),
             markdown: task.markdown(),
