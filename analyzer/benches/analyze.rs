@@ -45,6 +45,19 @@ fn bench(c: &mut Criterion) {
         text.len(),
         text.len() as f64 / 1e6 / secs
     );
+    let start = Instant::now();
+    for _ in 0..runs {
+        std::hint::black_box(rhythm_syntax::parse(std::hint::black_box(&text)));
+    }
+    let parse_secs = start.elapsed().as_secs_f64() / f64::from(runs);
+    println!(
+        "parse alone: {:.1} MB/s ({:.1} ms of {:.1} ms)",
+        text.len() as f64 / 1e6 / parse_secs,
+        parse_secs * 1e3,
+        secs * 1e3
+    );
+    let diagnostics = analyze(&text).diagnostics;
+    println!("diagnostics in the generated file: {}", diagnostics.len());
     let mut group = c.benchmark_group("analyze");
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.sample_size(20);

@@ -30,13 +30,13 @@ pub enum DurationError {
     #[error("the duration is empty")]
     Empty,
     /// A component has a number but no unit (`"5"`, `"1h30"`).
-    #[error("`{number}` has no unit (use ms, s, m, h or d)")]
+    #[error("`{number}` has no unit; the units are ms, s, m, h and d")]
     MissingUnit {
         /// The number without a unit.
         number: String,
     },
     /// A unit is not one of `ms`, `s`, `m`, `h`, `d`.
-    #[error("unknown unit `{unit}` (use ms, s, m, h or d)")]
+    #[error("unknown unit `{unit}`; the units are ms, s, m, h and d")]
     UnknownUnit {
         /// The unit as written.
         unit: String,
@@ -57,7 +57,7 @@ pub enum DurationError {
         number: String,
     },
     /// Units are out of order or repeated (`"30m1h"`, `"1m1m"`).
-    #[error("unit `{unit}` is out of order or repeated (write units from d down to ms, once each)")]
+    #[error("unit `{unit}` is out of order or repeated; write units from d down to ms, once each")]
     UnitOrder {
         /// The misplaced unit.
         unit: String,

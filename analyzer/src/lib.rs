@@ -1,6 +1,22 @@
 //! Semantic analysis of `.flow` files: lowering to an IR, name resolution, the builtin catalog
 //! and diagnostics. Everything downstream (CLI, LSP, interpreter) reads what this crate says.
 //!
+//! The pipeline of [`analyze_with`]: parse (`rhythm_syntax`), lower the green tree to the arena
+//! IR ([`ir`], reporting unsupported JavaScript on the way), resolve every name against the
+//! scopes and the [`catalog`] (hoisting, temporal dead zone, `const`), then run the checks
+//! (builtin members and arities, durations, awaiting, reachability, unused names, task names).
+//! Every code is listed in [`codes`].
+//!
+//! Facts the IR's consumers rely on:
+//! - Function declarations: [`ir::Function::name_binding`] is a binding of the *enclosing* scope
+//!   (hoisted, initialized at scope entry). A named function *expression* also has a
+//!   `name_binding`, but in the function's *own* scope (its name is visible only inside it).
+//! - Parameters and a block body's declarations share [`ir::Function::scope`]; a `catch`
+//!   clause's scope holds its parameter and its body block has a scope of its own; `for` heads
+//!   have a [`ir::ScopeKind::Loop`] scope copied per iteration.
+//! - `var` is reported and lowered as `let`; other unsupported constructs lower to `Missing`.
+//! - A program with any error diagnostic must not run; warnings are advice.
+//!
 //! ```
 //! let analysis = rhythm_analyzer::analyze("const x = await Task.run(\"a\")\nreturn x");
 //! assert!(!analysis.has_errors());
@@ -9,12 +25,14 @@
 
 pub mod catalog;
 mod checks;
+pub mod codes;
 pub mod diagnostic;
 pub mod duration;
 pub mod ide;
 pub mod ir;
 pub mod line_index;
 mod lower;
+pub mod query;
 mod resolve;
 pub mod suggest;
 
@@ -34,7 +52,7 @@ pub struct Options {
 }
 
 /// Everything the analyzer found out about one file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Analysis {
     /// The lossless syntax tree and its syntax errors.
     pub parse: Parse,
@@ -52,6 +70,14 @@ impl Analysis {
             .any(|d| d.severity == Severity::Error)
     }
 }
+
+/// Lowering diagnostics about shapes the parser may already have reported.
+const SYNTAX_LIKE: &[&str] = &[
+    "invalid-assignment-target",
+    "invalid-shorthand",
+    "missing-initializer",
+    "invalid-string",
+];
 
 /// Analyzes a file with default options.
 pub fn analyze(text: &str) -> Analysis {
@@ -72,17 +98,27 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
             d
         })
         .collect();
-    let root = parse.syntax();
+    let green = parse.green();
     let lower::builder::Builder {
         mut module,
         diagnostics: lowering,
         tdz_end,
+        tdz_init,
         sites,
         unused_exempt,
         ..
-    } = lower::lower(&root);
-    diagnostics.extend(lowering);
-    let resolved = resolve::resolve(&mut module, &sites, &tdz_end, &mut diagnostics);
+    } = lower::lower(&green);
+    // The parser reports some of these shapes itself; keep ours only where it said nothing.
+    let syntax_ranges: Vec<_> = diagnostics.iter().map(|d| d.range).collect();
+    diagnostics.extend(lowering.into_iter().filter(|d| {
+        !(SYNTAX_LIKE.contains(&d.code)
+            && syntax_ranges.iter().any(|r| r.intersect(d.range).is_some()))
+    }));
+    let tdz = resolve::Tdz {
+        end: &tdz_end,
+        init: &tdz_init,
+    };
+    let resolved = resolve::resolve(&mut module, &sites, &tdz, &mut diagnostics);
     checks::run(
         &module,
         &resolved,
@@ -99,6 +135,11 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
         ))
     });
     diagnostics.dedup();
+    debug_assert!(
+        diagnostics
+            .iter()
+            .all(|d| codes::describe(d.code).is_some())
+    );
     Analysis {
         parse,
         module,

@@ -36,6 +36,18 @@ const HINTS: &[(&str, &str)] = &[
     ("arguments", "use a rest parameter `(...args)`"),
 ];
 
+/// Where each binding is in its temporal dead zone: before the end offset, and inside the
+/// initializer range.
+pub(crate) struct Tdz<'a> {
+    /// Per binding: uses before this offset are too early.
+    pub end: &'a [TextSize],
+    /// Per binding: uses inside this range (its initializer) are too early.
+    pub init: &'a [Option<text_size::TextRange>],
+}
+
+/// How many unknown names get a did-you-mean suggestion.
+const MAX_SUGGESTIONS: usize = 100;
+
 /// The result of resolution besides the module changes.
 #[derive(Debug, Default)]
 pub(crate) struct Resolved {
@@ -49,7 +61,7 @@ pub(crate) struct Resolved {
 pub(crate) fn resolve(
     module: &mut Module,
     sites: &[NameSite],
-    tdz_end: &[TextSize],
+    tdz: &Tdz<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Resolved {
     let mut index: FxHashMap<(ScopeId, SmolStr), BindingId> = FxHashMap::default();
@@ -75,6 +87,7 @@ pub(crate) fn resolve(
         reads: vec![0; module.bindings.len()],
         writes: vec![0; module.bindings.len()],
     };
+    let mut unknown_count = 0usize;
     for site in sites {
         let name = match site.node {
             SiteNode::Expr(e) => match module.exprs.get(e.index()) {
@@ -89,7 +102,7 @@ pub(crate) fn resolve(
         let is_write = matches!(site.node, SiteNode::Pattern(_));
         let resolution = match lookup(module, &index, site.scope, &name) {
             Some(b) => {
-                check_local(module, b, site, is_write, tdz_end, diagnostics);
+                check_local(module, b, site, is_write, tdz, diagnostics);
                 if !is_write || site.also_read {
                     out.reads[b.index()] += 1;
                 }
@@ -110,7 +123,11 @@ pub(crate) fn resolve(
             }
             None => {
                 if !site.in_typeof {
-                    diagnostics.push(unknown_name(module, &index, site, &name));
+                    // Suggestions scan every visible name; past a hundred unknown names (a file
+                    // far from valid) they are skipped to keep analysis linear.
+                    let suggest = unknown_count < MAX_SUGGESTIONS;
+                    unknown_count += 1;
+                    diagnostics.push(unknown_name(module, &index, site, &name, suggest));
                 }
                 Resolution::Unresolved
             }
@@ -159,7 +176,7 @@ fn check_local(
     b: BindingId,
     site: &NameSite,
     is_write: bool,
-    tdz_end: &[TextSize],
+    tdz: &Tdz<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let Some(binding) = module.bindings.get_mut(b.index()) else {
@@ -170,9 +187,16 @@ fn check_local(
     }
     let in_tdz = binding.function == site.function
         && matches!(binding.kind, BindingKind::Let | BindingKind::Const)
-        && tdz_end
+        && (tdz
+            .end
             .get(b.index())
-            .is_some_and(|&end| site.range.start() < end);
+            .is_some_and(|&end| site.range.start() < end)
+            || tdz
+                .init
+                .get(b.index())
+                .copied()
+                .flatten()
+                .is_some_and(|init| init.contains_range(site.range)));
     if in_tdz {
         diagnostics.push(
             Diagnostic::error(
@@ -210,6 +234,7 @@ fn unknown_name(
     index: &FxHashMap<(ScopeId, SmolStr), BindingId>,
     site: &NameSite,
     name: &str,
+    suggest: bool,
 ) -> Diagnostic {
     if name == "eval" {
         return Diagnostic::error(
@@ -219,7 +244,7 @@ fn unknown_name(
         );
     }
     let mut visible: Vec<&str> = Vec::new();
-    let mut current = Some(site.scope);
+    let mut current = Some(site.scope).filter(|_| suggest);
     while let Some(s) = current {
         let Some(scope) = module.scopes.get(s.index()) else {
             break;
@@ -244,7 +269,12 @@ fn unknown_name(
         site.range,
         format!("cannot find `{name}` in this scope"),
     );
-    if let Some(suggestion) = did_you_mean(name, candidates) {
+    let suggestion = if suggest {
+        did_you_mean(name, candidates)
+    } else {
+        None
+    };
+    if let Some(suggestion) = suggestion {
         diagnostic
             .message
             .push_str(&format!("; did you mean `{suggestion}`?"));

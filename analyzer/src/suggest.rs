@@ -4,7 +4,7 @@
 ///
 /// Closeness is the Damerau–Levenshtein (optimal string alignment) distance, compared
 /// case-insensitively first; a candidate qualifies when the distance is at most a third of the
-/// longer name's length (and at least 1 edit is always allowed). Ties go to the earlier
+/// longer name's length (so names shorter than three characters only match case-insensitively). Ties go to the earlier
 /// candidate, so callers list the most relevant names first.
 pub fn did_you_mean<'a>(
     name: &str,
@@ -21,7 +21,7 @@ pub fn did_you_mean<'a>(
         } else {
             edit_distance(name, candidate)
         };
-        let limit = (name.chars().count().max(candidate.chars().count()) / 3).max(1);
+        let limit = name.chars().count().max(candidate.chars().count()) / 3;
         if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
@@ -74,7 +74,8 @@ mod tests {
         assert_eq!(did_you_mean("Tsak", ["Task", "Timer"]), Some("Task"));
         assert_eq!(did_you_mean("task", ["Timer", "Task"]), Some("Task"));
         assert_eq!(did_you_mean("payment", ["Timer", "Task"]), None);
-        assert_eq!(did_you_mean("x", ["y"]), Some("y"));
+        assert_eq!(did_you_mean("x", ["y"]), None);
+        assert_eq!(did_you_mean("X", ["x"]), Some("x"));
         assert_eq!(did_you_mean("x", ["x"]), None);
     }
 }

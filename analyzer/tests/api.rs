@@ -160,3 +160,21 @@ fn deep_nesting_does_not_overflow() {
         let _ = analyze(&text);
     }
 }
+
+#[test]
+fn many_unknown_names_are_all_reported() {
+    let mut text = String::new();
+    for i in 0..3000 {
+        text.push_str(&format!("const value{i} = {i}\nconsole.log(valeu{i})\n"));
+    }
+    let a = analyze(&text);
+    let unknown: Vec<_> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "unknown-name")
+        .collect();
+    assert_eq!(unknown.len(), 3000);
+    // The first ones carry suggestions; past the cap they do not.
+    assert!(unknown[0].message.contains("did you mean `value0`"));
+    assert!(unknown[2999].fixes.is_empty());
+}

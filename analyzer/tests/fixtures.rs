@@ -226,3 +226,95 @@ fn annotation_syntax_round_trips() {
     assert_eq!(parse_annotation("// a comment", 0), None);
     assert_eq!(parse_annotation("let x = 1", 0), None);
 }
+
+/// Corpus programs that deliberately fail at run time in a way the analyzer reports earlier,
+/// with the error codes the analyzer gives them.
+/// (The analyzer rejects these before they run; the corpus checks the run-time behaviour that
+/// JavaScript shows when nothing checks first.)
+const CORPUS_EXPECTED_ERRORS: &[(&str, &[&str])] = &[
+    (
+        "errors/builtin_error_messages.flow",
+        &["unknown-name", "assign-to-const"],
+    ),
+    (
+        "errors/standard_messages.flow",
+        &["unknown-name", "assign-to-const", "use-before-declaration"],
+    ),
+    (
+        "errors/uncaught_const_assignment.flow",
+        &["assign-to-const"],
+    ),
+    ("errors/uncaught_reference_error.flow", &["unknown-name"]),
+    (
+        "scoping/tdz.flow",
+        &["use-before-declaration", "use-before-declaration"],
+    ),
+];
+
+fn flow_files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            flow_files_under(&path, out);
+        } else if path.extension().is_some_and(|e| e == "flow") {
+            out.push(path);
+        }
+    }
+}
+
+/// Every program of the interpreter's Node differential corpus is valid Flow, so it must
+/// analyze without errors (warnings allowed), except the listed deliberate failures.
+#[test]
+fn interpreter_corpus_has_no_errors() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../interpreter/tests/corpus");
+    let mut files = Vec::new();
+    flow_files_under(&dir, &mut files);
+    assert!(files.len() > 50, "corpus not found in {}", dir.display());
+    let mut failures = Vec::new();
+    for path in &files {
+        let rel = path
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(path).unwrap();
+        let analysis = analyze(&text);
+        let errors: Vec<&str> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.code)
+            .collect();
+        let expected: Vec<&str> = CORPUS_EXPECTED_ERRORS
+            .iter()
+            .find(|(name, _)| *name == rel)
+            .map_or(Vec::new(), |(_, codes)| codes.to_vec());
+        if errors != expected {
+            let details: Vec<String> = analysis
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(|d| {
+                    format!(
+                        "  {}..{} {}: {} `{}`",
+                        u32::from(d.range.start()),
+                        u32::from(d.range.end()),
+                        d.code,
+                        d.message,
+                        text.get(usize::from(d.range.start())..usize::from(d.range.end()))
+                            .unwrap_or("")
+                    )
+                })
+                .collect();
+            failures.push(format!(
+                "{rel}: expected {expected:?}\n{}",
+                details.join("\n")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

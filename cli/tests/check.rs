@@ -113,12 +113,13 @@ fn folders_are_searched_recursively_in_sorted_order() {
         .iter()
         .map(|d| d["file"].as_str().unwrap())
         .collect();
+    assert_eq!(files[0], "a/y.flow");
     let first_b = files.iter().position(|f| f.contains("z.flow")).unwrap();
     assert!(files[..first_b].iter().all(|f| f.contains("y.flow")));
     assert!(files.iter().all(|f| !f.contains("notes")));
     let human = rhythm(&["check", "."], root);
     assert!(
-        stdout(&human).ends_with("checked 2 files: 4 errors, 0 warnings\n"),
+        stdout(&human).ends_with("checked 2 files: 4 errors, 2 warnings\n"),
         "{}",
         stdout(&human)
     );

@@ -16,11 +16,13 @@ mod parser;
 pub use debug::debug_tree;
 pub use kind::{FlowLanguage, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken};
 pub use literals::{EscapeError, cook_string, cook_string_literal, cook_template, parse_number};
+pub use parser::MAX_DEPTH;
 pub use rowan::GreenNode;
 pub use text_size::{TextRange, TextSize};
 
 /// A syntax error: where, what, and related places (such as the opening bracket).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct SyntaxError {
     /// The offending range (empty when something is missing).
     pub range: TextRange,

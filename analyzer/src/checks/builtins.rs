@@ -5,7 +5,7 @@ use text_size::TextRange;
 
 use super::{global_name, strip_parens};
 use crate::Options;
-use crate::catalog::{self, GlobalKind, MemberKind};
+use crate::catalog::{self, GlobalKind, MemberKind, ValueType};
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
 use crate::duration::{ACCEPTED_FORMS, parse_duration};
 use crate::ir::{Argument, Expr, ExprId, Literal, Module, ObjectMember, PropKey, UnaryOp};
@@ -39,6 +39,7 @@ fn unknown_member(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let Some(g) = global_name(module, object).and_then(catalog::global) else {
+        value_member(module, object, property, property_range, diagnostics);
         return;
     };
     if g.members.is_empty() && g.kind != GlobalKind::Namespace {
@@ -59,6 +60,50 @@ fn unknown_member(
         let names: Vec<&str> = g.members.iter().map(|m| m.name).collect();
         d.message
             .push_str(&format!(" (it has: {})", names.join(", ")));
+    }
+    diagnostics.push(d);
+}
+
+/// The type of a value the analyzer can see directly: a literal, or `new Date` / `new Error`.
+fn literal_type(module: &Module, id: ExprId) -> Option<(ValueType, &'static str)> {
+    match module.exprs.get(strip_parens(module, id).index())? {
+        Expr::Literal(Literal::String(_)) | Expr::Template { .. } => {
+            Some((ValueType::String, "a string"))
+        }
+        Expr::Literal(Literal::Number(_)) => Some((ValueType::Number, "a number")),
+        Expr::Array(_) => Some((ValueType::Array, "an array")),
+        Expr::New { callee, .. } => match global_name(module, *callee)? {
+            "Date" => Some((ValueType::Date, "a `Date`")),
+            "Error" => Some((ValueType::Error, "an `Error`")),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `"abc".toUpperCas()`: a member a literal's type does not have.
+fn value_member(
+    module: &Module,
+    object: ExprId,
+    property: &str,
+    property_range: TextRange,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some((ty, what)) = literal_type(module, object) else {
+        return;
+    };
+    if property.is_empty() || catalog::member_of(ty, property).is_some() {
+        return;
+    }
+    let members = catalog::members_of(ty);
+    let mut d = Diagnostic::error(
+        "unknown-member",
+        property_range,
+        format!("{what} has no member `{property}`"),
+    );
+    if let Some(s) = did_you_mean(property, members.iter().map(|m| m.name)) {
+        d.message.push_str(&format!("; did you mean `{s}`?"));
+        d = d.with_fix(replace(property_range, s));
     }
     diagnostics.push(d);
 }
@@ -89,6 +134,12 @@ fn call(
             object, property, ..
         }) => {
             let Some(g) = global_name(module, *object).and_then(catalog::global) else {
+                if let Some((ty, _)) = literal_type(module, *object)
+                    && let Some(m) = catalog::member_of(ty, property)
+                    && m.kind == MemberKind::Method
+                {
+                    arity(m.name, m.min_args(), m.max_args(), args, range, diagnostics);
+                }
                 return;
             };
             let Some(m) = g.member(property) else {
@@ -240,7 +291,7 @@ fn duration(module: &Module, id: ExprId, diagnostics: &mut Vec<Diagnostic>) {
             diagnostics.push(Diagnostic::error(
                 "invalid-duration",
                 range,
-                format!("\"{text}\" is not a valid duration: {e}; expected {ACCEPTED_FORMS}"),
+                format!("\"{text}\" is not a valid duration: {e}. Use {ACCEPTED_FORMS}"),
             ));
         }
         return;
@@ -264,7 +315,7 @@ fn duration(module: &Module, id: ExprId, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.push(Diagnostic::error(
             "invalid-duration",
             range,
-            format!("{why}; expected {ACCEPTED_FORMS}"),
+            format!("{why}. Use {ACCEPTED_FORMS}"),
         ));
     }
 }

@@ -30,7 +30,8 @@ pub(crate) struct NameSite {
     pub function: FunctionId,
     /// Range of the name.
     pub range: TextRange,
-    /// The operand of `typeof` (an unknown name is not an error there).
+    /// An unknown name is not reported here (the operand of `typeof`, or the callee of `new`,
+    /// which `unsupported-new` reports).
     pub in_typeof: bool,
     /// The name is also read (`x += 1`, `x++`): counts as a use.
     pub also_read: bool,
@@ -57,6 +58,9 @@ pub(crate) struct Builder {
     /// For each binding, the offset where its temporal dead zone ends (its declarator's end;
     /// zero for bindings without one).
     pub tdz_end: Vec<TextSize>,
+    /// For each binding, the initializer evaluated while it is still in its dead zone (the
+    /// right side of its declaration, or the iterable of a for-in/of head).
+    pub tdz_init: Vec<Option<TextRange>>,
     /// Every name use.
     pub sites: Vec<NameSite>,
     /// Bindings exempt from the unused-variable warning (rest siblings, function expression
@@ -196,6 +200,7 @@ impl Builder {
             reassigned: false,
         });
         self.tdz_end.push(tdz_end);
+        self.tdz_init.push(None);
         if let Some(s) = self.module.scopes.get_mut(scope.index()) {
             s.bindings.push(id);
         }

@@ -1,6 +1,7 @@
 //! Lowering expressions.
 
-use rhythm_syntax::{SyntaxKind, SyntaxNode, SyntaxToken};
+use super::tree::{Node, Token};
+use rhythm_syntax::SyntaxKind;
 use smol_str::SmolStr;
 use text_size::TextRange;
 
@@ -18,7 +19,7 @@ use rhythm_syntax::{cook_string_literal, cook_template, parse_number};
 
 impl Lowerer {
     /// Lowers an optional expression (a missing one becomes [`Expr::Missing`]).
-    pub(super) fn opt_expr(&mut self, node: Option<SyntaxNode>, fallback: TextRange) -> ExprId {
+    pub(super) fn opt_expr(&mut self, node: Option<Node<'_>>, fallback: TextRange) -> ExprId {
         match node {
             Some(n) => self.expr(&n),
             None => self.b.expr(Expr::Missing, TextRange::empty(fallback.end())),
@@ -26,7 +27,7 @@ impl Lowerer {
     }
 
     /// Lowers one expression.
-    pub(super) fn expr(&mut self, node: &SyntaxNode) -> ExprId {
+    pub(super) fn expr(&mut self, node: &Node<'_>) -> ExprId {
         let range = node.text_range();
         if !self.descend(range) {
             return self.b.expr(Expr::Missing, range);
@@ -48,7 +49,7 @@ impl Lowerer {
 
     /// A link of a member/index/call chain, without the optional-chain boundary. Returns
     /// whether the chain so far contains an optional link.
-    fn chain(&mut self, node: &SyntaxNode) -> (ExprId, bool) {
+    fn chain(&mut self, node: &Node<'_>) -> (ExprId, bool) {
         use SyntaxKind as K;
         let range = node.text_range();
         let optional = token(node, &[K::QUESTION_DOT]).is_some();
@@ -96,7 +97,7 @@ impl Lowerer {
                 }
             }
             K::INDEX_EXPR => {
-                let index = exprs(node).get(1).cloned();
+                let index = nodes(node).filter(|n| is_expr(n.kind())).nth(1);
                 let index = self.opt_expr(index, range);
                 Expr::Index {
                     object,
@@ -117,7 +118,7 @@ impl Lowerer {
     }
 
     /// The arguments in a node's `ARG_LIST` child.
-    fn args(&mut self, node: &SyntaxNode) -> Vec<Argument> {
+    fn args(&mut self, node: &Node<'_>) -> Vec<Argument> {
         let Some(list) = child(node, &[SyntaxKind::ARG_LIST]) else {
             return Vec::new();
         };
@@ -137,7 +138,7 @@ impl Lowerer {
         args
     }
 
-    fn expr_inner(&mut self, node: &SyntaxNode, range: TextRange) -> ExprId {
+    fn expr_inner(&mut self, node: &Node<'_>, range: TextRange) -> ExprId {
         use SyntaxKind as K;
         let expr = match node.kind() {
             K::LITERAL => self.literal(node),
@@ -160,7 +161,23 @@ impl Lowerer {
             K::ARROW_FUNC => Expr::Function(self.function(node, FnKind::Arrow)),
             K::FUNCTION_EXPR => Expr::Function(self.function(node, FnKind::Expr)),
             K::NEW_EXPR => {
-                let callee = self.opt_expr(first_expr(node), range);
+                let callee_node = first_expr(node);
+                let callee = match &callee_node {
+                    // `new Map()`: `unsupported-new` explains it; no `unknown-name` as well.
+                    Some(c) if c.kind() == K::NAME_REF => {
+                        let r = c.text_range();
+                        let id = self.b.expr(
+                            Expr::Name(NameRef {
+                                name: name_text(c),
+                                resolution: Resolution::Unresolved,
+                            }),
+                            r,
+                        );
+                        self.b.site(SiteNode::Expr(id), r, true, false);
+                        id
+                    }
+                    _ => self.opt_expr(callee_node, range),
+                };
                 let args = self.args(node);
                 Expr::New { callee, args }
             }
@@ -210,7 +227,7 @@ impl Lowerer {
         self.b.expr(expr, range)
     }
 
-    fn literal(&mut self, node: &SyntaxNode) -> Expr {
+    fn literal(&mut self, node: &Node<'_>) -> Expr {
         use SyntaxKind as K;
         let Some(t) = tokens(node).next() else {
             return Expr::Missing;
@@ -246,13 +263,13 @@ impl Lowerer {
         }
     }
 
-    fn template(&mut self, node: &SyntaxNode) -> Expr {
+    fn template(&mut self, node: &Node<'_>) -> Expr {
         use SyntaxKind as K;
         let mut quasis = vec![String::new()];
         let mut parts = Vec::new();
         for element in node.children_with_tokens() {
             match element {
-                rowan::NodeOrToken::Token(t) if t.kind() == K::TEMPLATE_CHUNK => {
+                super::tree::Elem::Token(t) if t.kind() == K::TEMPLATE_CHUNK => {
                     if let Some(last) = quasis.last_mut() {
                         match cook_template(t.text()) {
                             Ok(text) => last.push_str(&text),
@@ -264,7 +281,7 @@ impl Lowerer {
                         }
                     }
                 }
-                rowan::NodeOrToken::Node(n) if n.kind() == K::TEMPLATE_SUBST => {
+                super::tree::Elem::Node(n) if n.kind() == K::TEMPLATE_SUBST => {
                     let e = self.opt_expr(first_expr(&n), n.text_range());
                     parts.push(e);
                     quasis.push(String::new());
@@ -278,7 +295,7 @@ impl Lowerer {
         }
     }
 
-    fn array(&mut self, node: &SyntaxNode) -> Expr {
+    fn array(&mut self, node: &Node<'_>) -> Expr {
         use SyntaxKind as K;
         let mut elements = Vec::new();
         for n in nodes(node) {
@@ -296,7 +313,7 @@ impl Lowerer {
         Expr::Array(elements)
     }
 
-    fn object(&mut self, node: &SyntaxNode) -> Expr {
+    fn object(&mut self, node: &Node<'_>) -> Expr {
         use SyntaxKind as K;
         let mut members = Vec::new();
         for n in nodes(node) {
@@ -360,7 +377,7 @@ impl Lowerer {
     }
 
     /// The key of a property, method or object-pattern property (its `PROP_KEY` child).
-    pub(super) fn prop_key(&mut self, node: &SyntaxNode) -> PropKey {
+    pub(super) fn prop_key(&mut self, node: &Node<'_>) -> PropKey {
         use SyntaxKind as K;
         let Some(key) = child(node, &[K::PROP_KEY]) else {
             return PropKey::Static(SmolStr::default());
@@ -380,7 +397,7 @@ impl Lowerer {
         }
     }
 
-    fn unary(&mut self, node: &SyntaxNode, range: TextRange) -> ExprId {
+    fn unary(&mut self, node: &Node<'_>, range: TextRange) -> ExprId {
         use SyntaxKind as K;
         let op_token = tokens(node).next();
         let operand = first_expr(node);
@@ -424,20 +441,26 @@ impl Lowerer {
         self.b.expr(Expr::Unary { op, arg }, range)
     }
 
-    fn binary(&mut self, node: &SyntaxNode, range: TextRange) -> Expr {
+    fn binary(&mut self, node: &Node<'_>, range: TextRange) -> Expr {
         use SyntaxKind as K;
-        let parts = exprs(node);
-        let lhs_node = parts.first().cloned();
-        let after = lhs_node
-            .as_ref()
-            .map_or(range.start(), |l| l.text_range().end());
-        let op = tokens(node).find(|t| t.text_range().start() >= after);
-        let rhs_node = op.as_ref().and_then(|op| {
-            parts
-                .iter()
-                .find(|p| p.text_range().start() >= op.text_range().end())
-                .cloned()
-        });
+        // One pass: the first expression, the operator token after it, the expression after.
+        let (mut lhs_node, mut op, mut rhs_node) = (None, None, None);
+        for e in node.children_with_tokens() {
+            match e {
+                super::tree::Elem::Node(n) if is_expr(n.kind()) => {
+                    if op.is_some() {
+                        rhs_node = Some(n);
+                        break;
+                    } else if lhs_node.is_none() {
+                        lhs_node = Some(n);
+                    }
+                }
+                super::tree::Elem::Token(t) if !t.kind().is_trivia() && op.is_none() => {
+                    op = Some(t);
+                }
+                _ => {}
+            }
+        }
         let lhs = self.opt_expr(lhs_node, range);
         let rhs = self.opt_expr(rhs_node, range);
         let Some(op) = op else {
@@ -475,7 +498,7 @@ impl Lowerer {
         }
     }
 
-    fn assign(&mut self, node: &SyntaxNode, range: TextRange) -> Expr {
+    fn assign(&mut self, node: &Node<'_>, range: TextRange) -> Expr {
         use SyntaxKind as K;
         let lhs_node = nodes(node).next();
         let after = lhs_node
@@ -517,7 +540,7 @@ impl Lowerer {
     }
 
     /// `await` must be inside an async function (the script body is one).
-    fn check_await(&mut self, node: &SyntaxNode, range: TextRange) {
+    fn check_await(&mut self, node: &Node<'_>, range: TextRange) {
         if self.b.in_async() {
             return;
         }
@@ -548,14 +571,14 @@ impl Lowerer {
 }
 
 /// The identifier text of a `NAME_REF` / `IDENT_PAT` node (its first non-trivia token).
-pub(super) fn name_text(node: &SyntaxNode) -> SmolStr {
+pub(super) fn name_text(node: &Node<'_>) -> SmolStr {
     tokens(node)
         .next()
         .map_or_else(SmolStr::default, |t| SmolStr::new(t.text()))
 }
 
 /// A non-computed property key token.
-fn static_key(t: &SyntaxToken) -> PropKey {
+fn static_key(t: &Token<'_>) -> PropKey {
     match t.kind() {
         SyntaxKind::STRING => PropKey::Static(SmolStr::new(
             cook_string_literal(t.text()).unwrap_or_else(|_| t.text().to_owned()),

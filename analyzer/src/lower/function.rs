@@ -1,6 +1,7 @@
 //! Lowering functions: declarations, expressions, arrows and object methods.
 
-use rhythm_syntax::{SyntaxKind, SyntaxNode};
+use super::tree::Node;
+use rhythm_syntax::SyntaxKind;
 use smol_str::SmolStr;
 use text_size::TextSize;
 
@@ -26,7 +27,7 @@ pub(crate) enum FnKind {
 
 impl Lowerer {
     /// Lowers a function node and returns its id.
-    pub(super) fn function(&mut self, node: &SyntaxNode, kind: FnKind) -> FunctionId {
+    pub(super) fn function(&mut self, node: &Node<'_>, kind: FnKind) -> FunctionId {
         use SyntaxKind as K;
         let range = node.text_range();
         // Tokens before the body / arrow: `async`, `function`, `*`, the name.
@@ -136,12 +137,12 @@ impl Lowerer {
     /// The parameters: from the `PARAM_LIST`, or the single bare parameter of `x => ...`.
     fn params(
         &mut self,
-        node: &SyntaxNode,
-        list: Option<&SyntaxNode>,
+        node: &Node<'_>,
+        list: Option<&Node<'_>>,
         body_start: TextSize,
     ) -> Vec<Param> {
         use SyntaxKind as K;
-        let mode = Mode::Declare(BindingKind::Param, TextSize::from(0));
+        let mode = Mode::Declare(BindingKind::Param, None);
         let Some(list) = list else {
             // `x => ...`: an IDENT_PAT / NAME_REF child or a bare identifier token.
             if let Some(p) = nodes(node).find(|n| {

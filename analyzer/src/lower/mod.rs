@@ -13,10 +13,12 @@ mod function;
 pub(crate) mod literal;
 mod pattern;
 mod stmt;
+mod tree;
 mod unsupported;
 
-use rhythm_syntax::{SyntaxKind, SyntaxNode, SyntaxToken};
+use rhythm_syntax::SyntaxKind;
 use text_size::TextRange;
+use tree::{Node, Token};
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Function, FunctionBody, Module, ScopeId, ScopeKind};
@@ -27,7 +29,8 @@ use builder::Builder;
 const MAX_DEPTH: u32 = 256;
 
 /// Lowers a whole file.
-pub(crate) fn lower(root: &SyntaxNode) -> Builder {
+pub(crate) fn lower(root: &rowan::GreenNodeData) -> Builder {
+    let root = Node::root(root);
     let mut l = Lowerer {
         b: Builder::default(),
         depth: 0,
@@ -47,7 +50,7 @@ pub(crate) fn lower(root: &SyntaxNode) -> Builder {
     });
     l.b.enter_function(script);
     let scope = l.b.open_scope(ScopeKind::Function, range);
-    let body = l.stmt_list(root);
+    let body = l.stmt_list(&root);
     if let Some(f) = l.b.function_mut(script) {
         f.scope = scope;
         f.body = FunctionBody::Block(body);
@@ -89,24 +92,27 @@ impl Lowerer {
 }
 
 /// Child nodes of a node.
-pub(crate) fn nodes(node: &SyntaxNode) -> impl Iterator<Item = SyntaxNode> + use<> {
+pub(crate) fn nodes<'a>(node: &Node<'a>) -> impl Iterator<Item = Node<'a>> + use<'a> {
     node.children()
 }
 
 /// Non-trivia child tokens of a node.
-pub(crate) fn tokens(node: &SyntaxNode) -> impl Iterator<Item = SyntaxToken> + use<> {
+pub(crate) fn tokens<'a>(node: &Node<'a>) -> impl Iterator<Item = Token<'a>> + use<'a> {
     node.children_with_tokens()
-        .filter_map(|e| e.into_token())
+        .filter_map(|e| match e {
+            tree::Elem::Token(t) => Some(t),
+            tree::Elem::Node(_) => None,
+        })
         .filter(|t| !t.kind().is_trivia())
 }
 
 /// The first child token of one of these kinds.
-pub(crate) fn token(node: &SyntaxNode, kinds: &[SyntaxKind]) -> Option<SyntaxToken> {
+pub(crate) fn token<'a>(node: &Node<'a>, kinds: &[SyntaxKind]) -> Option<Token<'a>> {
     tokens(node).find(|t| kinds.contains(&t.kind()))
 }
 
 /// The first child node of one of these kinds.
-pub(crate) fn child(node: &SyntaxNode, kinds: &[SyntaxKind]) -> Option<SyntaxNode> {
+pub(crate) fn child<'a>(node: &Node<'a>, kinds: &[SyntaxKind]) -> Option<Node<'a>> {
     nodes(node).find(|n| kinds.contains(&n.kind()))
 }
 
@@ -183,16 +189,27 @@ pub(crate) fn is_pattern(kind: SyntaxKind) -> bool {
 }
 
 /// Expression children of a node, in order.
-pub(crate) fn exprs(node: &SyntaxNode) -> Vec<SyntaxNode> {
+pub(crate) fn exprs<'a>(node: &Node<'a>) -> Vec<Node<'a>> {
     nodes(node).filter(|n| is_expr(n.kind())).collect()
 }
 
 /// The first expression child.
-pub(crate) fn first_expr(node: &SyntaxNode) -> Option<SyntaxNode> {
+pub(crate) fn first_expr<'a>(node: &Node<'a>) -> Option<Node<'a>> {
     nodes(node).find(|n| is_expr(n.kind()))
 }
 
 /// The first statement child.
-pub(crate) fn first_stmt(node: &SyntaxNode) -> Option<SyntaxNode> {
+pub(crate) fn first_stmt<'a>(node: &Node<'a>) -> Option<Node<'a>> {
     nodes(node).find(|n| is_stmt(n.kind()))
+}
+
+/// The statement child after the closing `)` of a head (`if (...) body`, loops).
+pub(crate) fn body_after_paren<'a>(node: &Node<'a>) -> Option<Node<'a>> {
+    let after = token(node, &[SyntaxKind::R_PAREN]).map(|t| t.text_range().end());
+    match after {
+        Some(end) => nodes(node).find(|n| is_stmt(n.kind()) && n.text_range().start() >= end),
+        None => nodes(node)
+            .filter(|n| is_stmt(n.kind()) && n.kind() != SyntaxKind::VAR_DECL)
+            .last(),
+    }
 }

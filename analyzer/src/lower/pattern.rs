@@ -3,9 +3,10 @@
 //! with array and object *literals* on the left of `=`; both pattern and literal node kinds
 //! are accepted here.
 
-use rhythm_syntax::{SyntaxKind, SyntaxNode};
+use super::tree::Node;
+use rhythm_syntax::SyntaxKind;
 use smol_str::SmolStr;
-use text_size::{TextRange, TextSize};
+use text_size::TextRange;
 
 use super::builder::SiteNode;
 use super::expr::name_text;
@@ -19,8 +20,9 @@ use crate::ir::{
 /// What the leaves of a pattern do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
-    /// Declare new bindings of this kind, in their dead zone until the offset.
-    Declare(BindingKind, TextSize),
+    /// Declare new bindings of this kind; the range is the initializer evaluated while they
+    /// are in their dead zone.
+    Declare(BindingKind, Option<TextRange>),
     /// Assign existing names; `also_read` for compound operators.
     Assign {
         /// The target is read before it is written.
@@ -32,7 +34,7 @@ impl Lowerer {
     /// A simple assignment target (name, member or index) for `++`, `--` and `op=`.
     pub(super) fn target(
         &mut self,
-        node: Option<SyntaxNode>,
+        node: Option<Node<'_>>,
         fallback: TextRange,
         also_read: bool,
     ) -> PatternId {
@@ -56,7 +58,7 @@ impl Lowerer {
         }
     }
 
-    fn invalid_target(&mut self, node: &SyntaxNode) {
+    fn invalid_target(&mut self, node: &Node<'_>) {
         // Lower the expression anyway so the names inside it resolve.
         if is_expr(node.kind()) {
             self.expr(node);
@@ -69,7 +71,7 @@ impl Lowerer {
     }
 
     /// Lowers a pattern or assignment target.
-    pub(super) fn pattern(&mut self, node: &SyntaxNode, mode: Mode) -> PatternId {
+    pub(super) fn pattern(&mut self, node: &Node<'_>, mode: Mode) -> PatternId {
         let range = node.text_range();
         if !self.descend(range) {
             return self.b.pattern(Pattern::Missing, range);
@@ -79,7 +81,7 @@ impl Lowerer {
         id
     }
 
-    fn pattern_inner(&mut self, node: &SyntaxNode, mode: Mode, range: TextRange) -> PatternId {
+    fn pattern_inner(&mut self, node: &Node<'_>, mode: Mode, range: TextRange) -> PatternId {
         use SyntaxKind as K;
         match node.kind() {
             K::IDENT_PAT | K::NAME_REF => {
@@ -115,8 +117,11 @@ impl Lowerer {
     /// A name leaf: a new binding or a use of an existing one.
     fn leaf(&mut self, name: SmolStr, range: TextRange, mode: Mode) -> PatternId {
         match mode {
-            Mode::Declare(kind, tdz_end) => {
-                let b = self.b.declare(name, kind, range, tdz_end);
+            Mode::Declare(kind, init) => {
+                let b = self.b.declare(name, kind, range, range.end());
+                if let Some(slot) = self.b.tdz_init.get_mut(b.index()) {
+                    *slot = init;
+                }
                 self.b.pattern(Pattern::Binding(b), range)
             }
             Mode::Assign { also_read } => {
@@ -134,7 +139,7 @@ impl Lowerer {
     }
 
     /// `o.p` / `o[k]` as an assignment target.
-    fn member_target(&mut self, node: &SyntaxNode, range: TextRange) -> PatternId {
+    fn member_target(&mut self, node: &Node<'_>, range: TextRange) -> PatternId {
         let e = self.expr(node);
         let pattern = match self.b.module.exprs.get(e.index()).cloned() {
             Some(Expr::Member {
@@ -163,7 +168,7 @@ impl Lowerer {
     /// An element with an optional default: `x`, `x = 1` (pattern or assignment expression).
     fn with_default(
         &mut self,
-        node: &SyntaxNode,
+        node: &Node<'_>,
         mode: Mode,
     ) -> (PatternId, Option<crate::ir::ExprId>) {
         use SyntaxKind as K;
@@ -173,10 +178,16 @@ impl Lowerer {
             let default = eq_end.and_then(|end| {
                 nodes(node).find(|n| is_expr(n.kind()) && n.text_range().start() >= end)
             });
+            let first_binding = self.b.module.bindings.len();
             let pattern = match target {
                 Some(t) => self.pattern(&t, mode),
                 None => self.b.pattern(Pattern::Missing, node.text_range()),
             };
+            // A binding is initialized after its own default: `{ a = a }` reads `a` too early.
+            let end = node.text_range().end();
+            for slot in self.b.tdz_end.iter_mut().skip(first_binding) {
+                *slot = (*slot).max(end);
+            }
             let default = default.map(|d| self.expr(&d));
             (pattern, default)
         } else {
@@ -184,7 +195,7 @@ impl Lowerer {
         }
     }
 
-    fn array_pattern(&mut self, node: &SyntaxNode, mode: Mode, range: TextRange) -> PatternId {
+    fn array_pattern(&mut self, node: &Node<'_>, mode: Mode, range: TextRange) -> PatternId {
         use SyntaxKind as K;
         let mut elements = Vec::new();
         let mut rest = None;
@@ -207,7 +218,7 @@ impl Lowerer {
         self.b.pattern(Pattern::Array { elements, rest }, range)
     }
 
-    fn object_pattern(&mut self, node: &SyntaxNode, mode: Mode, range: TextRange) -> PatternId {
+    fn object_pattern(&mut self, node: &Node<'_>, mode: Mode, range: TextRange) -> PatternId {
         use SyntaxKind as K;
         let mut props = Vec::new();
         let mut rest = None;

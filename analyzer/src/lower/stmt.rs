@@ -1,12 +1,13 @@
 //! Lowering statements.
 
-use rhythm_syntax::{SyntaxKind, SyntaxNode};
+use super::tree::Node;
+use rhythm_syntax::SyntaxKind;
 use text_size::{TextRange, TextSize};
 
 use super::pattern::Mode;
 use super::{
-    Lowerer, child, exprs, first_expr, first_stmt, is_expr, is_pattern, is_stmt, nodes, token,
-    tokens,
+    Lowerer, body_after_paren, child, exprs, first_expr, first_stmt, is_expr, is_pattern, is_stmt,
+    nodes, token, tokens,
 };
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
 use crate::ir::{
@@ -16,7 +17,7 @@ use crate::ir::{
 
 impl Lowerer {
     /// Lowers the statement children of a node (a script, block or case) in order.
-    pub(super) fn stmt_list(&mut self, node: &SyntaxNode) -> Vec<StmtId> {
+    pub(super) fn stmt_list(&mut self, node: &Node<'_>) -> Vec<StmtId> {
         nodes(node)
             .filter(|n| is_stmt(n.kind()) || n.kind() == SyntaxKind::ERROR)
             .map(|n| self.stmt(&n))
@@ -24,7 +25,7 @@ impl Lowerer {
     }
 
     /// Lowers an optional statement (a missing one becomes [`Stmt::Missing`]).
-    fn opt_stmt(&mut self, node: Option<SyntaxNode>, fallback: TextRange) -> StmtId {
+    fn opt_stmt(&mut self, node: Option<Node<'_>>, fallback: TextRange) -> StmtId {
         match node {
             Some(n) => self.stmt(&n),
             None => self.b.stmt(Stmt::Missing, TextRange::empty(fallback.end())),
@@ -32,7 +33,7 @@ impl Lowerer {
     }
 
     /// Lowers one statement.
-    pub(super) fn stmt(&mut self, node: &SyntaxNode) -> StmtId {
+    pub(super) fn stmt(&mut self, node: &Node<'_>) -> StmtId {
         let range = node.text_range();
         if !self.descend(range) {
             return self.b.stmt(Stmt::Missing, range);
@@ -42,11 +43,11 @@ impl Lowerer {
         stmt
     }
 
-    fn stmt_inner(&mut self, node: &SyntaxNode, range: TextRange) -> StmtId {
+    fn stmt_inner(&mut self, node: &Node<'_>, range: TextRange) -> StmtId {
         use SyntaxKind as K;
         let stmt = match node.kind() {
             K::VAR_DECL => {
-                let (kind, declarators) = self.declaration(node, false);
+                let (kind, declarators) = self.declaration(node, None);
                 Stmt::Decl { kind, declarators }
             }
             K::EXPR_STMT => Stmt::Expr(self.opt_expr(first_expr(node), range)),
@@ -54,7 +55,7 @@ impl Lowerer {
             K::EMPTY_STMT => Stmt::Empty,
             K::IF_STMT => {
                 let cond = self.opt_expr(first_expr(node), range);
-                let then = self.opt_stmt(first_stmt(node), range);
+                let then = self.opt_stmt(body_after_paren(node), range);
                 let otherwise = child(node, &[K::ELSE_CLAUSE])
                     .map(|e| self.opt_stmt(first_stmt(&e), e.text_range()));
                 Stmt::If {
@@ -65,7 +66,7 @@ impl Lowerer {
             }
             K::WHILE_STMT => {
                 let cond = self.opt_expr(first_expr(node), range);
-                let body = self.loop_body(first_stmt(node), range);
+                let body = self.loop_body(body_after_paren(node), range);
                 Stmt::While { cond, body }
             }
             K::DO_WHILE_STMT => {
@@ -130,7 +131,7 @@ impl Lowerer {
     }
 
     /// `{ ... }` with its own block scope.
-    pub(super) fn block(&mut self, node: &SyntaxNode) -> StmtId {
+    pub(super) fn block(&mut self, node: &Node<'_>) -> StmtId {
         let range = node.text_range();
         let scope = self.b.open_scope(ScopeKind::Block, range);
         let body = self.stmt_list(node);
@@ -138,7 +139,7 @@ impl Lowerer {
         self.b.stmt(Stmt::Block { scope, body }, range)
     }
 
-    fn loop_body(&mut self, node: Option<SyntaxNode>, range: TextRange) -> StmtId {
+    fn loop_body(&mut self, node: Option<Node<'_>>, range: TextRange) -> StmtId {
         if let Some(f) = self.b.fn_state() {
             f.loops += 1;
         }
@@ -151,7 +152,12 @@ impl Lowerer {
 
     /// `let` / `const` / `var` with its declarators. `in_for_each`: the head of a for-in/of
     /// (no initializer required; the dead zone lasts until the iterable is evaluated).
-    fn declaration(&mut self, node: &SyntaxNode, in_for_each: bool) -> (DeclKind, Vec<Declarator>) {
+    fn declaration(
+        &mut self,
+        node: &Node<'_>,
+        for_each_iterable: Option<TextRange>,
+    ) -> (DeclKind, Vec<Declarator>) {
+        let in_for_each = for_each_iterable.is_some();
         use SyntaxKind as K;
         let keyword = token(node, &[K::LET_KW, K::CONST_KW, K::VAR_KW]);
         let kind = match keyword.as_ref().map(|t| t.kind()) {
@@ -183,25 +189,16 @@ impl Lowerer {
             DeclKind::Const => BindingKind::Const,
         };
         let mut declarators = Vec::new();
-        let list: Vec<SyntaxNode> = {
-            let ds: Vec<SyntaxNode> = nodes(node).filter(|n| n.kind() == K::DECLARATOR).collect();
-            if ds.is_empty() {
-                vec![node.clone()]
-            } else {
-                ds
-            }
+        let list: Vec<Node<'_>> = {
+            let ds: Vec<Node<'_>> = nodes(node).filter(|n| n.kind() == K::DECLARATOR).collect();
+            if ds.is_empty() { vec![*node] } else { ds }
         };
         for d in list {
             let target = nodes(&d).find(|n| is_pattern(n.kind()) || n.kind() == K::NAME_REF);
             let init_node = first_expr_after_eq(&d);
-            let tdz_end = if in_for_each {
-                // Patched by the caller to the iterable's end.
-                TextSize::from(u32::MAX)
-            } else {
-                d.text_range().end()
-            };
+            let init_range = for_each_iterable.or(init_node.as_ref().map(|n| n.text_range()));
             let pattern = match target {
-                Some(t) => self.pattern(&t, Mode::Declare(binding_kind, tdz_end)),
+                Some(t) => self.pattern(&t, Mode::Declare(binding_kind, init_range)),
                 None => self.b.pattern(crate::ir::Pattern::Missing, d.text_range()),
             };
             if init_node.is_none() && kind == DeclKind::Const && !in_for_each {
@@ -217,12 +214,12 @@ impl Lowerer {
         (kind, declarators)
     }
 
-    fn for_stmt(&mut self, node: &SyntaxNode, range: TextRange) -> Stmt {
+    fn for_stmt(&mut self, node: &Node<'_>, range: TextRange) -> Stmt {
         use SyntaxKind as K;
         let scope = self.b.open_scope(ScopeKind::Loop, range);
         let init = child(node, &[K::FOR_INIT]).and_then(|i| {
             if let Some(decl) = child(&i, &[K::VAR_DECL]) {
-                let (kind, declarators) = self.declaration(&decl, false);
+                let (kind, declarators) = self.declaration(&decl, None);
                 Some(ForInit::Decl { kind, declarators })
             } else {
                 first_expr(&i).map(|e| ForInit::Expr(self.expr(&e)))
@@ -234,7 +231,7 @@ impl Lowerer {
         let update = child(node, &[K::FOR_UPDATE])
             .and_then(|t| first_expr(&t))
             .map(|e| self.expr(&e));
-        let body = self.loop_body(first_stmt(node), range);
+        let body = self.loop_body(body_after_paren(node), range);
         self.b.close_scope();
         Stmt::For {
             scope,
@@ -245,15 +242,16 @@ impl Lowerer {
         }
     }
 
-    fn for_each(&mut self, node: &SyntaxNode, range: TextRange) -> Stmt {
+    fn for_each(&mut self, node: &Node<'_>, range: TextRange) -> Stmt {
         use SyntaxKind as K;
         let scope = self.b.open_scope(ScopeKind::Loop, range);
-        let first_binding = self.b.module.bindings.len();
         let decl = child(node, &[K::VAR_DECL]);
         let all_exprs = exprs(node);
+        let iterable_range = all_exprs.last().map(|e| e.text_range());
         let (head, iterable_node) = match &decl {
             Some(d) => {
-                let (kind, mut declarators) = self.declaration(d, true);
+                let (kind, mut declarators) =
+                    self.declaration(d, Some(iterable_range.unwrap_or(range)));
                 let pattern = match declarators.pop() {
                     Some(first) if declarators.is_empty() => first.pattern,
                     Some(last) => last.pattern,
@@ -274,15 +272,8 @@ impl Lowerer {
                 (head, iterable)
             }
         };
-        let iterable = self.opt_expr(iterable_node.clone(), range);
-        // The head's bindings are in their dead zone while the iterable is evaluated.
-        let tdz_end = iterable_node.map_or(range.start(), |n| n.text_range().end());
-        for slot in self.b.tdz_end.iter_mut().skip(first_binding) {
-            if *slot == TextSize::from(u32::MAX) {
-                *slot = tdz_end;
-            }
-        }
-        let body = self.loop_body(first_stmt(node), range);
+        let iterable = self.opt_expr(iterable_node, range);
+        let body = self.loop_body(body_after_paren(node), range);
         self.b.close_scope();
         if node.kind() == K::FOR_OF_STMT {
             Stmt::ForOf {
@@ -301,7 +292,7 @@ impl Lowerer {
         }
     }
 
-    fn jump(&mut self, node: &SyntaxNode, range: TextRange) -> Stmt {
+    fn jump(&mut self, node: &Node<'_>, range: TextRange) -> Stmt {
         use SyntaxKind as K;
         let is_break = node.kind() == K::BREAK_STMT;
         if let Some(label) = token(node, &[K::IDENT]) {
@@ -333,7 +324,7 @@ impl Lowerer {
         }
     }
 
-    fn try_stmt(&mut self, node: &SyntaxNode, range: TextRange) -> Stmt {
+    fn try_stmt(&mut self, node: &Node<'_>, range: TextRange) -> Stmt {
         use SyntaxKind as K;
         let block = match child(node, &[K::BLOCK_STMT]) {
             Some(b) => self.block(&b),
@@ -341,12 +332,9 @@ impl Lowerer {
         };
         let catch = child(node, &[K::CATCH_CLAUSE]).map(|c| {
             let scope = self.b.open_scope(ScopeKind::Block, c.text_range());
-            let param = nodes(&c).find(|n| is_pattern(n.kind())).map(|p| {
-                self.pattern(
-                    &p,
-                    Mode::Declare(BindingKind::CatchParam, TextSize::from(0)),
-                )
-            });
+            let param = nodes(&c)
+                .find(|n| is_pattern(n.kind()))
+                .map(|p| self.pattern(&p, Mode::Declare(BindingKind::CatchParam, None)));
             let body = match child(&c, &[K::BLOCK_STMT]) {
                 Some(b) => self.block(&b),
                 None => self.b.stmt(Stmt::Missing, c.text_range()),
@@ -366,7 +354,7 @@ impl Lowerer {
         }
     }
 
-    fn switch(&mut self, node: &SyntaxNode, range: TextRange) -> Stmt {
+    fn switch(&mut self, node: &Node<'_>, range: TextRange) -> Stmt {
         use SyntaxKind as K;
         let discriminant = self.opt_expr(first_expr(node), range);
         let scope = self.b.open_scope(ScopeKind::Block, range);
@@ -396,7 +384,7 @@ impl Lowerer {
 }
 
 /// The expression after `=` in a declarator (its initializer).
-fn first_expr_after_eq(node: &SyntaxNode) -> Option<SyntaxNode> {
+fn first_expr_after_eq<'a>(node: &Node<'a>) -> Option<Node<'a>> {
     let eq = tokens(node).find(|t| t.kind() == SyntaxKind::EQ)?;
     let after = eq.text_range().end();
     nodes(node).find(|n| is_expr(n.kind()) && n.text_range().start() >= after)

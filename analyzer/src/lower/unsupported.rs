@@ -1,7 +1,8 @@
 //! Diagnostics for JavaScript constructs that are outside the language, each naming the
 //! construct and the supported alternative.
 
-use rhythm_syntax::{SyntaxKind, SyntaxNode};
+use super::tree::Node;
+use rhythm_syntax::SyntaxKind;
 use text_size::TextRange;
 
 use super::{Lowerer, token};
@@ -9,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 
 impl Lowerer {
     /// Reports an unsupported statement.
-    pub(super) fn unsupported_stmt(&mut self, node: &SyntaxNode) {
+    pub(super) fn unsupported_stmt(&mut self, node: &Node<'_>) {
         use SyntaxKind as K;
         let range = node.text_range();
         let keyword = |kinds: &[SyntaxKind]| token(node, kinds).map_or(range, |t| t.text_range());
@@ -41,7 +42,7 @@ impl Lowerer {
     }
 
     /// Reports an unsupported expression.
-    pub(super) fn unsupported_expr(&mut self, node: &SyntaxNode) {
+    pub(super) fn unsupported_expr(&mut self, node: &Node<'_>) {
         use SyntaxKind as K;
         let range = node.text_range();
         let keyword = |kinds: &[SyntaxKind]| token(node, kinds).map_or(range, |t| t.text_range());

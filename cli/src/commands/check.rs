@@ -82,7 +82,7 @@ pub fn run(args: Args) -> ExitCode {
         };
         checked += 1;
         let analysis = analyze(&text);
-        let name = file.display().to_string();
+        let name = display_name(file);
         for d in &analysis.diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,
@@ -161,6 +161,12 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
+/// How a file is named in the output: as found, without a leading `./`.
+fn display_name(path: &Path) -> String {
+    let shown = path.strip_prefix(".").unwrap_or(path);
+    shown.display().to_string()
+}
+
 /// Reads a file as UTF-8, with a message naming the file on failure.
 fn read(path: &Path) -> Result<String, String> {
     let bytes =
@@ -210,14 +216,11 @@ pub(crate) fn render(name: &str, text: &str, d: &Diagnostic, color: bool) -> Str
         )
         .with_code(d.code)
         .with_message(&d.message)
-        .with_label(match primary_note(d) {
-            Some(note) => Label::new(span(d.range)).with_message(note),
-            None => Label::new(span(d.range)),
-        });
+        .with_label(Label::new(span(d.range)).with_message(primary_note(d)));
     for label in &d.labels {
         report = report.with_label(Label::new(span(label.range)).with_message(&label.message));
     }
-    for fix in d.fixes.iter().skip(1) {
+    for fix in &d.fixes {
         report = report.with_help(&fix.title);
     }
     let mut buffer = Vec::new();
@@ -242,7 +245,13 @@ fn severity_word(severity: Severity) -> &'static str {
     }
 }
 
-/// The short note under the primary range: the suggested fix, if any.
-fn primary_note(d: &Diagnostic) -> Option<String> {
-    d.fixes.first().map(|fix| fix.title.clone())
+/// The short note under the primary range: the gist of the message (up to its first `: `,
+/// `; ` or `. `); fixes are shown as help lines.
+fn primary_note(d: &Diagnostic) -> String {
+    let end = [": ", "; ", ". "]
+        .iter()
+        .filter_map(|sep| d.message.find(sep))
+        .min()
+        .unwrap_or(d.message.len());
+    d.message[..end].to_owned()
 }

@@ -30,7 +30,11 @@ pub fn run(args: Args) -> ExitCode {
             eprintln!("  {name}:{line}:{col}: {label}");
         }
     }
-    if parse.errors().is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if parse.errors().is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// One-based line and column (in characters) of a byte offset.

@@ -31,7 +31,12 @@ fn is_assign_op(kind: SyntaxKind) -> bool {
 
 impl ExprInfo {
     fn node(kind: SyntaxKind, range: TextRange) -> Self {
-        ExprInfo { kind, op: None, assignable: false, range }
+        ExprInfo {
+            kind,
+            op: None,
+            assignable: false,
+            range,
+        }
     }
 }
 
@@ -102,7 +107,12 @@ impl Parser<'_> {
     pub(crate) fn assign_expr(&mut self, no_in: bool) -> ExprInfo {
         let start = self.start_offset();
         if !self.enter() {
-            return ExprInfo { kind: ERROR, op: None, assignable: true, range: self.range_from(start) };
+            return ExprInfo {
+                kind: ERROR,
+                op: None,
+                assignable: true,
+                range: self.range_from(start),
+            };
         }
         let info = self.assign_expr_inner(no_in, start);
         self.leave();
@@ -118,11 +128,19 @@ impl Parser<'_> {
             if self.nth(1) == IDENT && self.nth(2) == FAT_ARROW {
                 return self.arrow(true, no_in, start);
             }
-            if self.nth(1) == L_PAREN && self.after_matching(1).is_some_and(|n| self.nth(n) == FAT_ARROW) {
+            if self.nth(1) == L_PAREN
+                && self
+                    .after_matching(1)
+                    .is_some_and(|n| self.nth(n) == FAT_ARROW)
+            {
                 return self.arrow(true, no_in, start);
             }
         }
-        if self.at(L_PAREN) && self.after_matching(0).is_some_and(|n| self.nth(n) == FAT_ARROW) {
+        if self.at(L_PAREN)
+            && self
+                .after_matching(0)
+                .is_some_and(|n| self.nth(n) == FAT_ARROW)
+        {
             return self.arrow(false, no_in, start);
         }
         if self.at(YIELD_KW) {
@@ -138,7 +156,9 @@ impl Parser<'_> {
             return ExprInfo::node(YIELD_EXPR, self.range_from(start));
         }
         // Destructuring assignment: `[a, b] = ...`, `({ a } = ...)`.
-        if matches!(self.current(), L_BRACK | L_CURLY) && self.after_matching(0).is_some_and(|n| self.nth(n) == EQ) {
+        if matches!(self.current(), L_BRACK | L_CURLY)
+            && self.after_matching(0).is_some_and(|n| self.nth(n) == EQ)
+        {
             let cp = self.checkpoint();
             self.assign_target_pattern();
             self.start_at(cp, ASSIGN_EXPR);
@@ -186,7 +206,9 @@ impl Parser<'_> {
         } else if self.at_expr_start() {
             self.assign_expr(no_in);
         } else {
-            self.error_missing("expected the arrow function's body: an expression or a block `{ ... }`");
+            self.error_missing(
+                "expected the arrow function's body: an expression or a block `{ ... }`",
+            );
         }
         self.finish();
         ExprInfo::node(ARROW_FUNC, self.range_from(start))
@@ -213,15 +235,22 @@ impl Parser<'_> {
         let start = self.start_offset();
         let cp = self.checkpoint();
         let mut lhs = self.unary();
+        let mut links = 0;
         loop {
             let op = self.current();
             if op == IN_KW && no_in {
                 break;
             }
-            let Some((lbp, rbp)) = binding_power(op) else { break };
+            let Some((lbp, rbp)) = binding_power(op) else {
+                break;
+            };
             if lbp < min_bp {
                 break;
             }
+            if !self.enter_chain() {
+                break;
+            }
+            links += 1;
             if op == STAR2 && matches!(lhs.kind, UNARY_EXPR | AWAIT_EXPR) {
                 self.error_at(
                     lhs.range,
@@ -242,7 +271,9 @@ impl Parser<'_> {
             let logical = |k: Option<SyntaxKind>| matches!(k, Some(AMP2 | PIPE2));
             let mixes = match op {
                 QUESTION2 => logical(lhs.op) || rhs.is_some_and(|r| logical(r.op)),
-                AMP2 | PIPE2 => lhs.op == Some(QUESTION2) || rhs.is_some_and(|r| r.op == Some(QUESTION2)),
+                AMP2 | PIPE2 => {
+                    lhs.op == Some(QUESTION2) || rhs.is_some_and(|r| r.op == Some(QUESTION2))
+                }
                 _ => false,
             };
             if mixes {
@@ -251,8 +282,14 @@ impl Parser<'_> {
                     "`??` cannot be mixed with `||` or `&&` without parentheses: write `(a ?? b) || c` or `a ?? (b || c)`",
                 );
             }
-            lhs = ExprInfo { kind: BIN_EXPR, op: Some(op), assignable: false, range };
+            lhs = ExprInfo {
+                kind: BIN_EXPR,
+                op: Some(op),
+                assignable: false,
+                range,
+            };
         }
+        self.depth -= links;
         lhs
     }
 
@@ -278,7 +315,10 @@ impl Parser<'_> {
             && let Some(o) = operand
             && !o.assignable
         {
-            self.error_at(o.range, "invalid `++`/`--` operand: only names, `a.b` and `a[i]` can be updated");
+            self.error_at(
+                o.range,
+                "invalid `++`/`--` operand: only names, `a.b` and `a[i]` can be updated",
+            );
         }
         ExprInfo::node(kind, self.range_from(start))
     }
@@ -289,7 +329,10 @@ impl Parser<'_> {
         let operand = self.lhs_expr();
         if matches!(self.current(), PLUS2 | MINUS2) && !self.nl_before() {
             if !operand.assignable {
-                self.error_at(operand.range, "invalid `++`/`--` operand: only names, `a.b` and `a[i]` can be updated");
+                self.error_at(
+                    operand.range,
+                    "invalid `++`/`--` operand: only names, `a.b` and `a[i]` can be updated",
+                );
             }
             self.start_at(cp, UPDATE_EXPR);
             self.bump();
@@ -303,16 +346,35 @@ impl Parser<'_> {
     pub(crate) fn lhs_expr(&mut self) -> ExprInfo {
         let start = self.start_offset();
         let cp = self.checkpoint();
-        let mut info = if self.at(NEW_KW) { self.new_expr() } else { self.primary() };
+        let mut info = if self.at(NEW_KW) {
+            self.new_expr()
+        } else {
+            self.primary()
+        };
         let mut optional = false;
+        let mut links = 0;
         loop {
+            if matches!(
+                self.current(),
+                DOT | QUESTION_DOT | L_BRACK | L_PAREN | BACKTICK
+            ) {
+                if !self.enter_chain() {
+                    break;
+                }
+                links += 1;
+            }
             match self.current() {
                 DOT => {
                     self.start_at(cp, MEMBER_EXPR);
                     self.bump();
                     self.property_name();
                     self.finish();
-                    info = ExprInfo { kind: MEMBER_EXPR, op: None, assignable: !optional, range: self.range_from(start) };
+                    info = ExprInfo {
+                        kind: MEMBER_EXPR,
+                        op: None,
+                        assignable: !optional,
+                        range: self.range_from(start),
+                    };
                 }
                 QUESTION_DOT => {
                     optional = true;
@@ -329,13 +391,23 @@ impl Parser<'_> {
                         _ => self.property_name(),
                     }
                     self.finish();
-                    info = ExprInfo { kind, op: None, assignable: false, range: self.range_from(start) };
+                    info = ExprInfo {
+                        kind,
+                        op: None,
+                        assignable: false,
+                        range: self.range_from(start),
+                    };
                 }
                 L_BRACK => {
                     self.start_at(cp, INDEX_EXPR);
                     self.index_suffix();
                     self.finish();
-                    info = ExprInfo { kind: INDEX_EXPR, op: None, assignable: !optional, range: self.range_from(start) };
+                    info = ExprInfo {
+                        kind: INDEX_EXPR,
+                        op: None,
+                        assignable: !optional,
+                        range: self.range_from(start),
+                    };
                 }
                 L_PAREN => {
                     self.start_at(cp, CALL_EXPR);
@@ -355,6 +427,7 @@ impl Parser<'_> {
                 _ => break,
             }
         }
+        self.depth -= links;
         info
     }
 
@@ -365,7 +438,10 @@ impl Parser<'_> {
         } else if self.at(IDENT) || self.current().is_keyword() {
             self.bump();
         } else {
-            let message = format!("expected a property name after `.`, found {}", self.describe_current());
+            let message = format!(
+                "expected a property name after `.`, found {}",
+                self.describe_current()
+            );
             self.error_missing(message);
         }
     }
@@ -475,14 +551,23 @@ impl Parser<'_> {
         self.start(kind);
         self.bump();
         self.finish();
-        ExprInfo { kind, op: None, assignable: kind == NAME_REF, range: self.range_from(start) }
+        ExprInfo {
+            kind,
+            op: None,
+            assignable: kind == NAME_REF,
+            range: self.range_from(start),
+        }
     }
 
     fn primary(&mut self) -> ExprInfo {
         let start = self.start_offset();
         match self.current() {
             NUMBER | STRING | TRUE_KW | FALSE_KW | NULL_KW | REGEX => self.literal(LITERAL),
-            IDENT if self.at_contextual("async") && self.nth(1) == FUNCTION_KW && !self.nl_before_nth(1) => {
+            IDENT
+                if self.at_contextual("async")
+                    && self.nth(1) == FUNCTION_KW
+                    && !self.nl_before_nth(1) =>
+            {
                 self.function(FUNCTION_EXPR);
                 ExprInfo::node(FUNCTION_EXPR, self.range_from(start))
             }
@@ -507,7 +592,12 @@ impl Parser<'_> {
             ERROR_TOKEN => {
                 // The lexer already reported it.
                 self.bump_error();
-                ExprInfo { kind: ERROR, op: None, assignable: true, range: self.range_from(start) }
+                ExprInfo {
+                    kind: ERROR,
+                    op: None,
+                    assignable: true,
+                    range: self.range_from(start),
+                }
             }
             _ => {
                 let message = format!("expected an expression, found {}", self.describe_current());
@@ -515,7 +605,12 @@ impl Parser<'_> {
                 if !is_recovery(self.current()) && !self.nl_before() {
                     self.bump_error();
                 }
-                ExprInfo { kind: ERROR, op: None, assignable: true, range: self.range_from(start) }
+                ExprInfo {
+                    kind: ERROR,
+                    op: None,
+                    assignable: true,
+                    range: self.range_from(start),
+                }
             }
         }
     }
@@ -533,8 +628,15 @@ impl Parser<'_> {
         };
         self.expect_closing(R_PAREN, open, "parenthesized expression");
         self.finish();
-        let assignable = inner.is_some_and(|i| i.assignable && matches!(i.kind, NAME_REF | MEMBER_EXPR | INDEX_EXPR | PAREN_EXPR));
-        ExprInfo { kind: PAREN_EXPR, op: None, assignable, range: self.range_from(start) }
+        let assignable = inner.is_some_and(|i| {
+            i.assignable && matches!(i.kind, NAME_REF | MEMBER_EXPR | INDEX_EXPR | PAREN_EXPR)
+        });
+        ExprInfo {
+            kind: PAREN_EXPR,
+            op: None,
+            assignable,
+            range: self.range_from(start),
+        }
     }
 
     /// `` `text ${expr} text` ``.
@@ -607,7 +709,10 @@ impl Parser<'_> {
             } else if self.at_expr_start() {
                 self.assign_expr(false);
             } else {
-                let message = format!("expected an array element, found {}", self.describe_current());
+                let message = format!(
+                    "expected an array element, found {}",
+                    self.describe_current()
+                );
                 self.error(message);
                 if is_recovery(self.current()) {
                     break;
@@ -645,7 +750,10 @@ impl Parser<'_> {
             IDENT | STRING | NUMBER => self.bump(),
             k if k.is_keyword() => self.bump(),
             _ => {
-                let message = format!("expected a property name, found {}", self.describe_current());
+                let message = format!(
+                    "expected a property name, found {}",
+                    self.describe_current()
+                );
                 self.error_missing(message);
             }
         }
@@ -702,7 +810,10 @@ impl Parser<'_> {
             self.finish();
             return;
         }
-        if self.at_contextual("async") && !self.nl_before_nth(1) && (self.at_prop_key_start(1) || self.nth(1) == STAR) {
+        if self.at_contextual("async")
+            && !self.nl_before_nth(1)
+            && (self.at_prop_key_start(1) || self.nth(1) == STAR)
+        {
             self.start(METHOD_PROP);
             self.bump();
             if self.at(STAR) {
@@ -723,8 +834,13 @@ impl Parser<'_> {
         }
         let name_like = self.at(IDENT) || self.current().is_keyword();
         if name_like && matches!(self.nth(1), COMMA | R_CURLY) {
-            if self.current().is_keyword() && !matches!(self.current(), AWAIT_KW | YIELD_KW | LET_KW) {
-                let message = format!("{} is a reserved word and cannot be used as a shorthand property", self.describe_current());
+            if self.current().is_keyword()
+                && !matches!(self.current(), AWAIT_KW | YIELD_KW | LET_KW)
+            {
+                let message = format!(
+                    "{} is a reserved word and cannot be used as a shorthand property",
+                    self.describe_current()
+                );
                 self.error(message);
             }
             self.start(SHORTHAND_PROP);
@@ -762,7 +878,10 @@ impl Parser<'_> {
             }
             _ => {
                 self.start_at(cp, PROP);
-                let message = format!("expected `:` after the property name, found {}", self.describe_current());
+                let message = format!(
+                    "expected `:` after the property name, found {}",
+                    self.describe_current()
+                );
                 self.error_missing(message);
                 self.finish();
             }

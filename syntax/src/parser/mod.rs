@@ -5,13 +5,15 @@
 //! loop that makes no progress); nesting deeper than [`MAX_DEPTH`] is reported as an error
 //! instead of overflowing the stack.
 
+mod builder;
 mod expr;
 mod pattern;
 mod stmt;
 
 use std::cell::Cell;
 
-use rowan::{Checkpoint, GreenNode, GreenNodeBuilder};
+use builder::{Builder, Checkpoint};
+use rowan::GreenNode;
 use text_size::{TextRange, TextSize};
 
 use crate::SyntaxKind::{self, *};
@@ -28,11 +30,11 @@ const FUEL: u32 = 1024;
 pub(crate) fn parse_text(text: &str) -> (GreenNode, Vec<SyntaxError>) {
     let (tokens, lex_errors) = lexer::lex_with_errors(text);
     let mut p = Parser::new(text, &tokens);
-    p.errors.extend(
-        lex_errors
-            .into_iter()
-            .map(|e| SyntaxError { range: e.range, message: e.message, labels: Vec::new() }),
-    );
+    p.errors.extend(lex_errors.into_iter().map(|e| SyntaxError {
+        range: e.range,
+        message: e.message,
+        labels: Vec::new(),
+    }));
     p.script();
     (p.builder.finish(), p.errors)
 }
@@ -72,7 +74,7 @@ pub(crate) struct Parser<'t> {
     emitted: usize,
     /// End offset of the last significant token consumed.
     last_end: u32,
-    builder: GreenNodeBuilder<'static>,
+    builder: Builder,
     pub(crate) errors: Vec<SyntaxError>,
     fuel: Cell<u32>,
     stuck_reported: bool,
@@ -91,11 +93,17 @@ impl<'t> Parser<'t> {
         let mut saw_newline = false;
         for (i, t) in lexed.iter().enumerate() {
             let end = offset + u32::from(t.len);
-            tokens.push(Tok { kind: t.kind, start: offset, end });
+            tokens.push(Tok {
+                kind: t.kind,
+                start: offset,
+                end,
+            });
             match t.kind {
                 NEWLINE => saw_newline = true,
                 BLOCK_COMMENT => {
-                    if text[offset as usize..end as usize].contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
+                    if text[offset as usize..end as usize]
+                        .contains(['\n', '\r', '\u{2028}', '\u{2029}'])
+                    {
                         saw_newline = true;
                     }
                 }
@@ -119,7 +127,9 @@ impl<'t> Parser<'t> {
                         let open_kind = tokens[sig[open] as usize].kind;
                         let fits = matches!(
                             (open_kind, kind),
-                            (L_PAREN, R_PAREN) | (L_BRACK, R_BRACK) | (L_CURLY | DOLLAR_L_CURLY, R_CURLY)
+                            (L_PAREN, R_PAREN)
+                                | (L_BRACK, R_BRACK)
+                                | (L_CURLY | DOLLAR_L_CURLY, R_CURLY)
                         );
                         if fits {
                             stack.pop();
@@ -139,7 +149,7 @@ impl<'t> Parser<'t> {
             pos: 0,
             emitted: 0,
             last_end: 0,
-            builder: GreenNodeBuilder::new(),
+            builder: Builder::default(),
             errors: Vec::new(),
             fuel: Cell::new(FUEL),
             stuck_reported: false,
@@ -240,10 +250,14 @@ impl<'t> Parser<'t> {
     // ---- building ----
 
     fn flush_trivia(&mut self) {
-        let upto = self.sig.get(self.pos).map_or(self.tokens.len(), |&i| i as usize);
+        let upto = self
+            .sig
+            .get(self.pos)
+            .map_or(self.tokens.len(), |&i| i as usize);
         while self.emitted < upto {
             let t = self.tokens[self.emitted];
-            self.builder.token(t.kind.into(), &self.text[t.start as usize..t.end as usize]);
+            self.builder
+                .token(t.kind, &self.text[t.start as usize..t.end as usize]);
             self.emitted += 1;
         }
     }
@@ -255,7 +269,8 @@ impl<'t> Parser<'t> {
         }
         self.flush_trivia();
         let t = self.tokens[self.emitted];
-        self.builder.token(t.kind.into(), &self.text[t.start as usize..t.end as usize]);
+        self.builder
+            .token(t.kind, &self.text[t.start as usize..t.end as usize]);
         self.emitted += 1;
         self.pos += 1;
         self.last_end = t.end;
@@ -264,7 +279,7 @@ impl<'t> Parser<'t> {
 
     pub(crate) fn start(&mut self, kind: SyntaxKind) {
         self.flush_trivia();
-        self.builder.start_node(kind.into());
+        self.builder.start_node(kind);
     }
 
     pub(crate) fn finish(&mut self) {
@@ -277,19 +292,27 @@ impl<'t> Parser<'t> {
     }
 
     pub(crate) fn start_at(&mut self, cp: Checkpoint, kind: SyntaxKind) {
-        self.builder.start_node_at(cp, kind.into());
+        self.builder.start_node_at(cp, kind);
     }
 
     // ---- errors ----
 
     pub(crate) fn error_at(&mut self, range: TextRange, message: impl Into<String>) {
-        self.push_error(SyntaxError { range, message: message.into(), labels: Vec::new() });
+        self.push_error(SyntaxError {
+            range,
+            message: message.into(),
+            labels: Vec::new(),
+        });
     }
 
     /// Records an error, unless one was already reported at the same place (one mistake
     /// should give one message, not a cascade).
     pub(crate) fn push_error(&mut self, error: SyntaxError) {
-        if self.errors.last().is_some_and(|last| last.range.start() == error.range.start()) {
+        if self
+            .errors
+            .last()
+            .is_some_and(|last| last.range.start() == error.range.start())
+        {
             return;
         }
         self.errors.push(error);
@@ -318,7 +341,11 @@ impl<'t> Parser<'t> {
             self.bump();
             return true;
         }
-        let message = format!("expected {}, found {}", kind.describe(), self.describe_current());
+        let message = format!(
+            "expected {}, found {}",
+            kind.describe(),
+            self.describe_current()
+        );
         self.error_missing(message);
         false
     }
@@ -335,7 +362,11 @@ impl<'t> Parser<'t> {
             self.describe_current()
         );
         let range = self.missing_range();
-        self.push_error(SyntaxError { range, message, labels: vec![(open, format!("{what} opened here"))] });
+        self.push_error(SyntaxError {
+            range,
+            message,
+            labels: vec![(open, format!("{what} opened here"))],
+        });
         false
     }
 
@@ -347,7 +378,9 @@ impl<'t> Parser<'t> {
         if self.depth > MAX_DEPTH {
             if !self.depth_reported {
                 self.depth_reported = true;
-                let message = format!("this code is nested too deeply (more than {MAX_DEPTH} levels); split it up");
+                let message = format!(
+                    "this code is nested too deeply (more than {MAX_DEPTH} levels); split it up"
+                );
                 self.error(message);
             }
             self.skip_group();
@@ -355,6 +388,39 @@ impl<'t> Parser<'t> {
             return false;
         }
         true
+    }
+
+    /// Enters one more link of a left-nested chain (`a.b.c`, `1 + 2 + 3`), which deepens the
+    /// tree like nesting does. When too deep, reports it once and swallows the rest of the
+    /// expression flat into an `ERROR` node; the caller then stops the chain.
+    pub(crate) fn enter_chain(&mut self) -> bool {
+        if self.depth < MAX_DEPTH {
+            self.depth += 1;
+            return true;
+        }
+        if !self.depth_reported {
+            self.depth_reported = true;
+            let message = format!(
+                "this expression is too long or nested too deeply (more than {MAX_DEPTH} levels); split it up"
+            );
+            self.error(message);
+        }
+        self.start(ERROR);
+        loop {
+            let k = self.current();
+            let ends = matches!(k, EOF | SEMICOLON | R_PAREN | R_BRACK | R_CURLY | COMMA);
+            if ends || (self.nl_before() && is_recovery(k)) {
+                break;
+            }
+            let end = self
+                .after_matching(0)
+                .map_or(self.pos + 1, |n| self.pos + n);
+            while self.pos < end && self.pos < self.sig.len() {
+                self.bump();
+            }
+        }
+        self.finish();
+        false
     }
 
     pub(crate) fn leave(&mut self) {
@@ -367,7 +433,9 @@ impl<'t> Parser<'t> {
             return;
         }
         self.start(ERROR);
-        let end = self.after_matching(0).map_or(self.pos + 1, |n| self.pos + n);
+        let end = self
+            .after_matching(0)
+            .map_or(self.pos + 1, |n| self.pos + n);
         while self.pos < end && self.pos < self.sig.len() {
             self.bump();
         }
@@ -378,7 +446,7 @@ impl<'t> Parser<'t> {
 
     fn script(&mut self) {
         // Not `start`: leading trivia belongs inside the root.
-        self.builder.start_node(SCRIPT.into());
+        self.builder.start_node(SCRIPT);
         self.stmt_list(&[]);
         if self.pos < self.sig.len() {
             if !self.stuck_reported {

@@ -25,7 +25,10 @@ impl Parser<'_> {
     /// Whether the token after the group or name at `n` ends it as a pattern element (rather
     /// than continuing it as an expression like `a.b` or `a[0]`).
     fn ends_target(&self, after: usize) -> bool {
-        !matches!(self.nth(after), DOT | L_BRACK | L_PAREN | QUESTION_DOT | BACKTICK)
+        !matches!(
+            self.nth(after),
+            DOT | L_BRACK | L_PAREN | QUESTION_DOT | BACKTICK
+        )
     }
 
     fn pattern(&mut self, mode: Mode) {
@@ -39,7 +42,8 @@ impl Parser<'_> {
                 self.finish();
             }
             L_BRACK | L_CURLY
-                if mode == Mode::Bind || self.after_matching(0).is_none_or(|n| self.ends_target(n)) =>
+                if mode == Mode::Bind
+                    || self.after_matching(0).is_none_or(|n| self.ends_target(n)) =>
             {
                 if self.at(L_BRACK) {
                     self.array_pattern(mode);
@@ -56,7 +60,10 @@ impl Parser<'_> {
                 self.finish();
             }
             k if k.is_keyword() && !is_recovery(k) => {
-                let message = format!("{} is a reserved word and cannot be used as a variable name", self.describe_current());
+                let message = format!(
+                    "{} is a reserved word and cannot be used as a variable name",
+                    self.describe_current()
+                );
                 self.error(message);
                 self.start(IDENT_PAT);
                 self.bump();
@@ -68,7 +75,10 @@ impl Parser<'_> {
                     self.describe_current()
                 );
                 self.error_missing(message);
-                if !is_recovery(self.current()) && !matches!(self.current(), EQ | FAT_ARROW) && !self.nl_before() {
+                if !is_recovery(self.current())
+                    && !matches!(self.current(), EQ | FAT_ARROW)
+                    && !self.nl_before()
+                {
                     self.bump_error();
                 }
             }
@@ -146,7 +156,10 @@ impl Parser<'_> {
                 self.start(OBJECT_PAT_PROP);
                 let cp = self.checkpoint();
                 if self.current().is_keyword() {
-                    let message = format!("{} is a reserved word and cannot be used as a variable name", self.describe_current());
+                    let message = format!(
+                        "{} is a reserved word and cannot be used as a variable name",
+                        self.describe_current()
+                    );
                     self.error(message);
                 }
                 self.start(IDENT_PAT);
@@ -159,7 +172,9 @@ impl Parser<'_> {
                     self.finish();
                 }
                 self.finish();
-            } else if matches!(self.current(), IDENT | STRING | NUMBER | L_BRACK) || self.current().is_keyword() {
+            } else if matches!(self.current(), IDENT | STRING | NUMBER | L_BRACK)
+                || self.current().is_keyword()
+            {
                 self.start(OBJECT_PAT_PROP);
                 self.prop_key();
                 if self.expect(COLON) {
@@ -167,7 +182,10 @@ impl Parser<'_> {
                 }
                 self.finish();
             } else {
-                let message = format!("expected a property name in the pattern, found {}", self.describe_current());
+                let message = format!(
+                    "expected a property name in the pattern, found {}",
+                    self.describe_current()
+                );
                 self.error(message);
                 if is_recovery(self.current()) && !self.at(COMMA) {
                     break;
@@ -193,7 +211,10 @@ impl Parser<'_> {
     pub(crate) fn param_list(&mut self) {
         self.start(PARAM_LIST);
         if !self.at(L_PAREN) {
-            let message = format!("expected `(` to start the parameter list, found {}", self.describe_current());
+            let message = format!(
+                "expected `(` to start the parameter list, found {}",
+                self.describe_current()
+            );
             self.error_missing(message);
             self.finish();
             return;
@@ -207,10 +228,15 @@ impl Parser<'_> {
                 if self.at(COMMA) {
                     self.error("the rest parameter must be the last parameter");
                 }
-            } else if matches!(self.current(), IDENT | L_BRACK | L_CURLY) || self.current().is_keyword() {
+            } else if matches!(self.current(), IDENT | L_BRACK | L_CURLY)
+                || self.current().is_keyword()
+            {
                 self.pattern_element(Mode::Bind);
             } else {
-                let message = format!("expected a parameter name, found {}", self.describe_current());
+                let message = format!(
+                    "expected a parameter name, found {}",
+                    self.describe_current()
+                );
                 self.error(message);
                 if is_recovery(self.current()) && !self.at(COMMA) {
                     break;

@@ -34,7 +34,10 @@ impl Parser<'_> {
             // Already reported by the lexer.
             return;
         }
-        let message = format!("expected `;` or a line break after the statement, found {}", self.describe_current());
+        let message = format!(
+            "expected `;` or a line break after the statement, found {}",
+            self.describe_current()
+        );
         self.error(message);
     }
 
@@ -60,7 +63,11 @@ impl Parser<'_> {
             THROW_KW => self.throw_stmt(),
             TRY_KW => self.try_stmt(),
             FUNCTION_KW => self.function(FUNCTION_DECL),
-            IDENT if self.at_contextual("async") && self.nth(1) == FUNCTION_KW && !self.nl_before_nth(1) => {
+            IDENT
+                if self.at_contextual("async")
+                    && self.nth(1) == FUNCTION_KW
+                    && !self.nl_before_nth(1) =>
+            {
                 self.function(FUNCTION_DECL)
             }
             SWITCH_KW => self.switch_stmt(),
@@ -88,8 +95,7 @@ impl Parser<'_> {
                 self.finish();
             }
             ERROR_TOKEN => self.bump_error(),
-            k if self.at_expr_start() => {
-                let _ = k;
+            _ if self.at_expr_start() => {
                 self.start(EXPR_STMT);
                 self.expr();
                 self.semi();
@@ -107,7 +113,10 @@ impl Parser<'_> {
     /// `{ stmts }`; reports an error (consuming nothing) when the `{` is missing.
     pub(crate) fn block(&mut self) {
         if !self.at(L_CURLY) {
-            let message = format!("expected a block `{{ ... }}`, found {}", self.describe_current());
+            let message = format!(
+                "expected a block `{{ ... }}`, found {}",
+                self.describe_current()
+            );
             self.error_missing(message);
             return;
         }
@@ -122,7 +131,10 @@ impl Parser<'_> {
     /// `( expr )` after `if`, `while`, `switch`, `with`.
     pub(crate) fn paren_head(&mut self, after: &str) {
         if !self.at(L_PAREN) {
-            let message = format!("expected `(` after {after}, found {}", self.describe_current());
+            let message = format!(
+                "expected `(` after {after}, found {}",
+                self.describe_current()
+            );
             self.error_missing(message);
             if self.at_expr_start() && !self.at(L_CURLY) {
                 self.expr();
@@ -154,9 +166,15 @@ impl Parser<'_> {
 
     fn report_missing_init(&mut self, (range, is_const): (TextRange, bool)) {
         if is_const {
-            self.error_at(range, "`const` declarations need an initializer: `const name = value`");
+            self.error_at(
+                range,
+                "`const` declarations need an initializer: `const name = value`",
+            );
         } else {
-            self.error_at(range, "a destructuring declaration needs an initializer: `let { a } = value`");
+            self.error_at(
+                range,
+                "a destructuring declaration needs an initializer: `let { a } = value`",
+            );
         }
     }
 
@@ -237,7 +255,9 @@ impl Parser<'_> {
     /// Whether the `for` head at the current `(` is `for (... of/in ...)`; which one.
     fn for_each_kind(&self, paren: usize) -> Option<SyntaxKind> {
         let mut i = self.pos + paren + 1;
-        let end = self.after_matching(paren).map_or(self.sig.len(), |n| self.pos + n - 1);
+        let end = self
+            .after_matching(paren)
+            .map_or(self.sig.len(), |n| self.pos + n - 1);
         let first = i;
         while i < end {
             let t = self.sig_tok(i)?;
@@ -263,8 +283,8 @@ impl Parser<'_> {
     }
 
     fn for_stmt(&mut self) {
-        let for_start = self.current_range();
-        let kind = if self.nth(1) == L_PAREN || (self.nth(1) == AWAIT_KW && self.nth(2) == L_PAREN) {
+        let kind = if self.nth(1) == L_PAREN || (self.nth(1) == AWAIT_KW && self.nth(2) == L_PAREN)
+        {
             let paren = if self.nth(1) == AWAIT_KW { 2 } else { 1 };
             self.for_each_kind(paren).unwrap_or(FOR_STMT)
         } else {
@@ -277,7 +297,10 @@ impl Parser<'_> {
             self.bump();
         }
         if !self.at(L_PAREN) {
-            let message = format!("expected `(` after `for`, found {}", self.describe_current());
+            let message = format!(
+                "expected `(` after `for`, found {}",
+                self.describe_current()
+            );
             self.error_missing(message);
             self.finish();
             return;
@@ -299,7 +322,9 @@ impl Parser<'_> {
                 }
                 self.finish();
                 if self.at(COMMA) {
-                    self.error("only one variable may be declared in a `for ... of` / `for ... in` head");
+                    self.error(
+                        "only one variable may be declared in a `for ... of` / `for ... in` head",
+                    );
                     while self.at(COMMA) {
                         self.bump();
                         self.start(DECLARATOR);
@@ -320,7 +345,6 @@ impl Parser<'_> {
             }
             self.expect_closing(R_PAREN, open, "`for` head");
         }
-        let _ = for_start;
         self.body_statement("`for (...)`");
         self.finish();
     }
@@ -393,7 +417,10 @@ impl Parser<'_> {
     fn return_stmt(&mut self) {
         self.start(RETURN_STMT);
         self.bump();
-        if !self.nl_before() && !matches!(self.current(), SEMICOLON | R_CURLY | EOF) && self.at_expr_start() {
+        if !self.nl_before()
+            && !matches!(self.current(), SEMICOLON | R_CURLY | EOF)
+            && self.at_expr_start()
+        {
             self.expr();
         }
         self.semi();
@@ -460,10 +487,15 @@ impl Parser<'_> {
         if self.at(STAR) {
             self.bump();
         }
-        if self.at(IDENT) || (self.current().is_keyword() && self.nth(1) == L_PAREN && kind == FUNCTION_EXPR) {
+        if self.at(IDENT)
+            || (self.current().is_keyword() && self.nth(1) == L_PAREN && kind == FUNCTION_EXPR)
+        {
             self.bump();
         } else if name_required {
-            let message = format!("expected a function name after `function`, found {}", self.describe_current());
+            let message = format!(
+                "expected a function name after `function`, found {}",
+                self.describe_current()
+            );
             self.error_missing(message);
             if self.current().is_keyword() && self.nth(1) == L_PAREN {
                 self.bump_error();
@@ -505,7 +537,10 @@ impl Parser<'_> {
                     self.finish();
                 }
                 _ => {
-                    let message = format!("expected `case` or `default`, found {}", self.describe_current());
+                    let message = format!(
+                        "expected `case` or `default`, found {}",
+                        self.describe_current()
+                    );
                     self.error(message);
                     self.bump_error();
                 }
@@ -528,7 +563,9 @@ impl Parser<'_> {
         }
         if self.at(L_CURLY) {
             self.start(CLASS_BODY);
-            let end = self.after_matching(0).map_or(self.sig.len(), |n| self.pos + n);
+            let end = self
+                .after_matching(0)
+                .map_or(self.sig.len(), |n| self.pos + n);
             while self.pos < end && !self.at(EOF) {
                 self.bump();
             }
@@ -557,7 +594,9 @@ impl Parser<'_> {
                     break;
                 }
                 L_CURLY | L_PAREN | L_BRACK => {
-                    let end = self.after_matching(0).map_or(self.pos + 1, |n| self.pos + n);
+                    let end = self
+                        .after_matching(0)
+                        .map_or(self.pos + 1, |n| self.pos + n);
                     while self.pos < end && !self.at(EOF) {
                         self.bump();
                     }
@@ -600,7 +639,10 @@ impl Parser<'_> {
                 self.finish();
             }
             _ => {
-                let message = format!("expected a declaration after `export`, found {}", self.describe_current());
+                let message = format!(
+                    "expected a declaration after `export`, found {}",
+                    self.describe_current()
+                );
                 self.error_missing(message);
             }
         }

@@ -1,0 +1,101 @@
+//! A green-tree builder with rowan's `GreenNodeBuilder` interface, but without its node
+//! cache: rowan re-hashes whole subtrees when that cache grows, which is quadratic on long
+//! chains such as `a.b.b.b...`. Punctuation, keywords, identifiers and whitespace tokens are
+//! interned (one allocation per distinct text).
+
+use rowan::{GreenNode, GreenToken, NodeOrToken};
+use rustc_hash::FxHashMap;
+
+use crate::SyntaxKind;
+
+type GreenElement = NodeOrToken<GreenNode, GreenToken>;
+
+/// A position in the builder where a node may later be started (see `start_node_at`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Checkpoint(usize);
+
+#[derive(Default)]
+pub(crate) struct Builder {
+    parents: Vec<(SyntaxKind, usize)>,
+    children: Vec<GreenElement>,
+    /// Tokens whose text is fixed by their kind (punctuation, keywords), by kind.
+    fixed: Vec<Option<GreenToken>>,
+    idents: FxHashMap<Box<str>, GreenToken>,
+    spaces: FxHashMap<Box<str>, GreenToken>,
+}
+
+fn interned(map: &mut FxHashMap<Box<str>, GreenToken>, kind: SyntaxKind, text: &str) -> GreenToken {
+    if let Some(token) = map.get(text) {
+        return token.clone();
+    }
+    let token = GreenToken::new(kind.into(), text);
+    map.insert(text.into(), token.clone());
+    token
+}
+
+impl Builder {
+    pub(crate) fn token(&mut self, kind: SyntaxKind, text: &str) {
+        let token = if kind.is_punct() || kind.is_keyword() {
+            let index = kind as usize;
+            if self.fixed.len() <= index {
+                self.fixed.resize(index + 1, None);
+            }
+            match &self.fixed[index] {
+                Some(token) if token.text() == text => token.clone(),
+                _ => {
+                    let token = GreenToken::new(kind.into(), text);
+                    self.fixed[index] = Some(token.clone());
+                    token
+                }
+            }
+        } else {
+            match kind {
+                SyntaxKind::IDENT => interned(&mut self.idents, kind, text),
+                SyntaxKind::WHITESPACE | SyntaxKind::NEWLINE if text.len() <= 16 => {
+                    interned(&mut self.spaces, kind, text)
+                }
+                _ => GreenToken::new(kind.into(), text),
+            }
+        };
+        self.children.push(NodeOrToken::Token(token));
+    }
+
+    pub(crate) fn start_node(&mut self, kind: SyntaxKind) {
+        self.parents.push((kind, self.children.len()));
+    }
+
+    pub(crate) fn checkpoint(&self) -> Checkpoint {
+        Checkpoint(self.children.len())
+    }
+
+    /// Starts a node that adopts every element added since `checkpoint`.
+    pub(crate) fn start_node_at(&mut self, checkpoint: Checkpoint, kind: SyntaxKind) {
+        let at = checkpoint.0.min(self.children.len());
+        let at = match self.parents.last() {
+            Some(&(_, first)) => at.max(first),
+            None => at,
+        };
+        self.parents.push((kind, at));
+    }
+
+    pub(crate) fn finish_node(&mut self) {
+        let Some((kind, first)) = self.parents.pop() else {
+            return;
+        };
+        let node = GreenNode::new(kind.into(), self.children.drain(first..));
+        self.children.push(NodeOrToken::Node(node));
+    }
+
+    /// The finished root: every open node is closed; several roots are wrapped in an `ERROR`.
+    pub(crate) fn finish(mut self) -> GreenNode {
+        while !self.parents.is_empty() {
+            self.finish_node();
+        }
+        if self.children.len() == 1
+            && let Some(NodeOrToken::Node(node)) = self.children.pop()
+        {
+            return node;
+        }
+        GreenNode::new(SyntaxKind::SCRIPT.into(), self.children.drain(..))
+    }
+}
