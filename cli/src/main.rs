@@ -20,6 +20,10 @@ enum Command {
     Check(commands::check::Args),
     /// Print the syntax tree of a .flow file and its syntax errors.
     Parse(commands::parse::Args),
+    /// Run workflow test files (*.test.toml) on a fake clock with stubbed tasks.
+    Test(commands::test::Args),
+    /// Run a workflow in-process and print its output as JSON.
+    Run(commands::run::Args),
     /// Run the language server on stdin/stdout (for editors).
     Lsp(commands::lsp::Args),
 }
@@ -29,6 +33,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Parse(args) => commands::parse::run(args),
+        Command::Test(args) => commands::test::run(args),
+        Command::Run(args) => commands::run::run(args),
         Command::Lsp(args) => commands::lsp::run(args),
     }
 }

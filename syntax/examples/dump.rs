@@ -1,4 +1,5 @@
-//! Dumps the tree and errors of each file given (a development aid).
+//! Dumps the errors (and, with `TREE=1`, the tree) of each file given; `REPEAT=n` parses n
+//! more times for profiling, `STACK=bytes` sets the thread stack size. A development aid.
 fn main() {
     let stack: usize = std::env::var("STACK")
         .ok()

@@ -42,6 +42,8 @@ pub fn lex_with_errors(text: &str) -> (Vec<Token>, Vec<LexError>) {
         pos: 0,
         prev_significant: None,
         braces: Vec::new(),
+        parens: Vec::new(),
+        closed_control_head: false,
     };
     lexer.run();
     (lexer.tokens, lexer.errors)
@@ -273,6 +275,10 @@ struct Lexer<'a> {
     prev_significant: Option<SyntaxKind>,
     /// One entry per open template substitution: the number of `{` opened inside it.
     braces: Vec<u32>,
+    /// One entry per open `(`: whether it opens the head of `if`/`while`/`for`/`with`.
+    parens: Vec<bool>,
+    /// Whether the last significant token is a `)` closing such a head (a regex may follow).
+    closed_control_head: bool,
 }
 
 impl Lexer<'_> {
@@ -327,6 +333,19 @@ impl Lexer<'_> {
                     // `a?.5:1` is a conditional, not optional chaining.
                     self.push(QUESTION, self.pos + 1);
                 }
+                Raw::LParen => {
+                    let control = matches!(
+                        self.prev_significant,
+                        Some(IF_KW | WHILE_KW | FOR_KW | WITH_KW)
+                    );
+                    self.parens.push(control);
+                    self.push(L_PAREN, end);
+                }
+                Raw::RParen => {
+                    let control = self.parens.pop().unwrap_or(false);
+                    self.push(R_PAREN, end);
+                    self.closed_control_head = control;
+                }
                 Raw::LCurly => {
                     if let Some(depth) = self.braces.last_mut() {
                         *depth += 1;
@@ -348,6 +367,16 @@ impl Lexer<'_> {
                         self.template_text();
                     }
                 }
+                Raw::Number => {
+                    if crate::parse_number(&text[span.clone()]).is_none() {
+                        self.error(
+                            self.pos,
+                            end,
+                            "invalid number: `_` must sit between digits, and leading zeros are not allowed",
+                        );
+                    }
+                    self.push(NUMBER, end);
+                }
                 other => self.push(other.simple_kind(), end),
             }
         }
@@ -355,6 +384,9 @@ impl Lexer<'_> {
 
     /// Regular-expression literals may start where an expression may start, as JS lexers decide.
     fn regex_allowed(&self) -> bool {
+        if self.prev_significant == Some(R_PAREN) && self.closed_control_head {
+            return true;
+        }
         !matches!(
             self.prev_significant,
             Some(
@@ -603,6 +635,9 @@ mod tests {
             (REGEX, "/ab+[/]c/gi".to_string())
         );
         assert_eq!(kinds("f(a) / 2")[4].0, SLASH);
+        assert_eq!(kinds("if (a) /x/.test(s)")[4].0, REGEX);
+        assert_eq!(kinds("while (f(a)) /x/g")[7].0, REGEX);
+        assert_eq!(kinds("(a) / (b)")[3].0, SLASH);
     }
 
     #[test]

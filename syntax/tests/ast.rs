@@ -316,3 +316,20 @@ fn unsupported_constructs_have_nodes() {
     };
     assert_eq!(re.kind(), Some(LiteralKind::Regex));
 }
+
+#[test]
+fn parse_results_cross_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<rhythm_syntax::Parse>();
+    assert_send_sync::<rhythm_syntax::GreenNode>();
+    let parse = rhythm_syntax::parse("let a = 1");
+    let green = parse.green();
+    let text = std::thread::spawn(move || {
+        rhythm_syntax::SyntaxNode::new_root(green)
+            .text()
+            .to_string()
+    })
+    .join()
+    .unwrap();
+    assert_eq!(text, "let a = 1");
+}

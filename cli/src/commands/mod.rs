@@ -3,3 +3,5 @@
 pub mod check;
 pub mod lsp;
 pub mod parse;
+pub mod run;
+pub mod test;

@@ -22,6 +22,8 @@ pub(crate) struct Builder {
     fixed: Vec<Option<GreenToken>>,
     idents: FxHashMap<Box<str>, GreenToken>,
     spaces: FxHashMap<Box<str>, GreenToken>,
+    /// Nodes made of one interned token (`NAME_REF x`, `IDENT_PAT x`, `LITERAL true`), shared.
+    leaves: FxHashMap<(SyntaxKind, usize), GreenNode>,
 }
 
 fn interned(map: &mut FxHashMap<Box<str>, GreenToken>, kind: SyntaxKind, text: &str) -> GreenToken {
@@ -82,6 +84,29 @@ impl Builder {
         let Some((kind, first)) = self.parents.pop() else {
             return;
         };
+        if self.children.len() == first + 1
+            && let NodeOrToken::Token(token) = &self.children[first]
+            && (token.kind() == SyntaxKind::IDENT.into()
+                || SyntaxKind::from_raw(token.kind().0).is_some_and(SyntaxKind::is_keyword))
+        {
+            // Interned tokens are unique per text, so their address identifies the leaf.
+            let key = (
+                kind,
+                std::ptr::from_ref::<rowan::GreenTokenData>(token) as usize,
+            );
+            let node = match self.leaves.get(&key) {
+                Some(node) => node.clone(),
+                None => {
+                    let node = GreenNode::new(kind.into(), self.children.drain(first..));
+                    self.leaves.insert(key, node.clone());
+                    self.children.push(NodeOrToken::Node(node));
+                    return;
+                }
+            };
+            self.children.truncate(first);
+            self.children.push(NodeOrToken::Node(node));
+            return;
+        }
         let node = GreenNode::new(kind.into(), self.children.drain(first..));
         self.children.push(NodeOrToken::Node(node));
     }

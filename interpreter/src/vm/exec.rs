@@ -1,0 +1,790 @@
+//! The interpreter loop and the call machinery.
+
+use super::native::NativeStep;
+use super::ops::truthy;
+use super::{Exc, Frame, Handler, Machine};
+use crate::bytecode::Op;
+use crate::value::{Obj, PromiseState, Str, Value};
+
+/// What invoking a callee did.
+pub enum Invoked {
+    /// A frame was pushed; the loop continues in it.
+    Frame,
+    /// A builtin returned at once.
+    Value(Value),
+}
+
+impl Machine<'_> {
+    fn pop(&mut self) -> Value {
+        self.s.stack.pop().unwrap_or_default()
+    }
+
+    fn top(&self) -> &Value {
+        static UNDEF: Value = Value::Undefined;
+        self.s.stack.last().unwrap_or(&UNDEF)
+    }
+
+    fn konst(&self, i: u32) -> Str {
+        self.prog
+            .consts
+            .get(i as usize)
+            .cloned()
+            .unwrap_or_else(|| Str::from(""))
+    }
+
+    fn env_at(&mut self, depth: u16) -> Result<crate::value::ObjId, Exc> {
+        let mut env = self.s.frames.last().and_then(|f| f.env);
+        for _ in 0..depth {
+            env = match env.and_then(|e| self.s.heap.get(e)) {
+                Some(Obj::Env { parent, .. }) => *parent,
+                _ => None,
+            };
+        }
+        match env {
+            Some(e) => Ok(e),
+            None => Err(self.fatal_internal("environment chain is broken")),
+        }
+    }
+
+    /// An internal inconsistency (corrupt state): fails the execution.
+    pub fn fatal_internal(&self, what: &str) -> Exc {
+        let mut e = serde_json::Map::new();
+        e.insert("type".into(), "InternalError".into());
+        e.insert("name".into(), "InternalError".into());
+        e.insert("message".into(), format!("internal error: {what}").into());
+        Exc::Fatal(serde_json::Value::Object(e))
+    }
+
+    /// Runs instructions until the script returns (`Some`) or suspends (`None`).
+    pub fn exec(&mut self) -> Result<Option<Value>, Exc> {
+        let prog = self.prog;
+        loop {
+            let Some(frame) = self.s.frames.last_mut() else {
+                return Ok(Some(Value::Undefined));
+            };
+            let Some(func) = prog.funcs.get(frame.func as usize) else {
+                return Err(self.fatal_internal("frame of an unknown function"));
+            };
+            let pc = frame.pc as usize;
+            let base = frame.base as usize;
+            let Some(op) = func.code.get(pc).copied() else {
+                return Err(self.fatal_internal("program counter out of range"));
+            };
+            frame.pc += 1;
+            if self.budget == 0 {
+                return Err(self.fatal_limit(format!(
+                    "instruction limit exceeded ({} instructions in one step)",
+                    self.limits().max_instructions
+                )));
+            }
+            self.budget -= 1;
+            match op {
+                Op::Undef => self.s.stack.push(Value::Undefined),
+                Op::Null => self.s.stack.push(Value::Null),
+                Op::Bool(b) => self.s.stack.push(Value::Bool(b)),
+                Op::Num(n) => self.s.stack.push(Value::Number(n)),
+                Op::Str(i) => {
+                    let s = self.konst(i);
+                    self.s.stack.push(Value::String(s));
+                }
+                Op::Native(n) => self.s.stack.push(Value::Native(n)),
+                Op::Inputs => {
+                    let v = self.s.inputs.clone();
+                    self.s.stack.push(v);
+                }
+                Op::Pop => {
+                    self.s.stack.pop();
+                }
+                Op::Dup => {
+                    let v = self.top().clone();
+                    self.s.stack.push(v);
+                }
+                Op::Dup2 => {
+                    let n = self.s.stack.len();
+                    if n >= 2 {
+                        let a = self.s.stack[n - 2].clone();
+                        let b = self.s.stack[n - 1].clone();
+                        self.s.stack.push(a);
+                        self.s.stack.push(b);
+                    }
+                }
+                Op::Swap => {
+                    let n = self.s.stack.len();
+                    if n >= 2 {
+                        self.s.stack.swap(n - 1, n - 2);
+                    }
+                }
+                Op::Bury(k) => {
+                    let v = self.pop();
+                    let at = self.s.stack.len().saturating_sub(k as usize);
+                    self.s.stack.insert(at, v);
+                }
+                Op::Load(slot) => {
+                    let v = self
+                        .s
+                        .stack
+                        .get(base + slot as usize)
+                        .cloned()
+                        .unwrap_or_default();
+                    if let Value::Uninit = v {
+                        let name = func
+                            .local_names
+                            .get(slot as usize)
+                            .cloned()
+                            .unwrap_or_else(|| Str::from("variable"));
+                        return Err(self.reference_error(format!(
+                            "Cannot access '{name}' before initialization"
+                        )));
+                    }
+                    self.s.stack.push(v);
+                }
+                Op::Store(slot) => {
+                    let v = self.pop();
+                    if let Some(s) = self.s.stack.get_mut(base + slot as usize) {
+                        *s = v;
+                    }
+                }
+                Op::Uninit(slot) => {
+                    if let Some(s) = self.s.stack.get_mut(base + slot as usize) {
+                        *s = Value::Uninit;
+                    }
+                }
+                Op::LoadEnv(depth, slot, name) => {
+                    let e = self.env_at(depth)?;
+                    let v = match self.s.heap.get(e) {
+                        Some(Obj::Env { slots, .. }) => {
+                            slots.get(slot as usize).cloned().unwrap_or_default()
+                        }
+                        _ => Value::Undefined,
+                    };
+                    if let Value::Uninit = v {
+                        let name = self.konst(name);
+                        return Err(self.reference_error(format!(
+                            "Cannot access '{name}' before initialization"
+                        )));
+                    }
+                    self.s.stack.push(v);
+                }
+                Op::StoreEnv(depth, slot) => {
+                    let v = self.pop();
+                    let e = self.env_at(depth)?;
+                    if let Some(Obj::Env { slots, .. }) = self.s.heap.get_mut(e)
+                        && let Some(s) = slots.get_mut(slot as usize)
+                    {
+                        *s = v;
+                    }
+                }
+                Op::UninitEnv(depth, slot) => {
+                    let e = self.env_at(depth)?;
+                    if let Some(Obj::Env { slots, .. }) = self.s.heap.get_mut(e)
+                        && let Some(s) = slots.get_mut(slot as usize)
+                    {
+                        *s = Value::Uninit;
+                    }
+                }
+                Op::ConstAssign => {
+                    return Err(self.type_error("Assignment to constant variable."));
+                }
+                Op::PushEnv(n) => {
+                    let parent = self.s.frames.last().and_then(|f| f.env);
+                    let e = self.s.heap.alloc(Obj::Env {
+                        slots: vec![Value::Uninit; n as usize],
+                        parent,
+                    });
+                    if let Some(f) = self.s.frames.last_mut() {
+                        f.env = Some(e);
+                    }
+                    self.maybe_gc()?;
+                }
+                Op::PopEnv => {
+                    let cur = self.s.frames.last().and_then(|f| f.env);
+                    let parent = match cur.and_then(|e| self.s.heap.get(e)) {
+                        Some(Obj::Env { parent, .. }) => *parent,
+                        _ => None,
+                    };
+                    if let Some(f) = self.s.frames.last_mut() {
+                        f.env = parent;
+                    }
+                }
+                Op::CopyEnv => {
+                    let cur = self.s.frames.last().and_then(|f| f.env);
+                    if let Some(Obj::Env { slots, parent }) = cur.and_then(|e| self.s.heap.get(e))
+                    {
+                        let copy = Obj::Env {
+                            slots: slots.clone(),
+                            parent: *parent,
+                        };
+                        let e = self.s.heap.alloc(copy);
+                        if let Some(f) = self.s.frames.last_mut() {
+                            f.env = Some(e);
+                        }
+                    }
+                }
+                Op::GetProp(k) => {
+                    let obj = self.pop();
+                    let key = self.konst(k);
+                    let v = self.get_prop(&obj, &key)?;
+                    self.s.stack.push(v);
+                }
+                Op::GetIndex => {
+                    let key = self.pop();
+                    let obj = self.pop();
+                    let v = self.get_index(&obj, &key)?;
+                    self.s.stack.push(v);
+                }
+                Op::SetProp(k) => {
+                    let v = self.pop();
+                    let obj = self.pop();
+                    let key = self.konst(k);
+                    self.set_prop(&obj, key, v.clone())?;
+                    self.s.stack.push(v);
+                }
+                Op::SetIndex => {
+                    let v = self.pop();
+                    let key = self.pop();
+                    let obj = self.pop();
+                    self.set_index(&obj, &key, v.clone())?;
+                    self.s.stack.push(v);
+                }
+                Op::Call(argc) => {
+                    if let Invoked::Value(v) = self.invoke(argc as usize)? {
+                        self.deliver(v)?;
+                    }
+                }
+                Op::CallSpread => {
+                    let args = self.pop();
+                    let argc = self.spread_onto_stack(&args)?;
+                    if let Invoked::Value(v) = self.invoke(argc)? {
+                        self.deliver(v)?;
+                    }
+                }
+                Op::CallMethod(k, argc) => {
+                    let name = self.konst(k);
+                    if let Invoked::Value(v) = self.call_method(&name, argc as usize)? {
+                        self.deliver(v)?;
+                    }
+                }
+                Op::CallMethodSpread(k) => {
+                    let name = self.konst(k);
+                    let args = self.pop();
+                    let argc = self.spread_onto_stack(&args)?;
+                    if let Invoked::Value(v) = self.call_method(&name, argc)? {
+                        self.deliver(v)?;
+                    }
+                }
+                Op::New(argc) => {
+                    let v = self.construct(argc as usize)?;
+                    self.s.stack.push(v);
+                }
+                Op::NewSpread => {
+                    let args = self.pop();
+                    let argc = self.spread_onto_stack(&args)?;
+                    let v = self.construct(argc)?;
+                    self.s.stack.push(v);
+                }
+                Op::Return => {
+                    let v = self.pop();
+                    let done = self.s.frames.pop();
+                    if let Some(f) = done {
+                        self.s.stack.truncate((f.base as usize).saturating_sub(1));
+                    }
+                    if self.s.frames.is_empty() {
+                        return Ok(Some(v));
+                    }
+                    self.deliver(v)?;
+                }
+                Op::Jump(t) => self.set_pc(t),
+                Op::JumpIfFalse(t) => {
+                    let v = self.pop();
+                    if !truthy(&v) {
+                        self.set_pc(t);
+                    }
+                }
+                Op::JumpIfTrue(t) => {
+                    let v = self.pop();
+                    if truthy(&v) {
+                        self.set_pc(t);
+                    }
+                }
+                Op::JumpIfFalseKeep(t) => {
+                    if truthy(self.top()) {
+                        self.s.stack.pop();
+                    } else {
+                        self.set_pc(t);
+                    }
+                }
+                Op::JumpIfTrueKeep(t) => {
+                    if truthy(self.top()) {
+                        self.set_pc(t);
+                    } else {
+                        self.s.stack.pop();
+                    }
+                }
+                Op::JumpIfNotNullishKeep(t) => {
+                    if self.top().is_nullish() {
+                        self.s.stack.pop();
+                    } else {
+                        self.set_pc(t);
+                    }
+                }
+                Op::JumpIfNotUndef(t) => {
+                    if matches!(self.top(), Value::Undefined) {
+                        self.s.stack.pop();
+                    } else {
+                        self.set_pc(t);
+                    }
+                }
+                Op::OptCheck(t, n) => {
+                    if self.top().is_nullish() {
+                        for _ in 0..n {
+                            self.s.stack.pop();
+                        }
+                        self.set_pc(t);
+                    }
+                }
+                Op::Binary(bop) => {
+                    let b = self.pop();
+                    let a = self.pop();
+                    let v = self.binary(bop, &a, &b)?;
+                    self.s.stack.push(v);
+                }
+                Op::Neg => {
+                    let a = self.pop();
+                    let n = self.to_num(&a)?;
+                    self.s.stack.push(Value::Number(-n));
+                }
+                Op::Plus | Op::ToNumber => {
+                    let a = self.pop();
+                    let n = self.to_num(&a)?;
+                    self.s.stack.push(Value::Number(n));
+                }
+                Op::Not => {
+                    let a = self.pop();
+                    self.s.stack.push(Value::Bool(!truthy(&a)));
+                }
+                Op::BitNot => {
+                    let a = self.pop();
+                    let n = self.to_num(&a)?;
+                    self.s
+                        .stack
+                        .push(Value::Number(f64::from(!super::conv::to_int32(n))));
+                }
+                Op::Typeof => {
+                    let a = self.pop();
+                    let t = self.type_of(&a);
+                    self.s.stack.push(Value::str(t));
+                }
+                Op::Inc | Op::Dec => {
+                    let a = self.pop();
+                    let n = self.to_num(&a)?;
+                    let d = if op == Op::Inc { 1.0 } else { -1.0 };
+                    self.s.stack.push(Value::Number(n + d));
+                }
+                Op::Template(n) => {
+                    let at = self.s.stack.len().saturating_sub(n as usize);
+                    let parts: Vec<Value> = self.s.stack.drain(at..).collect();
+                    let mut out = String::new();
+                    for p in &parts {
+                        let s = self.to_str(p)?;
+                        out.push_str(&s);
+                    }
+                    self.check_string_len(out.len())?;
+                    self.s.stack.push(Value::String(Str::from(out)));
+                }
+                Op::Array(n) => {
+                    let at = self.s.stack.len().saturating_sub(n as usize);
+                    let items: Vec<Value> = self.s.stack.drain(at..).collect();
+                    let v = self.new_array(items);
+                    self.s.stack.push(v);
+                    self.maybe_gc()?;
+                }
+                Op::ArrayPush => {
+                    let v = self.pop();
+                    if let Value::Object(id) = self.top()
+                        && let Some(Obj::Array(items)) = self.s.heap.get_mut(*id)
+                    {
+                        items.push(v);
+                    }
+                }
+                Op::ArraySpread => {
+                    let src = self.pop();
+                    let items = self.iterate(&src)?;
+                    if let Value::Object(id) = self.top()
+                        && let Some(Obj::Array(dst)) = self.s.heap.get_mut(*id)
+                    {
+                        dst.extend(items);
+                    }
+                }
+                Op::Object => {
+                    let v = self.new_object(Vec::new());
+                    self.s.stack.push(v);
+                    self.maybe_gc()?;
+                }
+                Op::DefineProp(k) => {
+                    let v = self.pop();
+                    let key = self.konst(k);
+                    self.define(key, v);
+                }
+                Op::DefineIndex => {
+                    let v = self.pop();
+                    let k = self.pop();
+                    let key = self.to_key(&k)?;
+                    self.define(key, v);
+                }
+                Op::ObjectSpread => {
+                    let src = self.pop();
+                    let entries = self.own_entries(&src);
+                    for (k, v) in entries {
+                        self.define(k, v);
+                    }
+                }
+                Op::Closure(f) => {
+                    let env = self.s.frames.last().and_then(|fr| fr.env);
+                    let id = self.s.heap.alloc(Obj::Function { func: f, env });
+                    self.s.stack.push(Value::Object(id));
+                    self.maybe_gc()?;
+                }
+                Op::Callee => {
+                    let v = self
+                        .s
+                        .stack
+                        .get(base.saturating_sub(1))
+                        .cloned()
+                        .unwrap_or_default();
+                    self.s.stack.push(v);
+                }
+                Op::Await => {
+                    let v = self.pop();
+                    if let Value::Object(id) = v
+                        && let Some(Obj::Promise(p)) = self.s.heap.get(id)
+                    {
+                        match &p.state {
+                            PromiseState::Fulfilled(x) => {
+                                let x = x.clone();
+                                self.s.stack.push(x);
+                            }
+                            PromiseState::Rejected(e) => return Err(Exc::Throw(e.clone())),
+                            PromiseState::Pending => {
+                                self.s.awaiting = Some(id);
+                                return Ok(None);
+                            }
+                        }
+                    } else {
+                        self.s.stack.push(v);
+                    }
+                }
+                Op::Throw => {
+                    let v = self.pop();
+                    self.throw_range = self.current_range();
+                    return Err(Exc::Throw(v));
+                }
+                Op::PushHandler(t) => {
+                    let sp = self.s.stack.len() as u32;
+                    if let Some(f) = self.s.frames.last_mut() {
+                        let env = f.env;
+                        f.handlers.push(Handler { pc: t, sp, env });
+                    }
+                }
+                Op::PopHandler => {
+                    if let Some(f) = self.s.frames.last_mut() {
+                        f.handlers.pop();
+                    }
+                }
+                Op::IterArray => {
+                    let v = self.pop();
+                    let arr = match &v {
+                        Value::Object(id) if matches!(self.s.heap.get(*id), Some(Obj::Array(_))) => {
+                            v.clone()
+                        }
+                        _ => {
+                            let items = self.iterate(&v)?;
+                            self.new_array(items)
+                        }
+                    };
+                    self.s.stack.push(arr);
+                }
+                Op::IterNext(a, i, t) => {
+                    let arr = self.s.stack.get(base + a as usize).cloned();
+                    let idx = match self.s.stack.get(base + i as usize) {
+                        Some(Value::Number(n)) => *n as usize,
+                        _ => 0,
+                    };
+                    let next = match arr {
+                        Some(Value::Object(id)) => match self.s.heap.get(id) {
+                            Some(Obj::Array(items)) => items.get(idx).cloned(),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    match next {
+                        Some(v) => {
+                            if let Some(s) = self.s.stack.get_mut(base + i as usize) {
+                                *s = Value::Number((idx + 1) as f64);
+                            }
+                            self.s.stack.push(v);
+                        }
+                        None => self.set_pc(t),
+                    }
+                }
+                Op::ForInKeys => {
+                    let v = self.pop();
+                    let keys: Vec<Value> =
+                        self.own_keys(&v).into_iter().map(Value::String).collect();
+                    let arr = self.new_array(keys);
+                    self.s.stack.push(arr);
+                }
+                Op::RequireObject => {
+                    let v = self.top().clone();
+                    if v.is_nullish() {
+                        let what = self.plain_to_string(&v);
+                        return Err(self.type_error(format!(
+                            "Cannot destructure '{what}' as it is {what}."
+                        )));
+                    }
+                }
+                Op::ObjectRest(n) => {
+                    let at = self.s.stack.len().saturating_sub(n as usize);
+                    let keys: Vec<Value> = self.s.stack.drain(at..).collect();
+                    let src = self.pop();
+                    let mut excluded = Vec::new();
+                    for k in &keys {
+                        excluded.push(self.to_key(k)?);
+                    }
+                    let entries: Vec<(Str, Value)> = self
+                        .own_entries(&src)
+                        .into_iter()
+                        .filter(|(k, _)| !excluded.contains(k))
+                        .collect();
+                    let v = self.new_object(entries);
+                    self.s.stack.push(v);
+                }
+                Op::SliceFrom(n) => {
+                    let v = self.pop();
+                    let items = self.array_items(&v).unwrap_or_default();
+                    let rest: Vec<Value> = items.into_iter().skip(n as usize).collect();
+                    let v = self.new_array(rest);
+                    self.s.stack.push(v);
+                }
+                Op::ThrowUndefinedName(k) => {
+                    let name = self.konst(k);
+                    return Err(self.reference_error(format!("{name} is not defined")));
+                }
+            }
+        }
+    }
+
+    fn set_pc(&mut self, t: u32) {
+        if let Some(f) = self.s.frames.last_mut() {
+            f.pc = t;
+        }
+    }
+
+    /// Defines a property on the object at the top of the stack.
+    fn define(&mut self, key: Str, v: Value) {
+        if let Value::Object(id) = self.top()
+            && let Some(Obj::Object(p)) = self.s.heap.get_mut(*id)
+        {
+            p.set(key, v);
+        }
+    }
+
+    /// Collects garbage when enough was allocated; enforces the heap limit.
+    pub fn maybe_gc(&mut self) -> Result<(), Exc> {
+        if self.s.heap.wants_gc() {
+            self.s.collect();
+            let approx = self.approx_heap_bytes();
+            if approx > self.limits().max_heap_bytes {
+                return Err(self.fatal_limit(format!(
+                    "heap limit exceeded (about {approx} bytes in use, limit {})",
+                    self.limits().max_heap_bytes
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// A rough count of the bytes the heap holds.
+    pub fn approx_heap_bytes(&self) -> usize {
+        let mut n = 0usize;
+        for (_, o) in self.s.heap.iter() {
+            n += 48 + match o {
+                Obj::Object(p) | Obj::Error(p, _) => p.map.len() * 48,
+                Obj::Array(items) => items.len() * 24,
+                Obj::Env { slots, .. } => slots.len() * 24,
+                _ => 16,
+            };
+        }
+        n
+    }
+
+    /// The elements `for…of` and spread visit.
+    pub fn iterate(&mut self, v: &Value) -> Result<Vec<Value>, Exc> {
+        match v {
+            Value::String(s) => Ok(s.chars().map(|c| Value::String(Str::from(c.to_string()))).collect()),
+            Value::Object(id) => match self.s.heap.get(*id) {
+                Some(Obj::Array(items)) => Ok(items.clone()),
+                _ => {
+                    let what = self.type_of(v);
+                    let desc = if what == "object" { "object" } else { what };
+                    Err(self.type_error(format!("{desc} is not iterable")))
+                }
+            },
+            other => {
+                let s = match other {
+                    Value::Undefined | Value::Uninit => "undefined".to_string(),
+                    Value::Null => "null".to_string(),
+                    _ => self.plain_to_string(other),
+                };
+                Err(self.type_error(format!("{s} is not iterable")))
+            }
+        }
+    }
+
+    /// Replaces the array on top of the stack by its elements; returns how many.
+    fn spread_onto_stack(&mut self, args: &Value) -> Result<usize, Exc> {
+        let items = self.iterate(args)?;
+        let n = items.len();
+        if n > 65_535 {
+            return Err(self.range_error("Maximum call stack size exceeded"));
+        }
+        self.s.stack.extend(items);
+        Ok(n)
+    }
+
+    /// Calls the callee below `argc` arguments on the stack.
+    pub fn invoke(&mut self, argc: usize) -> Result<Invoked, Exc> {
+        let at = self.s.stack.len().saturating_sub(argc + 1);
+        let callee = self.s.stack.get(at).cloned().unwrap_or_default();
+        match callee {
+            Value::Object(id) => match self.s.heap.get(id) {
+                Some(Obj::Function { func, env }) => {
+                    let (func, env) = (*func, *env);
+                    self.push_frame(func, env, at + 1, argc)?;
+                    return Ok(Invoked::Frame);
+                }
+                Some(Obj::BoundMethod { recv, name }) => {
+                    let (recv, name) = (recv.clone(), name.clone());
+                    if let Some(slot) = self.s.stack.get_mut(at) {
+                        *slot = recv;
+                    }
+                    return self.call_method(&name, argc);
+                }
+                _ => {}
+            },
+            Value::Native(n) if n.is_callable() => {
+                let args: Vec<Value> = self.s.stack.drain(at + 1..).collect();
+                self.s.stack.pop();
+                return self.call_native(n, args);
+            }
+            _ => {}
+        }
+        let text = self.source_text(self.current_range());
+        Err(self.type_error(format!("{text} is not a function")))
+    }
+
+    /// Pushes a frame for compiled function `func` whose arguments start at `args_at`.
+    pub fn push_frame(
+        &mut self,
+        func: u32,
+        env: Option<crate::value::ObjId>,
+        args_at: usize,
+        argc: usize,
+    ) -> Result<(), Exc> {
+        if self.s.frames.len() >= self.limits().max_call_depth {
+            return Err(self.error(
+                "LimitExceeded",
+                format!(
+                    "Maximum call stack size exceeded (call depth limit {})",
+                    self.limits().max_call_depth
+                ),
+            ));
+        }
+        let Some(code) = self.prog.funcs.get(func as usize) else {
+            return Err(self.fatal_internal("call of an unknown function"));
+        };
+        let nparams = code.nparams as usize;
+        if code.has_rest {
+            let rest: Vec<Value> = if argc > nparams {
+                self.s.stack.drain(args_at + nparams..).collect()
+            } else {
+                Vec::new()
+            };
+            self.s.stack.resize(args_at + nparams, Value::Undefined);
+            let r = self.new_array(rest);
+            self.s.stack.push(r);
+        } else if argc != nparams {
+            self.s.stack.resize(args_at + nparams, Value::Undefined);
+        }
+        let nlocals = code.nlocals as usize;
+        self.s.stack.resize(args_at + nlocals, Value::Uninit);
+        self.s.frames.push(Frame {
+            func,
+            pc: 0,
+            base: args_at as u32,
+            env,
+            handlers: Vec::new(),
+            native: None,
+        });
+        Ok(())
+    }
+
+    /// Hands a call's result to whoever made the call: pushes it for a code frame, or steps
+    /// the native frame that waits for it.
+    pub fn deliver(&mut self, mut v: Value) -> Result<(), Exc> {
+        loop {
+            let Some(frame) = self.s.frames.last_mut() else {
+                self.s.stack.push(v);
+                return Ok(());
+            };
+            let Some(mut task) = frame.native.take() else {
+                self.s.stack.push(v);
+                return Ok(());
+            };
+            let base = frame.base as usize;
+            let step = self.native_step(&mut task, v);
+            match step {
+                Ok(NativeStep::Call(callee, args)) => {
+                    if let Some(f) = self.s.frames.last_mut() {
+                        f.native = Some(task);
+                    }
+                    let argc = args.len();
+                    self.s.stack.push(callee);
+                    self.s.stack.extend(args);
+                    match self.invoke(argc)? {
+                        Invoked::Frame => return Ok(()),
+                        Invoked::Value(r) => v = r,
+                    }
+                }
+                Ok(NativeStep::Done(r)) => {
+                    self.s.frames.pop();
+                    self.s.stack.truncate(base);
+                    v = r;
+                }
+                Err(e) => {
+                    if let Some(f) = self.s.frames.last_mut() {
+                        f.native = Some(task);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// Starts a builtin that calls back into the program.
+    pub fn start_native(&mut self, task: super::native::NativeTask) -> Result<Invoked, Exc> {
+        if self.s.frames.len() >= self.limits().max_call_depth {
+            return Err(self.error("LimitExceeded", "Maximum call stack size exceeded"));
+        }
+        let base = self.s.stack.len() as u32;
+        self.s.frames.push(Frame {
+            func: u32::MAX,
+            pc: 0,
+            base,
+            env: None,
+            handlers: Vec::new(),
+            native: Some(Box::new(task)),
+        });
+        self.deliver(Value::Uninit)?;
+        Ok(Invoked::Frame)
+    }
+}
