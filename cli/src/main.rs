@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Check .flow files for errors and warnings.
     Check(commands::check::Args),
+    /// Format .flow files in the canonical style (or check that they are).
+    Fmt(commands::fmt::Args),
     /// Print the syntax tree of a .flow file and its syntax errors.
     Parse(commands::parse::Args),
     /// Run workflow test files (*.test.toml) on a fake clock with stubbed tasks.
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => commands::check::run(args),
+        Command::Fmt(args) => commands::fmt::run(args),
         Command::Parse(args) => commands::parse::run(args),
         Command::Test(args) => commands::test::run(args),
         Command::Run(args) => commands::run::run(args),

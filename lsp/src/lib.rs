@@ -7,6 +7,7 @@
 
 mod convert;
 pub mod document;
+pub mod format;
 pub mod line_index;
 mod server;
 pub mod state;

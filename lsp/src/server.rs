@@ -184,6 +184,7 @@ impl LanguageServer for Backend {
                     },
                 )),
                 inlay_hint_provider: Some(OneOf::Left(true)),
+                document_formatting_provider: Some(OneOf::Left(true)),
                 ..ServerCapabilities::default()
             },
             offset_encoding: None,
@@ -486,6 +487,34 @@ impl LanguageServer for Backend {
             )
         })
         .await
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri;
+        let result = self
+            .run(&uri, "formatting", move |s| {
+                let options = rhythm_fmt::Options {
+                    indent: params.options.tab_size.clamp(1, 16) as usize,
+                    ..rhythm_fmt::Options::default()
+                };
+                Some(
+                    rhythm_fmt::format(&s.text, &options)
+                        .map(|formatted| crate::format::minimal_edit(&s.text, &formatted))
+                        .map(|edit| edit.map(|e| s.edit(&e))),
+                )
+            })
+            .await?;
+        match result {
+            None => Ok(None),
+            Some(Ok(edit)) => Ok(Some(edit.into_iter().collect())),
+            // A file with syntax errors is left alone, as formatters in editors do.
+            Some(Err(rhythm_fmt::FormatError::Syntax(_))) => Ok(None),
+            Some(Err(e)) => Err(Error {
+                code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+                message: e.to_string().into(),
+                data: None,
+            }),
+        }
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {

@@ -498,3 +498,31 @@ async fn requests_on_unknown_documents_answer_null() {
         .unwrap();
     assert!(r["result"].is_array(), "{r}");
 }
+
+#[tokio::test]
+async fn formatting_returns_a_minimal_edit_and_skips_broken_files() {
+    let (mut s, _) = session("const  café = {a:1,b:\"😀\"}\nconsole.log( café )\n").await;
+    let r = s
+        .doc(
+            "textDocument/formatting",
+            json!({"options": {"tabSize": 2, "insertSpaces": true}}),
+        )
+        .await;
+    let edits = r["result"].as_array().unwrap();
+    let mut text = s.text.clone();
+    for e in edits.iter().rev() {
+        let start = s.offset(&e["range"]["start"]);
+        let end = s.offset(&e["range"]["end"]);
+        text.replace_range(start..end, e["newText"].as_str().unwrap());
+    }
+    let broken = s.edit(0, 0, "(").await;
+    assert!(!broken["diagnostics"].as_array().unwrap().is_empty());
+    let none = s
+        .doc(
+            "textDocument/formatting",
+            json!({"options": {"tabSize": 2, "insertSpaces": true}}),
+        )
+        .await;
+    assert_eq!(none["result"], Value::Null);
+    insta::assert_snapshot!(text);
+}
