@@ -50,7 +50,6 @@ fn initialize_shutdown_exit_over_stdio() {
     let shutdown = read_frame(&mut stdout);
     assert!(shutdown.contains(r#""id":2"#), "{shutdown}");
     send(r#"{"jsonrpc":"2.0","method":"exit"}"#);
-    drop(send);
     drop(stdin);
     let status = child.wait().unwrap();
     let mut err = String::new();
