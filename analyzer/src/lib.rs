@@ -28,6 +28,7 @@ mod checks;
 pub mod codes;
 pub mod diagnostic;
 pub mod duration;
+pub mod ide;
 pub mod ir;
 pub mod line_index;
 mod lower;

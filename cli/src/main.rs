@@ -40,6 +40,8 @@ enum Command {
     List(commands::list::Args),
     /// Run a worker for workflow steps and timers.
     Worker(commands::worker::Args),
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp(commands::lsp::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,5 +59,6 @@ fn main() -> ExitCode {
         Command::Cancel(args) => commands::cancel::run(args),
         Command::List(args) => commands::list::run(args),
         Command::Worker(args) => commands::worker::run(args),
+        Command::Lsp(args) => commands::lsp::run(args),
     }
 }

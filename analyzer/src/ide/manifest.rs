@@ -1,0 +1,101 @@
+//! The task manifest (`.rhythm/tasks.json` in a workspace): the tasks the workers define, with
+//! their parameters and docstrings, for completion and hover inside `Task.run("…")`.
+//!
+//! Format: `{"tasks": [{"name": "…", "parameters": [{"name": "…", "annotation": "…"}],
+//! "doc": "…"}]}`; `parameters`, `annotation` and `doc` may be left out.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+
+/// The tasks a workspace's workers define.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct TaskManifest {
+    /// The tasks, in the manifest's order.
+    pub tasks: Vec<TaskInfo>,
+}
+
+/// One task definition.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TaskInfo {
+    /// The name given to `Task.run`.
+    pub name: String,
+    /// The task function's parameters.
+    #[serde(default)]
+    pub parameters: Vec<TaskParam>,
+    /// The task's docstring.
+    #[serde(default)]
+    pub doc: Option<String>,
+}
+
+/// One parameter of a task.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TaskParam {
+    /// The parameter's name (a key of the inputs object).
+    pub name: String,
+    /// Its type annotation as written in the host language.
+    #[serde(default)]
+    pub annotation: Option<String>,
+}
+
+impl TaskManifest {
+    /// Reads a manifest from its JSON text.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The task with this name.
+    pub fn task(&self, name: &str) -> Option<&TaskInfo> {
+        self.tasks.iter().find(|t| t.name == name)
+    }
+
+    /// Every task name (for the analyzer's `unknown-task` check).
+    pub fn names(&self) -> BTreeSet<String> {
+        self.tasks.iter().map(|t| t.name.clone()).collect()
+    }
+}
+
+impl TaskInfo {
+    /// `name(a: int, b)`, as shown in completion details and hovers.
+    pub fn signature(&self) -> String {
+        let params: Vec<String> = self
+            .parameters
+            .iter()
+            .map(|p| match &p.annotation {
+                Some(a) => format!("{}: {a}", p.name),
+                None => p.name.clone(),
+            })
+            .collect();
+        format!("{}({})", self.name, params.join(", "))
+    }
+
+    /// Markdown documentation: the signature, then the docstring.
+    pub fn markdown(&self) -> String {
+        let mut out = format!("```\ntask {}\n```", self.signature());
+        if let Some(doc) = self.doc.as_deref().filter(|d| !d.trim().is_empty()) {
+            out.push_str("\n\n");
+            out.push_str(doc.trim());
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_manifest_format() {
+        let m = TaskManifest::from_json(
+            r#"{"tasks": [{"name": "charge", "parameters": [{"name": "amount", "annotation": "float"}, {"name": "note"}], "doc": "Charges."}, {"name": "ping"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(m.tasks.len(), 2);
+        assert_eq!(
+            m.task("charge").unwrap().signature(),
+            "charge(amount: float, note)"
+        );
+        assert_eq!(m.task("ping").unwrap().markdown(), "```\ntask ping()\n```");
+        assert!(TaskManifest::from_json("{}").is_err());
+    }
+}
