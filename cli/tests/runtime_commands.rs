@@ -212,6 +212,8 @@ async fn start_wait_runs_on_a_worker(pool: PgPool) {
         &[
             "start",
             "greet",
+            "--workflows",
+            dir_s,
             "--inputs",
             r#"{"name":"Ada"}"#,
             "--wait",
