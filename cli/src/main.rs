@@ -24,6 +24,20 @@ enum Command {
     Test(commands::test::Args),
     /// Run a workflow in-process and print its output as JSON.
     Run(commands::run::Args),
+    /// Apply the database migrations.
+    Migrate(commands::migrate::Args),
+    /// Start a workflow; prints the new execution id.
+    Start(commands::start::Args),
+    /// Send a signal to a workflow execution.
+    Signal(commands::signal::Args),
+    /// Show an execution: status, output or error, where it waits.
+    Status(commands::status::Args),
+    /// Cancel an execution.
+    Cancel(commands::cancel::Args),
+    /// List executions, newest first.
+    List(commands::list::Args),
+    /// Run a worker for workflow steps and timers.
+    Worker(commands::worker::Args),
 }
 
 fn main() -> ExitCode {
@@ -33,5 +47,12 @@ fn main() -> ExitCode {
         Command::Parse(args) => commands::parse::run(args),
         Command::Test(args) => commands::test::run(args),
         Command::Run(args) => commands::run::run(args),
+        Command::Migrate(args) => commands::migrate::run(args),
+        Command::Start(args) => commands::start::run(args),
+        Command::Signal(args) => commands::signal::run(args),
+        Command::Status(args) => commands::status::run(args),
+        Command::Cancel(args) => commands::cancel::run(args),
+        Command::List(args) => commands::list::run(args),
+        Command::Worker(args) => commands::worker::run(args),
     }
 }

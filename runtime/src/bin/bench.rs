@@ -1,0 +1,317 @@
+//! `cargo run --release -p rhythm-runtime --bin bench`: figures of the Postgres runtime on the
+//! local database (`DATABASE_URL`, default local trust auth), in a fresh database of its own.
+//!
+//! Prints: batched enqueue rate; no-op standalone tasks per second with Rust handlers;
+//! commits and WAL bytes per task; enqueue→start latency p50/p99 with an idle worker; and the
+//! `pgbench` limit of a minimal batched queue (100 jobs a transaction: insert, claim with
+//! SKIP LOCKED, complete) on the same database with as many connections as the workers use,
+//! with the runtime's figure as a ratio to it. Each phase is bounded to a few seconds.
+#![deny(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rhythm_runtime::worker::{WithContext, WorkerStats};
+use rhythm_runtime::{Client, StartOptions, TaskContext, TaskError, Worker, WorkerOptions};
+use serde_json::{Value, json};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Connection, PgConnection, PgPool, Row};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Workers in the throughput phase.
+const WORKERS: usize = 2;
+/// Connections each worker keeps busy on the hot path (claims, results).
+const HOT_CONNECTIONS_PER_WORKER: usize = 2;
+/// Tasks in the throughput phase.
+const TASKS: usize = 30_000;
+/// Enqueue batch size.
+const ENQUEUE_BATCH: usize = 1000;
+/// Latency samples.
+const SAMPLES: usize = 300;
+/// pgbench duration, seconds.
+const PGBENCH_SECONDS: u32 = 5;
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), BoxError> {
+    let base = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .ok_or("DATABASE_URL has no database part")?;
+    let db = format!("rhythm_bench_{}", std::process::id());
+    let url = format!("{prefix}/{db}");
+    let mut admin = PgConnection::connect(&base).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {db}"))
+        .execute(&mut admin)
+        .await?;
+    sqlx::query(&format!("CREATE DATABASE {db}"))
+        .execute(&mut admin)
+        .await?;
+    let result = bench(&url, &db).await;
+    // Close every pool before dropping the database.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    if let Err(e) = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await
+    {
+        eprintln!("bench: could not drop {db}: {e}");
+    }
+    result
+}
+
+async fn bench(url: &str, db: &str) -> Result<(), BoxError> {
+    let pool = PgPoolOptions::new().max_connections(4).connect(url).await?;
+    let client = Client::from_pool(pool.clone());
+    client.migrate().await?;
+    println!(
+        "rhythm runtime bench: database {db}, {WORKERS} workers (concurrency 256, claim batch 128)"
+    );
+
+    // Enqueue, batched.
+    let t = Instant::now();
+    let mut batch = Vec::with_capacity(ENQUEUE_BATCH);
+    for i in 0..TASKS {
+        batch.push((
+            "noop".to_owned(),
+            json!({ "i": i }),
+            StartOptions::default(),
+        ));
+        if batch.len() == ENQUEUE_BATCH {
+            client.queue_tasks(std::mem::take(&mut batch)).await?;
+        }
+    }
+    if !batch.is_empty() {
+        client.queue_tasks(batch).await?;
+    }
+    let enqueue_rate = TASKS as f64 / t.elapsed().as_secs_f64();
+    println!("enqueue (batches of {ENQUEUE_BATCH}):       {enqueue_rate:>9.0} tasks/s");
+
+    // Throughput of no-op tasks from a full queue.
+    let before = db_counters(&pool, db).await?;
+    let t = Instant::now();
+    let mut handles = Vec::new();
+    for _ in 0..WORKERS {
+        let mut w = Worker::connect(
+            url,
+            WorkerOptions {
+                concurrency: 256,
+                batch_size: 128,
+                poll_interval: Duration::from_millis(200),
+                ..WorkerOptions::default()
+            },
+        )
+        .await?;
+        w.register("noop", |_v: Value| async {
+            Ok::<Value, TaskError>(Value::Null)
+        });
+        handles.push(w.spawn());
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let done: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM rhythm_executions WHERE status = 'completed'")
+                .fetch_one(&pool)
+                .await?;
+        if done as usize >= TASKS {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err(format!("only {done} of {TASKS} tasks done after 60 s").into());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let elapsed = t.elapsed().as_secs_f64();
+    let mut total = WorkerStats::default();
+    for h in handles {
+        let s = h.shutdown().await?;
+        total.claimed += s.claimed;
+        total.completed += s.completed;
+    }
+    let after = db_counters(&pool, db).await?;
+    let rate = TASKS as f64 / elapsed;
+    println!(
+        "no-op tasks (Rust handlers):      {rate:>9.0} tasks/s  ({TASKS} tasks in {elapsed:.2} s, claimed {}, completed {})",
+        total.claimed, total.completed
+    );
+    let commits = (after.commits - before.commits) as f64 / TASKS as f64;
+    let wal = (after.wal - before.wal) as f64 / TASKS as f64;
+    println!(
+        "per task while processing:        {commits:>9.3} commits, {wal:.0} WAL bytes (WAL is cluster-wide: other databases' writes count too); enqueue adds 1/{ENQUEUE_BATCH} commit"
+    );
+
+    // Latency with an idle worker.
+    let (p50, p99) = latency(url, &client).await?;
+    println!(
+        "enqueue→start latency (idle):     p50 {p50:.2} ms, p99 {p99:.2} ms ({SAMPLES} samples; targets ≤ 5 ms, ≤ 20 ms)"
+    );
+
+    // The pgbench limit.
+    let connections = WORKERS * HOT_CONNECTIONS_PER_WORKER;
+    match pgbench(url, &pool, connections).await {
+        Ok(limit) => {
+            println!(
+                "pgbench limit (100 jobs/tx, {connections} connections, {PGBENCH_SECONDS} s): {limit:>9.0} jobs/s"
+            );
+            println!(
+                "no-op tasks / pgbench limit:      {:>9.2}  (target ≥ 0.5)",
+                rate / limit
+            );
+        }
+        Err(e) => println!("pgbench limit: not measured ({e})"),
+    }
+    pool.close().await;
+    Ok(())
+}
+
+struct Counters {
+    commits: i64,
+    wal: i64,
+}
+
+async fn db_counters(pool: &PgPool, db: &str) -> Result<Counters, BoxError> {
+    // Statistics reach pg_stat_database within a second of a transaction's end.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let mut conn = pool.acquire().await?;
+    sqlx::query("SELECT pg_stat_clear_snapshot()")
+        .execute(&mut *conn)
+        .await?;
+    let row = sqlx::query(
+        "SELECT xact_commit, (pg_current_wal_lsn() - '0/0'::pg_lsn)::int8 AS wal
+         FROM pg_stat_database WHERE datname = $1",
+    )
+    .bind(db)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Counters {
+        commits: row.try_get("xact_commit")?,
+        wal: row.try_get("wal")?,
+    })
+}
+
+async fn latency(url: &str, client: &Client) -> Result<(f64, f64), BoxError> {
+    let started: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+    let s = started.clone();
+    let mut w = Worker::connect(url, WorkerOptions::default()).await?;
+    w.register(
+        "ping",
+        WithContext(move |t: TaskContext| {
+            if let Ok(mut m) = s.lock() {
+                m.insert(t.execution_id, Instant::now());
+            }
+            async { Ok::<Value, TaskError>(Value::Null) }
+        }),
+    );
+    let h = w.spawn();
+    tokio::time::sleep(Duration::from_millis(500)).await; // listening, idle
+    let mut samples = Vec::with_capacity(SAMPLES);
+    let mut enqueue_ms = Vec::with_capacity(SAMPLES);
+    let mut after_commit = Vec::with_capacity(SAMPLES);
+    for _ in 0..SAMPLES {
+        let t0 = Instant::now();
+        let id = client
+            .queue_task("ping", json!({}), StartOptions::default())
+            .await?
+            .id;
+        let committed = Instant::now();
+        enqueue_ms.push((committed - t0).as_secs_f64() * 1000.0);
+        let end = Instant::now() + Duration::from_secs(5);
+        loop {
+            let got = started.lock().ok().and_then(|m| m.get(&id).copied());
+            if let Some(t1) = got {
+                samples.push((t1 - t0).as_secs_f64() * 1000.0);
+                after_commit.push(t1.saturating_duration_since(committed).as_secs_f64() * 1000.0);
+                break;
+            }
+            if Instant::now() > end {
+                return Err("a ping task did not start within 5 s".into());
+            }
+            tokio::time::sleep(Duration::from_micros(200)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    h.shutdown().await?;
+    println!(
+        "  (of which the enqueue call, a synchronous commit: p50 {:.2} ms, p99 {:.2} ms)",
+        percentile(&mut enqueue_ms, 0.50),
+        percentile(&mut enqueue_ms, 0.99)
+    );
+    println!(
+        "  (from the enqueue's return to the handler's start: p50 {:.2} ms, p99 {:.2} ms)",
+        percentile(&mut after_commit, 0.50),
+        percentile(&mut after_commit, 0.99)
+    );
+    Ok((
+        percentile(&mut samples, 0.50),
+        percentile(&mut samples, 0.99),
+    ))
+}
+
+/// The `p` quantile of the samples (NaN when there are none).
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let i = ((v.len() as f64 * p) as usize).min(v.len().saturating_sub(1));
+    v.get(i).copied().unwrap_or(f64::NAN)
+}
+
+/// The batched minimal queue pgbench runs: insert 100 jobs, claim 100 with SKIP LOCKED,
+/// complete them, in one transaction.
+const PGBENCH_SCRIPT: &str = r#"BEGIN;
+INSERT INTO bench_jobs (payload) SELECT '{}'::jsonb FROM generate_series(1, 100);
+WITH c AS (SELECT id FROM bench_jobs WHERE status = 0 ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
+UPDATE bench_jobs j SET status = 1, locked_by = :client_id FROM c WHERE j.id = c.id;
+UPDATE bench_jobs SET status = 2, done_at = now() WHERE locked_by = :client_id AND status = 1;
+COMMIT;
+"#;
+
+async fn pgbench(url: &str, pool: &PgPool, connections: usize) -> Result<f64, BoxError> {
+    sqlx::query(
+        "CREATE TABLE bench_jobs (id bigserial PRIMARY KEY, payload jsonb NOT NULL,
+         status smallint NOT NULL DEFAULT 0, locked_by int, done_at timestamptz)",
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query("CREATE INDEX bench_jobs_ready ON bench_jobs (id) WHERE status = 0")
+        .execute(pool)
+        .await?;
+    sqlx::query("CREATE INDEX bench_jobs_locked ON bench_jobs (locked_by) WHERE status = 1")
+        .execute(pool)
+        .await?;
+    let dir = std::env::temp_dir().join(format!("rhythm-pgbench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let script = dir.join("queue.sql");
+    std::fs::write(&script, PGBENCH_SCRIPT)?;
+    let out = Command::new("pgbench")
+        .args([
+            "-n",
+            "-c",
+            &connections.to_string(),
+            "-j",
+            &connections.min(2).to_string(),
+        ])
+        .args(["-T", &PGBENCH_SECONDS.to_string(), "-f"])
+        .arg(&script)
+        .arg(url)
+        .output()?;
+    let _ = std::fs::remove_dir_all(&dir);
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        return Err(format!("pgbench failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    let tps = text
+        .lines()
+        .find(|l| l.starts_with("tps = "))
+        .and_then(|l| l.trim_start_matches("tps = ").split_whitespace().next())
+        .and_then(|n| n.parse::<f64>().ok())
+        .ok_or_else(|| format!("no tps in pgbench output: {text}"))?;
+    Ok(tps * 100.0)
+}

@@ -1,0 +1,240 @@
+//! The values the client API reads and writes: statuses, executions, options, filters.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::Error;
+
+/// Where an execution is in its life. `completed`, `failed` and `cancelled` are terminal and
+/// never change again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Has work queued or in flight (a task attempt, a workflow step).
+    Running,
+    /// A workflow suspended at an `await`, waiting for tasks, timers or signals.
+    Waiting,
+    /// Finished with an output.
+    Completed,
+    /// Finished with an error.
+    Failed,
+    /// Cancelled by a client.
+    Cancelled,
+}
+
+impl Status {
+    /// Every status, in life order.
+    pub const ALL: [Status; 5] = [
+        Status::Running,
+        Status::Waiting,
+        Status::Completed,
+        Status::Failed,
+        Status::Cancelled,
+    ];
+
+    /// The name stored in the database and printed by the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Waiting => "waiting",
+            Status::Completed => "completed",
+            Status::Failed => "failed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    /// Whether the status is final.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Status::Completed | Status::Failed | Status::Cancelled)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| Error::Corrupt {
+                what: "status",
+                value: s.to_owned(),
+            })
+    }
+}
+
+/// What an execution runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A task run by a worker's handler.
+    Task,
+    /// A `.flow` workflow run by the interpreter.
+    Workflow,
+}
+
+impl Kind {
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Task => "task",
+            Kind::Workflow => "workflow",
+        }
+    }
+}
+
+impl FromStr for Kind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s {
+            "task" => Ok(Kind::Task),
+            "workflow" => Ok(Kind::Workflow),
+            _ => Err(Error::Corrupt {
+                what: "kind",
+                value: s.to_owned(),
+            }),
+        }
+    }
+}
+
+/// Options of a start (`queue_task`, `start_workflow`). The defaults: a fresh UUIDv7 id, no
+/// idempotency key, queue `default`, priority 0, no delay, 3 attempts, 1 s base backoff, no
+/// per-attempt timeout.
+#[derive(Debug, Clone, Default)]
+pub struct StartOptions {
+    /// The execution id (default: a new UUIDv7).
+    pub id: Option<String>,
+    /// Starts with the same key (and kind) return the first execution instead of a new one.
+    pub idempotency_key: Option<String>,
+    /// The queue (default `default`).
+    pub queue: Option<String>,
+    /// Higher runs first (default 0).
+    pub priority: i32,
+    /// Run no earlier than this long from now.
+    pub delay: Option<Duration>,
+    /// Attempts before the task fails for good (default 3, at least 1).
+    pub max_attempts: Option<u32>,
+    /// Base of the exponential retry backoff (default 1 s).
+    pub backoff: Option<Duration>,
+    /// Per-attempt timeout, enforced by the worker and, should it be gone, by any other worker.
+    pub timeout: Option<Duration>,
+    /// Workflows only: the version (content hash) to run; default the newest registered.
+    pub version: Option<String>,
+}
+
+/// The result of a start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Started {
+    /// The execution id.
+    pub id: String,
+    /// False when an execution with the same idempotency key already existed (its id is given).
+    pub created: bool,
+}
+
+/// Where a non-terminal task stands in the queue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum AttemptState {
+    /// Queued, to run at `run_at` or later.
+    Queued {
+        /// Attempt number (1 for the first).
+        attempt: i32,
+        /// Earliest start.
+        run_at: DateTime<Utc>,
+    },
+    /// Claimed by a worker.
+    Leased {
+        /// Attempt number.
+        attempt: i32,
+        /// The worker running it.
+        worker_id: String,
+        /// When the lease runs out unless the worker heartbeats.
+        lease_expires_at: DateTime<Utc>,
+        /// When the attempt times out, if it has a timeout.
+        deadline_at: Option<DateTime<Utc>>,
+    },
+}
+
+/// One execution as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Execution {
+    /// Its id.
+    pub id: String,
+    /// Task or workflow.
+    pub kind: Kind,
+    /// Task or workflow name.
+    pub name: String,
+    /// Current status.
+    pub status: Status,
+    /// Inputs given at the start.
+    pub inputs: Value,
+    /// Output once completed.
+    pub output: Option<Value>,
+    /// Error once failed (or the last attempt's error while a task retries).
+    pub error: Option<Value>,
+    /// The workflow that started it, if any.
+    pub parent_id: Option<String>,
+    /// Its queue.
+    pub queue: String,
+    /// Its priority.
+    pub priority: i32,
+    /// Workflow version (SHA-256 of the source), for workflows.
+    pub content_hash: Option<String>,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Time it reached a terminal status.
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Where it waits: its queued or leased attempt (tasks), if any.
+    pub attempt: Option<AttemptState>,
+    /// Signal names a waiting workflow listens for.
+    pub waiting_for_signals: Vec<String>,
+}
+
+/// Filters of `Client::list`.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only this task or workflow name.
+    pub name: Option<String>,
+    /// Only this kind.
+    pub kind: Option<Kind>,
+    /// At most this many rows, newest first (default 100, at most 10 000).
+    pub limit: Option<u32>,
+}
+
+/// The short form `Client::list` returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExecutionSummary {
+    /// Its id.
+    pub id: String,
+    /// Task or workflow.
+    pub kind: Kind,
+    /// Task or workflow name.
+    pub name: String,
+    /// Current status.
+    pub status: Status,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Time it reached a terminal status.
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+/// What `Client::cancel` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelOutcome {
+    /// The execution is now cancelled.
+    Cancelled,
+    /// It had already finished with this status, which stays.
+    AlreadyFinished(Status),
+}

@@ -1,0 +1,497 @@
+//! The Postgres store: every query of the runtime, with binds only (no SQL is built from
+//! input). Dialect specifics stay in this module so a second store (SQLite for `rhythm dev`)
+//! can sit beside it.
+
+pub(crate) mod sql;
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool, Row};
+
+use crate::error::{Error, Result};
+use crate::model::{
+    AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, Started, Status,
+};
+
+/// A new execution, validated.
+#[derive(Debug, Clone)]
+pub(crate) struct NewExecution {
+    pub id: String,
+    pub kind: Kind,
+    pub name: String,
+    pub inputs: Value,
+    pub queue: String,
+    pub priority: i32,
+    pub idempotency_key: Option<String>,
+    pub max_attempts: i32,
+    pub backoff_ms: i32,
+    pub timeout_ms: Option<i32>,
+    pub delay_ms: i64,
+    pub content_hash: Option<String>,
+    pub parent_id: Option<String>,
+    pub parent_handle: Option<i64>,
+    pub parent_attempt: Option<i32>,
+}
+
+/// A task attempt a worker claimed.
+#[derive(Debug, Clone)]
+pub struct ClaimedTask {
+    /// The execution.
+    pub execution_id: String,
+    /// The task name.
+    pub name: String,
+    /// Its inputs.
+    pub inputs: Value,
+    /// This attempt's number (1 for the first).
+    pub attempt: i32,
+    /// Attempts allowed in all.
+    pub max_attempts: i32,
+    /// Per-attempt timeout, if any.
+    pub timeout_ms: Option<i32>,
+}
+
+/// A finished attempt, as a worker reports it.
+#[derive(Debug, Clone)]
+pub(crate) struct AttemptResult {
+    pub execution_id: String,
+    pub attempt: i32,
+    pub outcome: std::result::Result<Value, (Value, bool)>,
+}
+
+/// Counts returned by the settling statements.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Settled {
+    /// Executions completed.
+    pub completed: u64,
+    /// Executions failed for good.
+    pub failed: u64,
+    /// Attempts put back for a retry.
+    pub retried: u64,
+}
+
+fn count(row: &sqlx::postgres::PgRow, col: &str) -> Result<u64> {
+    let n: i64 = row.try_get(col)?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+fn map_insert_error(e: sqlx::Error, first_id: &str) -> Error {
+    if let sqlx::Error::Database(db) = &e
+        && db.constraint() == Some("rhythm_executions_pkey")
+    {
+        return Error::DuplicateId(first_id.to_owned());
+    }
+    Error::Database(e)
+}
+
+/// Inserts executions with their first ready row, honouring idempotency keys. The result is
+/// in input order.
+pub(crate) async fn insert_executions(pool: &PgPool, new: &[NewExecution]) -> Result<Vec<Started>> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut conn = pool.acquire().await?;
+    insert_executions_on(&mut conn, new).await
+}
+
+/// [`insert_executions`] on a given connection (inside the caller's transaction, if any).
+pub(crate) async fn insert_executions_on(
+    conn: &mut PgConnection,
+    new: &[NewExecution],
+) -> Result<Vec<Started>> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids = Vec::with_capacity(new.len());
+    let mut kinds = Vec::with_capacity(new.len());
+    let mut names = Vec::with_capacity(new.len());
+    let mut inputs = Vec::with_capacity(new.len());
+    let mut queues = Vec::with_capacity(new.len());
+    let mut priorities = Vec::with_capacity(new.len());
+    let mut keys = Vec::with_capacity(new.len());
+    let mut max_attempts = Vec::with_capacity(new.len());
+    let mut backoffs = Vec::with_capacity(new.len());
+    let mut timeouts = Vec::with_capacity(new.len());
+    let mut delays = Vec::with_capacity(new.len());
+    let mut hashes = Vec::with_capacity(new.len());
+    let mut parents = Vec::with_capacity(new.len());
+    let mut parent_handles = Vec::with_capacity(new.len());
+    let mut parent_attempts = Vec::with_capacity(new.len());
+    for n in new {
+        ids.push(n.id.clone());
+        kinds.push(n.kind.as_str().to_owned());
+        names.push(n.name.clone());
+        inputs.push(n.inputs.clone());
+        queues.push(n.queue.clone());
+        priorities.push(n.priority);
+        keys.push(n.idempotency_key.clone());
+        max_attempts.push(n.max_attempts);
+        backoffs.push(n.backoff_ms);
+        timeouts.push(n.timeout_ms);
+        delays.push(n.delay_ms);
+        hashes.push(n.content_hash.clone());
+        parents.push(n.parent_id.clone());
+        parent_handles.push(n.parent_handle);
+        parent_attempts.push(n.parent_attempt);
+    }
+    let row = sqlx::query(sql::INSERT_EXECUTIONS)
+        .bind(&ids)
+        .bind(&kinds)
+        .bind(&names)
+        .bind(&inputs)
+        .bind(&queues)
+        .bind(&priorities)
+        .bind(&keys)
+        .bind(&max_attempts)
+        .bind(&backoffs)
+        .bind(&timeouts)
+        .bind(&delays)
+        .bind(&hashes)
+        .bind(&parents)
+        .bind(&parent_handles)
+        .bind(&parent_attempts)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| map_insert_error(e, &ids[0]))?;
+    let created: Vec<String> = row.try_get("created")?;
+    let created: std::collections::HashSet<String> = created.into_iter().collect();
+
+    // Starts whose idempotency key existed already: find the first execution of each key.
+    let mut existing: HashMap<(Kind, String), String> = HashMap::new();
+    for kind in [Kind::Task, Kind::Workflow] {
+        let wanted: Vec<String> = new
+            .iter()
+            .filter(|n| n.kind == kind && !created.contains(&n.id))
+            .filter_map(|n| n.idempotency_key.clone())
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let rows = sqlx::query(sql::IDS_BY_IDEMPOTENCY_KEY)
+            .bind(kind.as_str())
+            .bind(&wanted)
+            .fetch_all(&mut *conn)
+            .await?;
+        for r in rows {
+            existing.insert((kind, r.try_get("idempotency_key")?), r.try_get("id")?);
+        }
+    }
+    new.iter()
+        .map(|n| {
+            if created.contains(&n.id) {
+                return Ok(Started {
+                    id: n.id.clone(),
+                    created: true,
+                });
+            }
+            n.idempotency_key
+                .as_ref()
+                .and_then(|k| existing.get(&(n.kind, k.clone())))
+                .map(|id| Started {
+                    id: id.clone(),
+                    created: false,
+                })
+                .ok_or_else(|| Error::DuplicateId(n.id.clone()))
+        })
+        .collect()
+}
+
+/// Claims up to `limit` due attempts of tasks named in `names`, from `queues` in the order
+/// given (the next queue only when the previous one has fewer than `limit` due).
+pub(crate) async fn claim_tasks(
+    pool: &PgPool,
+    queues: &[String],
+    names: &[String],
+    limit: i64,
+    worker_id: &str,
+    lease_ms: i64,
+) -> Result<Vec<ClaimedTask>> {
+    let mut claimed = Vec::new();
+    for queue in queues {
+        let want = limit - i64::try_from(claimed.len()).unwrap_or(limit);
+        if want <= 0 {
+            break;
+        }
+        let rows = sqlx::query(sql::CLAIM_TASKS)
+            .bind(queue)
+            .bind(names)
+            .bind(want)
+            .bind(worker_id)
+            .bind(lease_ms)
+            .fetch_all(pool)
+            .await?;
+        for r in &rows {
+            claimed.push(claimed_task(r)?);
+        }
+    }
+    Ok(claimed)
+}
+
+fn claimed_task(r: &sqlx::postgres::PgRow) -> Result<ClaimedTask> {
+    {
+        Ok(ClaimedTask {
+            execution_id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            inputs: r.try_get("inputs")?,
+            attempt: r.try_get("attempt")?,
+            max_attempts: r.try_get("max_attempts")?,
+            timeout_ms: r.try_get("timeout_ms")?,
+        })
+    }
+}
+
+/// Records finished attempts of a worker: completions in one statement, failures in another.
+pub(crate) async fn settle_attempts(
+    pool: &PgPool,
+    worker_id: &str,
+    results: &[AttemptResult],
+) -> Result<Settled> {
+    let mut settled = Settled::default();
+    let (ok, failed): (Vec<&AttemptResult>, Vec<&AttemptResult>) =
+        results.iter().partition(|r| r.outcome.is_ok());
+    if !ok.is_empty() {
+        let ids: Vec<&str> = ok.iter().map(|r| r.execution_id.as_str()).collect();
+        let attempts: Vec<i32> = ok.iter().map(|r| r.attempt).collect();
+        let outputs: Vec<&Value> = ok.iter().filter_map(|r| r.outcome.as_ref().ok()).collect();
+        let row = sqlx::query(sql::COMPLETE_ATTEMPTS)
+            .bind(&ids)
+            .bind(&attempts)
+            .bind(&outputs)
+            .bind(worker_id)
+            .fetch_one(pool)
+            .await?;
+        settled.completed = count(&row, "completed")?;
+    }
+    if !failed.is_empty() {
+        let mut ids = Vec::new();
+        let mut attempts = Vec::new();
+        let mut errors = Vec::new();
+        let mut retryable = Vec::new();
+        for r in &failed {
+            if let Err((error, may_retry)) = &r.outcome {
+                ids.push(r.execution_id.as_str());
+                attempts.push(r.attempt);
+                errors.push(error);
+                retryable.push(*may_retry);
+            }
+        }
+        let row = sqlx::query(sql::FAIL_ATTEMPTS)
+            .bind(&ids)
+            .bind(&attempts)
+            .bind(&errors)
+            .bind(&retryable)
+            .bind(worker_id)
+            .fetch_one(pool)
+            .await?;
+        settled.failed = count(&row, "failed")?;
+        settled.retried = count(&row, "retried")?;
+    }
+    Ok(settled)
+}
+
+/// Settles up to `limit` attempts whose lease expired or whose deadline passed.
+pub async fn reap_expired(pool: &PgPool, limit: i64) -> Result<Settled> {
+    let row = sqlx::query(sql::REAP_ATTEMPTS)
+        .bind(limit)
+        .fetch_one(pool)
+        .await?;
+    Ok(Settled {
+        completed: 0,
+        failed: count(&row, "failed")?,
+        retried: count(&row, "retried")?,
+    })
+}
+
+/// Extends a worker's leases; returns the attempts it still holds.
+pub(crate) async fn heartbeat(
+    pool: &PgPool,
+    worker_id: &str,
+    ids: &[String],
+    lease_ms: i64,
+) -> Result<Vec<String>> {
+    let rows = sqlx::query(sql::HEARTBEAT)
+        .bind(worker_id)
+        .bind(ids)
+        .bind(lease_ms)
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get("execution_id")?))
+        .collect()
+}
+
+/// Gives a worker's attempts back to the queue; returns how many went back.
+pub(crate) async fn release_attempts(
+    pool: &PgPool,
+    worker_id: &str,
+    ids: &[String],
+) -> Result<u64> {
+    let row = sqlx::query(sql::RELEASE_ATTEMPTS)
+        .bind(worker_id)
+        .bind(ids)
+        .fetch_one(pool)
+        .await?;
+    count(&row, "released")
+}
+
+/// Cancels an execution and its descendants.
+pub(crate) async fn cancel(pool: &PgPool, id: &str) -> Result<CancelOutcome> {
+    let row = sqlx::query(sql::CANCEL)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+    if row.try_get::<bool, _>("cancelled")? {
+        return Ok(CancelOutcome::Cancelled);
+    }
+    // Not cancelled: it was terminal already, or became terminal concurrently.
+    let status = status(pool, id).await?;
+    if status.is_terminal() {
+        Ok(CancelOutcome::AlreadyFinished(status))
+    } else {
+        // Raced with a retry or step that held the row: try once more.
+        let row = sqlx::query(sql::CANCEL).bind(id).fetch_one(pool).await?;
+        if row.try_get::<bool, _>("cancelled")? {
+            Ok(CancelOutcome::Cancelled)
+        } else {
+            Ok(CancelOutcome::AlreadyFinished(status_of(&row, "before")?))
+        }
+    }
+}
+
+fn status_of(row: &sqlx::postgres::PgRow, col: &str) -> Result<Status> {
+    let s: String = row.try_get(col)?;
+    Status::from_str(&s)
+}
+
+/// The status of an execution.
+pub(crate) async fn status(pool: &PgPool, id: &str) -> Result<Status> {
+    let row = sqlx::query(sql::STATUS)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+    status_of(&row, "status")
+}
+
+/// Buffers a signal; returns its sequence number.
+pub(crate) async fn send_signal(
+    pool: &PgPool,
+    id: &str,
+    name: &str,
+    payload: &Value,
+) -> Result<i64> {
+    let row = sqlx::query(sql::SEND_SIGNAL)
+        .bind(id)
+        .bind(name)
+        .bind(payload)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+    if let Some(seq) = row.try_get::<Option<i64>, _>("seq")? {
+        return Ok(seq);
+    }
+    let kind: String = row.try_get("kind")?;
+    if Kind::from_str(&kind)? == Kind::Task {
+        return Err(Error::NotAWorkflow(id.to_owned()));
+    }
+    Err(Error::Finished {
+        id: id.to_owned(),
+        status: status_of(&row, "status")?,
+    })
+}
+
+/// One execution.
+pub(crate) async fn get(pool: &PgPool, id: &str) -> Result<Execution> {
+    let r = sqlx::query(sql::GET_EXECUTION)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+    let kind: String = r.try_get("kind")?;
+    let ready_attempt: Option<i32> = r.try_get("ready_attempt")?;
+    let leased_attempt: Option<i32> = r.try_get("leased_attempt")?;
+    let attempt = match (leased_attempt, ready_attempt) {
+        (Some(attempt), _) => Some(AttemptState::Leased {
+            attempt,
+            worker_id: r.try_get("worker_id")?,
+            lease_expires_at: r.try_get("lease_expires_at")?,
+            deadline_at: r.try_get("deadline_at")?,
+        }),
+        (None, Some(attempt)) => Some(AttemptState::Queued {
+            attempt,
+            run_at: r.try_get("run_at")?,
+        }),
+        (None, None) => None,
+    };
+    Ok(Execution {
+        id: r.try_get("id")?,
+        kind: Kind::from_str(&kind)?,
+        name: r.try_get("name")?,
+        status: status_of(&r, "status")?,
+        inputs: r.try_get("inputs")?,
+        output: r.try_get("output")?,
+        error: r.try_get("error")?,
+        parent_id: r.try_get("parent_id")?,
+        queue: r.try_get("queue")?,
+        priority: r.try_get("priority")?,
+        content_hash: r.try_get("content_hash")?,
+        created_at: r.try_get("created_at")?,
+        completed_at: r.try_get("completed_at")?,
+        attempt,
+        waiting_for_signals: r.try_get("signal_waits")?,
+    })
+}
+
+/// Executions matching a filter, newest first.
+pub(crate) async fn list(pool: &PgPool, filter: &ListFilter) -> Result<Vec<ExecutionSummary>> {
+    let limit = i64::from(filter.limit.unwrap_or(100).min(10_000));
+    let rows = sqlx::query(sql::LIST_EXECUTIONS)
+        .bind(filter.status.map(Status::as_str))
+        .bind(filter.name.as_deref())
+        .bind(filter.kind.map(Kind::as_str))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.try_get("kind")?;
+            let created_at: DateTime<Utc> = r.try_get("created_at")?;
+            Ok(ExecutionSummary {
+                id: r.try_get("id")?,
+                kind: Kind::from_str(&kind)?,
+                name: r.try_get("name")?,
+                status: status_of(r, "status")?,
+                created_at,
+                completed_at: r.try_get("completed_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Stores a workflow version.
+pub(crate) async fn upsert_workflow(
+    pool: &PgPool,
+    name: &str,
+    hash: &str,
+    source: &str,
+) -> Result<()> {
+    sqlx::query(sql::UPSERT_WORKFLOW)
+        .bind(name)
+        .bind(hash)
+        .bind(source)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The newest registered version of a workflow, if any.
+pub(crate) async fn newest_workflow(pool: &PgPool, name: &str) -> Result<Option<String>> {
+    let row = sqlx::query(sql::NEWEST_WORKFLOW)
+        .bind(name)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|r| Ok(r.try_get("content_hash")?)).transpose()
+}

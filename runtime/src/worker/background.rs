@@ -1,0 +1,207 @@
+//! The worker's background loops: the LISTEN connection that wakes the claim loop, the
+//! heartbeat that extends leases (and notices lost ones), the reaper that settles attempts of
+//! vanished or timed-out workers, and the completer that writes results in batches.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+use tokio::sync::{Notify, mpsc};
+use tokio::time::MissedTickBehavior;
+
+use super::backoff::Backoff;
+use super::{InFlight, Stats};
+use crate::client::{DONE_CHANNEL, READY_CHANNEL};
+use crate::store::{self, AttemptResult};
+
+/// Wakes the claim loop on every `rhythm_ready` notification; reconnects with backoff and
+/// wakes once after each reconnect (notifications sent meanwhile are lost).
+pub(super) async fn listen(pool: PgPool, wake: Arc<Notify>, step_wake: Option<Arc<Notify>>) {
+    let wake_all = |wake: &Notify| {
+        wake.notify_one();
+        if let Some(s) = &step_wake {
+            s.notify_one();
+        }
+    };
+    let mut backoff = Backoff::new();
+    loop {
+        let mut listener = match PgListener::connect_with(&pool).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!("worker: LISTEN connection failed, retrying: {e}");
+                tokio::time::sleep(backoff.next_delay()).await;
+                continue;
+            }
+        };
+        let channels: &[&str] = if step_wake.is_some() {
+            &[READY_CHANNEL, DONE_CHANNEL]
+        } else {
+            &[READY_CHANNEL]
+        };
+        if let Err(e) = listener.listen_all(channels.iter().copied()).await {
+            tracing::warn!("worker: LISTEN failed, retrying: {e}");
+            tokio::time::sleep(backoff.next_delay()).await;
+            continue;
+        }
+        backoff.reset();
+        wake_all(&wake);
+        loop {
+            match listener.recv().await {
+                Ok(n) if n.channel() == DONE_CHANNEL => {
+                    // A finished task may have woken a workflow.
+                    if let Some(s) = &step_wake {
+                        s.notify_one();
+                    }
+                }
+                Ok(_) => wake_all(&wake),
+                Err(e) => {
+                    tracing::warn!("worker: listener lost its connection: {e}");
+                    tokio::time::sleep(backoff.next_delay()).await;
+                    wake_all(&wake);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Extends the leases of the attempts in flight every `every`; aborts the handlers of attempts
+/// the worker no longer holds (cancelled, or reaped after a lease loss).
+pub(super) async fn heartbeat(
+    pool: PgPool,
+    worker_id: String,
+    in_flight: InFlight,
+    every: Duration,
+    lease_ms: i64,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let ids: Vec<String> = match in_flight.lock() {
+            Ok(m) => m.keys().cloned().collect(),
+            Err(_) => return,
+        };
+        if ids.is_empty() {
+            continue;
+        }
+        match store::heartbeat(&pool, &worker_id, &ids, lease_ms).await {
+            Ok(held) => {
+                let held: HashSet<String> = held.into_iter().collect();
+                if let Ok(m) = in_flight.lock() {
+                    for id in ids.iter().filter(|id| !held.contains(*id)) {
+                        if let Some(flight) = m.get(id) {
+                            tracing::info!(
+                                "worker: attempt of {id} withdrawn, stopping its handler"
+                            );
+                            flight.abort.abort();
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!("worker: heartbeat failed: {e}"),
+        }
+    }
+}
+
+/// Settles expired leases and passed deadlines of any worker every `every`; wakes the claim
+/// loop when something was put back.
+pub(super) async fn reap(pool: PgPool, every: Duration, wake: Arc<Notify>, stats: Arc<Stats>) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match store::reap_expired(&pool, 1000).await {
+            Ok(s) => {
+                stats.add_reaped(s.retried + s.failed);
+                if s.retried > 0 {
+                    wake.notify_one();
+                }
+            }
+            Err(e) => tracing::warn!("worker: reaper failed: {e}"),
+        }
+        if let Err(e) = crate::step::fire_timers(&pool).await {
+            tracing::warn!("worker: firing timers failed: {e}");
+        }
+    }
+}
+
+/// Writes finished attempts in batches of up to `max_batch`: everything that arrived while the
+/// previous batch was being written goes in the next one. Retries with backoff on database
+/// errors (rewriting a batch is harmless: settled attempts are ignored the second time).
+/// Returns when the channel is closed and drained.
+pub(super) async fn complete(
+    pool: PgPool,
+    worker_id: String,
+    mut rx: mpsc::UnboundedReceiver<AttemptResult>,
+    max_batch: usize,
+    stats: Arc<Stats>,
+) {
+    let mut buf: Vec<AttemptResult> = Vec::new();
+    let mut backoff = Backoff::new();
+    loop {
+        if buf.is_empty() {
+            match rx.recv().await {
+                Some(r) => buf.push(r),
+                None => return,
+            }
+        }
+        while buf.len() < max_batch {
+            match rx.try_recv() {
+                Ok(r) => buf.push(r),
+                Err(_) => break,
+            }
+        }
+        match store::settle_attempts(&pool, &worker_id, &buf).await {
+            Ok(s) => {
+                stats.add_settled(s);
+                buf.clear();
+                backoff.reset();
+            }
+            Err(e) => {
+                tracing::warn!(
+                    "worker: writing {} results failed, retrying: {e}",
+                    buf.len()
+                );
+                tokio::time::sleep(backoff.next_delay()).await;
+            }
+        }
+    }
+}
+
+/// Runs workflow steps of `queues` one transaction at a time while any are due; sleeps until
+/// a notification (new work, a finished task) or the poll interval otherwise.
+pub(super) async fn steps(pool: PgPool, queues: Vec<String>, wake: Arc<Notify>, poll: Duration) {
+    let programs = crate::step::Programs::default();
+    let engine = rhythm_engine::Engine::default();
+    let mut backoff = Backoff::new();
+    loop {
+        let mut ran = false;
+        for q in &queues {
+            loop {
+                match crate::step::run_one(&pool, &programs, &engine, q).await {
+                    Ok(crate::step::StepResult::Ran) => {
+                        ran = true;
+                        backoff.reset();
+                    }
+                    Ok(crate::step::StepResult::Idle) => break,
+                    Err(e) => {
+                        let d = backoff.next_delay();
+                        tracing::warn!("worker: workflow step failed, retrying in {d:?}: {e}");
+                        tokio::time::sleep(d).await;
+                        break;
+                    }
+                }
+            }
+        }
+        if !ran {
+            tokio::select! {
+                () = wake.notified() => {}
+                () = tokio::time::sleep(poll) => {}
+            }
+        }
+    }
+}
