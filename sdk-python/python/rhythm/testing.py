@@ -250,6 +250,10 @@ class WorkflowEnvironment:
         """Runs until nothing is scheduled (the clock jumps from one due thing to the next)."""
         self._native.run_until_idle()
 
+    def run_until_done(self, run: Run) -> None:
+        """Runs until ``run`` ends or nothing is scheduled; the clock stops where it ended."""
+        self._native.run_until_done(run.id)
+
     # -- inspecting ----------------------------------------------------------------------
 
     @property
