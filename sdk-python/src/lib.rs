@@ -7,6 +7,7 @@
 use pyo3::prelude::*;
 
 pub mod cli;
+pub mod client;
 pub mod testing;
 
 /// The `rhythm._native` module.
@@ -15,6 +16,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cli::run_cli, m)?)?;
     m.add_function(wrap_pyfunction!(testing::parse_duration_ms, m)?)?;
     m.add_class::<testing::NativeEnvironment>()?;
+    m.add_class::<client::NativeClient>()?;
+    m.add("RhythmError", m.py().get_type::<client::RhythmError>())?;
     m.add(
         "WorkflowTestError",
         m.py().get_type::<testing::WorkflowTestError>(),

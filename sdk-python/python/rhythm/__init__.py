@@ -8,8 +8,14 @@
 
 from __future__ import annotations
 
+from .client import AsyncClient, Client, Execution, RhythmError
 from .manifest import build_manifest, write_manifest
 from .task import TaskDefinition, TaskOutputError, task
 
-__all__ = ["TaskDefinition", "TaskOutputError", "build_manifest", "task", "write_manifest"]
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "Execution",
+    "RhythmError",
+    "TaskDefinition", "TaskOutputError", "build_manifest", "task", "write_manifest"]
 __version__ = "0.1.0"
