@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 pub mod cli;
 pub mod client;
 pub mod testing;
+pub mod worker;
 
 /// The `rhythm._native` module.
 #[pymodule]
@@ -17,6 +18,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(testing::parse_duration_ms, m)?)?;
     m.add_class::<testing::NativeEnvironment>()?;
     m.add_class::<client::NativeClient>()?;
+    m.add_class::<worker::NativeWorker>()?;
     m.add("RhythmError", m.py().get_type::<client::RhythmError>())?;
     m.add(
         "WorkflowTestError",

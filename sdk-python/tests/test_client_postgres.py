@@ -5,6 +5,7 @@ the server is unreachable. (No Python worker yet: these tests cover the client a
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import uuid
@@ -97,3 +98,49 @@ def test_async_client(database_url):
         return execution.status
 
     assert asyncio.run(main()) == "running"
+
+
+@pytest.fixture
+def worker_thread(database_url, tmp_path):
+    import threading
+
+    from sample_tasks import orders
+
+    flows = tmp_path / "workflows"
+    flows.mkdir()
+    (flows / "careful.flow").write_text(
+        'try { return await Task.run("process-payment", { amount: Inputs.total, userId: "u" }) }\n'
+        'catch (err) { return { declined: err.cause.type } }\n'
+    )
+    rhythm.Client(database_url).migrate()
+    worker = rhythm.Worker(flows, [orders], database_url=database_url, manifest=tmp_path / "tasks.json")
+    assert worker.register_workflows() == ["careful"]  # run() does it too; here before the start
+    box = {}
+    thread = threading.Thread(target=lambda: box.update(stats=worker.run()))
+    thread.start()
+    yield worker
+    worker.stop()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+
+
+def test_worker_runs_sync_and_async_tasks(client, worker_thread):
+    paid = client.queue_task("process-payment", {"amount": 5, "userId": "u1"})
+    cancelled = client.queue_task("cancel-order", {"orderId": "o9"})
+    assert client.wait(paid, timeout=30).output == {"id": "pay_u1_5", "currency": "EUR"}
+    assert client.wait(cancelled, timeout=30).output == "cancelled o9"
+    manifest = json.loads(worker_thread._manifest.read_text())
+    assert [t["name"] for t in manifest["tasks"]] == ["cancel-order", "process-payment"]
+
+
+def test_task_exception_fails_the_task(client, worker_thread):
+    declined = client.queue_task("process-payment", {"amount": 5000, "userId": "u1"}, max_attempts=1)
+    execution = client.wait(declined, timeout=30)
+    assert execution.status == "failed"
+    assert execution.error["type"] == "PaymentDeclined"
+    assert "Traceback" in execution.error["details"]["traceback"]
+
+
+def test_task_exception_caught_in_a_workflow(client, worker_thread):
+    run_id = client.start_workflow("careful", {"total": 5000})
+    assert client.wait(run_id, timeout=60).output == {"declined": "PaymentDeclined"}

@@ -11,11 +11,12 @@ from __future__ import annotations
 from .client import AsyncClient, Client, Execution, RhythmError
 from .manifest import build_manifest, write_manifest
 from .task import TaskDefinition, TaskOutputError, task
+from .worker import Worker
 
 __all__ = [
     "AsyncClient",
     "Client",
     "Execution",
     "RhythmError",
-    "TaskDefinition", "TaskOutputError", "build_manifest", "task", "write_manifest"]
+    "TaskDefinition", "TaskOutputError", "build_manifest", "task", "write_manifest", "Worker"]
 __version__ = "0.1.0"
