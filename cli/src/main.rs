@@ -1,64 +1,9 @@
-//! `rhythm`: the command line of the Rhythm durable-execution engine.
-
-mod commands;
+//! `rhythm`: the command line of the Rhythm durable-execution engine (see the library,
+//! `rhythm_cli`, where the subcommands are registered).
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-
-/// Rhythm: durable workflows in `.flow` files, tasks in your language, Postgres as the only server.
-#[derive(Debug, Parser)]
-#[command(name = "rhythm", version, about, propagate_version = true)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-enum Command {
-    /// Check .flow files for errors and warnings.
-    Check(commands::check::Args),
-    /// Format .flow files in the canonical style (or check that they are).
-    Fmt(commands::fmt::Args),
-    /// Print the syntax tree of a .flow file and its syntax errors.
-    Parse(commands::parse::Args),
-    /// Run workflow test files (*.test.toml) on a fake clock with stubbed tasks.
-    Test(commands::test::Args),
-    /// Run a workflow in-process and print its output as JSON.
-    Run(commands::run::Args),
-    /// Apply the database migrations.
-    Migrate(commands::migrate::Args),
-    /// Start a workflow; prints the new execution id.
-    Start(commands::start::Args),
-    /// Send a signal to a workflow execution.
-    Signal(commands::signal::Args),
-    /// Show an execution: status, output or error, where it waits.
-    Status(commands::status::Args),
-    /// Cancel an execution.
-    Cancel(commands::cancel::Args),
-    /// List executions, newest first.
-    List(commands::list::Args),
-    /// Run a worker for workflow steps and timers.
-    Worker(commands::worker::Args),
-    /// Run the language server on stdin/stdout (for editors).
-    Lsp(commands::lsp::Args),
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Check(args) => commands::check::run(args),
-        Command::Fmt(args) => commands::fmt::run(args),
-        Command::Parse(args) => commands::parse::run(args),
-        Command::Test(args) => commands::test::run(args),
-        Command::Run(args) => commands::run::run(args),
-        Command::Migrate(args) => commands::migrate::run(args),
-        Command::Start(args) => commands::start::run(args),
-        Command::Signal(args) => commands::signal::run(args),
-        Command::Status(args) => commands::status::run(args),
-        Command::Cancel(args) => commands::cancel::run(args),
-        Command::List(args) => commands::list::run(args),
-        Command::Worker(args) => commands::worker::run(args),
-        Command::Lsp(args) => commands::lsp::run(args),
-    }
+    let status = rhythm_cli::run_from_args(std::env::args_os().collect());
+    ExitCode::from(u8::try_from(status).unwrap_or(1))
 }

@@ -1,0 +1,150 @@
+"""``rhythm.Client`` and ``rhythm.AsyncClient``: start work, signal, inspect and wait, on
+Postgres. Every call releases the GIL while the Rust core talks to the database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from . import _native
+
+RhythmError = _native.RhythmError
+
+DEFAULT_WAIT_SECONDS = 3600.0
+
+
+def _database_url(database_url: str | None) -> str:
+    url = database_url or os.environ.get("RHYTHM_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not url:
+        raise RhythmError("no database: pass database_url= or set RHYTHM_DATABASE_URL or DATABASE_URL")
+    return url
+
+
+def _ms(duration: str | float | None) -> float | None:
+    if duration is None:
+        return None
+    if isinstance(duration, (int, float)) and not isinstance(duration, bool):
+        return float(duration) * 1000.0
+    return _native.parse_duration_ms(str(duration))
+
+
+def _dumps(value: Any, what: str) -> str:
+    try:
+        return json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{what} is not JSON-serializable: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Execution:
+    """One task or workflow execution as stored."""
+
+    id: str
+    kind: str
+    name: str
+    status: str
+    inputs: Any
+    output: Any
+    error: Any
+    queue: str
+    priority: int
+    parent_id: str | None
+    raw: dict[str, Any]
+
+    @classmethod
+    def from_json(cls, text: str) -> Execution:
+        """Builds one from the runtime's JSON."""
+        data = json.loads(text)
+        return cls(
+            id=data["id"], kind=data["kind"], name=data["name"], status=data["status"],
+            inputs=data.get("inputs"), output=data.get("output"), error=data.get("error"),
+            queue=data.get("queue", "default"), priority=data.get("priority", 0),
+            parent_id=data.get("parent_id"), raw=data,
+        )
+
+    @property
+    def done(self) -> bool:
+        """Whether it reached ``completed``, ``failed`` or ``cancelled``."""
+        return self.status in ("completed", "failed", "cancelled")
+
+
+class Client:
+    """A synchronous client. ``database_url`` falls back to ``RHYTHM_DATABASE_URL``, then
+    ``DATABASE_URL``."""
+
+    def __init__(self, database_url: str | None = None) -> None:
+        self._native = _native.NativeClient(_database_url(database_url))
+
+    def migrate(self) -> None:
+        """Applies the database migrations (safe from several processes at once)."""
+        self._native.migrate()
+
+    def register_workflow(self, name: str, source: str) -> str:
+        """Stores a workflow's source as a version; returns the version (its SHA-256)."""
+        return self._native.register_workflow(name, source)
+
+    def _start(self, kind: str, name: str, inputs: Any, id: Any, idempotency_key: Any, queue: Any,
+               priority: Any, delay: Any, max_attempts: Any, timeout: Any) -> str:
+        return self._native.start(
+            kind, name, _dumps({} if inputs is None else inputs, "the inputs"), id, idempotency_key, queue,
+            priority, _ms(delay), max_attempts, _ms(timeout),
+        )
+
+    def start_workflow(self, name: str, inputs: Any = None, *, id: str | None = None,
+                       idempotency_key: str | None = None, queue: str | None = None,
+                       priority: int | None = None, delay: str | float | None = None) -> str:
+        """Starts the newest registered version of workflow ``name``; returns the execution id."""
+        return self._start("workflow", name, inputs, id, idempotency_key, queue, priority, delay, None, None)
+
+    def queue_task(self, name: str, inputs: Any = None, *, id: str | None = None,
+                   idempotency_key: str | None = None, queue: str | None = None,
+                   priority: int | None = None, delay: str | float | None = None,
+                   max_attempts: int | None = None, timeout: str | float | None = None) -> str:
+        """Queues a standalone task; returns the execution id."""
+        return self._start("task", name, inputs, id, idempotency_key, queue, priority, delay, max_attempts, timeout)
+
+    def send_signal(self, execution_id: str, name: str, payload: Any = None) -> int:
+        """Sends a signal to a workflow; returns its sequence number."""
+        return self._native.send_signal(execution_id, name, _dumps(payload, "the signal payload"))
+
+    def get(self, execution_id: str) -> Execution:
+        """Reads one execution."""
+        return Execution.from_json(self._native.get(execution_id))
+
+    def wait(self, execution_id: str, timeout: str | float | None = None) -> Execution:
+        """Waits until the execution ends; ``TimeoutError`` after ``timeout`` (seconds or a
+        duration string; default one hour)."""
+        ms = _ms(timeout)
+        return Execution.from_json(self._native.wait(execution_id, DEFAULT_WAIT_SECONDS * 1000 if ms is None else ms))
+
+    def cancel(self, execution_id: str) -> bool:
+        """Cancels an execution; ``False`` when it had already finished."""
+        return bool(json.loads(self._native.cancel(execution_id))["cancelled"])
+
+    def list(self, *, status: str | None = None, name: str | None = None, kind: str | None = None,
+             limit: int | None = None) -> list[dict[str, Any]]:
+        """Executions, newest first: ``[{id, kind, name, status, created_at, completed_at}]``."""
+        return json.loads(self._native.list(status, name, kind, limit))
+
+
+class AsyncClient:
+    """The same methods as ``Client``, as coroutines (each call runs in a worker thread with
+    the GIL released while it waits on Postgres)."""
+
+    def __init__(self, database_url: str | None = None) -> None:
+        self._sync = Client(database_url)
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._sync, name)
+        if not callable(method):
+            return method
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            return await asyncio.to_thread(method, *args, **kwargs)
+
+        call.__name__ = name
+        call.__doc__ = method.__doc__
+        return call

@@ -1,0 +1,206 @@
+//! `NativeClient`: the Postgres client ([`rhythm_runtime::Client`]) for `rhythm.Client`.
+//!
+//! Each call blocks on a private tokio runtime with the GIL released; values cross as JSON
+//! text. Runtime errors become `RhythmError` (a `TimeoutError` for `wait`).
+
+use std::time::Duration;
+
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyTimeoutError, PyValueError};
+use pyo3::prelude::*;
+use rhythm_runtime::{CancelOutcome, Client, Error, ListFilter, StartOptions};
+use serde_json::{Value as Json, json};
+
+create_exception!(
+    _native,
+    RhythmError,
+    PyException,
+    "An error from the Rhythm runtime (database, validation, unknown execution or workflow)."
+);
+
+fn runtime_error(err: Error) -> PyErr {
+    match err {
+        Error::WaitTimeout { .. } => PyTimeoutError::new_err(err.to_string()),
+        other => RhythmError::new_err(other.to_string()),
+    }
+}
+
+fn parse_json(what: &str, text: &str) -> PyResult<Json> {
+    serde_json::from_str(text)
+        .map_err(|e| PyValueError::new_err(format!("{what} is not valid JSON: {e}")))
+}
+
+fn to_json_text(value: &impl serde::Serialize) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|e| RhythmError::new_err(e.to_string()))
+}
+
+/// A connected client with its own tokio runtime.
+#[pyclass(module = "rhythm._native")]
+pub struct NativeClient {
+    runtime: tokio::runtime::Runtime,
+    client: Client,
+}
+
+impl NativeClient {
+    fn block<T: Send>(
+        &self,
+        py: Python<'_>,
+        fut: impl Future<Output = Result<T, Error>> + Send,
+    ) -> PyResult<T> {
+        py.detach(|| self.runtime.block_on(fut))
+            .map_err(runtime_error)
+    }
+}
+
+/// Start options from Python's keyword arguments.
+#[allow(clippy::too_many_arguments)]
+fn options(
+    id: Option<String>,
+    idempotency_key: Option<String>,
+    queue: Option<String>,
+    priority: Option<i32>,
+    delay_ms: Option<f64>,
+    max_attempts: Option<u32>,
+    timeout_ms: Option<f64>,
+) -> PyResult<StartOptions> {
+    let duration = |what: &str, ms: Option<f64>| -> PyResult<Option<Duration>> {
+        ms.map(|ms| {
+            Duration::try_from_secs_f64(ms / 1000.0).map_err(|_| {
+                PyValueError::new_err(format!("{what} must be a non-negative duration"))
+            })
+        })
+        .transpose()
+    };
+    Ok(StartOptions {
+        id,
+        idempotency_key,
+        queue,
+        priority: priority.unwrap_or(0),
+        delay: duration("delay", delay_ms)?,
+        max_attempts,
+        timeout: duration("timeout", timeout_ms)?,
+        ..StartOptions::default()
+    })
+}
+
+#[pymethods]
+impl NativeClient {
+    /// Connects to `database_url`.
+    #[new]
+    fn new(py: Python<'_>, database_url: &str) -> PyResult<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .map_err(|e| RhythmError::new_err(format!("cannot start the tokio runtime: {e}")))?;
+        let url = database_url.to_owned();
+        let client = py
+            .detach(|| runtime.block_on(Client::connect(&url)))
+            .map_err(runtime_error)?;
+        Ok(Self { runtime, client })
+    }
+
+    /// Applies the database migrations.
+    fn migrate(&self, py: Python<'_>) -> PyResult<()> {
+        self.block(py, self.client.migrate())
+    }
+
+    /// Stores a workflow source; returns its version.
+    fn register_workflow(&self, py: Python<'_>, name: &str, source: &str) -> PyResult<String> {
+        self.block(py, self.client.register_workflow(name, source))
+    }
+
+    /// Queues a task (`kind = "task"`) or starts a workflow (`"workflow"`); returns the id.
+    #[pyo3(signature = (kind, name, inputs_json, id=None, idempotency_key=None, queue=None, priority=None, delay_ms=None, max_attempts=None, timeout_ms=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn start(
+        &self,
+        py: Python<'_>,
+        kind: &str,
+        name: &str,
+        inputs_json: &str,
+        id: Option<String>,
+        idempotency_key: Option<String>,
+        queue: Option<String>,
+        priority: Option<i32>,
+        delay_ms: Option<f64>,
+        max_attempts: Option<u32>,
+        timeout_ms: Option<f64>,
+    ) -> PyResult<String> {
+        let inputs = parse_json("inputs", inputs_json)?;
+        let opts = options(
+            id,
+            idempotency_key,
+            queue,
+            priority,
+            delay_ms,
+            max_attempts,
+            timeout_ms,
+        )?;
+        let started = match kind {
+            "task" => self.block(py, self.client.queue_task(name, inputs, opts))?,
+            "workflow" => self.block(py, self.client.start_workflow(name, inputs, opts))?,
+            other => return Err(PyValueError::new_err(format!("unknown kind {other:?}"))),
+        };
+        Ok(started.id)
+    }
+
+    /// Sends a signal; returns its sequence number.
+    fn send_signal(
+        &self,
+        py: Python<'_>,
+        id: &str,
+        name: &str,
+        payload_json: &str,
+    ) -> PyResult<i64> {
+        let payload = parse_json("the signal payload", payload_json)?;
+        self.block(py, self.client.send_signal(id, name, payload))
+    }
+
+    /// One execution as JSON text.
+    fn get(&self, py: Python<'_>, id: &str) -> PyResult<String> {
+        to_json_text(&self.block(py, self.client.get(id))?)
+    }
+
+    /// Waits until the execution is terminal (`TimeoutError` after `timeout_ms`).
+    fn wait(&self, py: Python<'_>, id: &str, timeout_ms: f64) -> PyResult<String> {
+        let timeout = Duration::try_from_secs_f64(timeout_ms / 1000.0)
+            .map_err(|_| PyValueError::new_err("timeout must be a non-negative duration"))?;
+        to_json_text(&self.block(py, self.client.wait(id, timeout))?)
+    }
+
+    /// Cancels an execution: `{"cancelled": true}` or `{"cancelled": false, "status": ...}`.
+    fn cancel(&self, py: Python<'_>, id: &str) -> PyResult<String> {
+        let outcome = match self.block(py, self.client.cancel(id))? {
+            CancelOutcome::Cancelled => json!({"cancelled": true}),
+            CancelOutcome::AlreadyFinished(status) => json!({"cancelled": false, "status": status}),
+        };
+        Ok(outcome.to_string())
+    }
+
+    /// Lists executions, newest first, as JSON text.
+    #[pyo3(signature = (status=None, name=None, kind=None, limit=None))]
+    fn list(
+        &self,
+        py: Python<'_>,
+        status: Option<&str>,
+        name: Option<String>,
+        kind: Option<&str>,
+        limit: Option<u32>,
+    ) -> PyResult<String> {
+        let parse = |text: Option<&str>| text.map(|t| Json::String(t.to_owned()));
+        let filter = ListFilter {
+            status: parse(status)
+                .map(serde_json::from_value)
+                .transpose()
+                .map_err(|e| PyValueError::new_err(format!("unknown status: {e}")))?,
+            name,
+            kind: parse(kind)
+                .map(serde_json::from_value)
+                .transpose()
+                .map_err(|e| PyValueError::new_err(format!("unknown kind: {e}")))?,
+            limit,
+        };
+        to_json_text(&self.block(py, self.client.list(&filter))?)
+    }
+}
