@@ -169,10 +169,13 @@ impl NativeClient {
         to_json_text(&self.block(py, self.client.wait(id, timeout))?)
     }
 
-    /// Cancels an execution: `{"cancelled": true}` or `{"cancelled": false, "status": ...}`.
+    /// Cancels an execution: `{"cancelled": true}` (a task, at once), `{"cancelled": true,
+    /// "requested": true}` (a workflow: its next step raises `Cancelled` so cleanup can run), or
+    /// `{"cancelled": false, "status": ...}` when it had already finished.
     fn cancel(&self, py: Python<'_>, id: &str) -> PyResult<String> {
         let outcome = match self.block(py, self.client.cancel(id))? {
             CancelOutcome::Cancelled => json!({"cancelled": true}),
+            CancelOutcome::Requested => json!({"cancelled": true, "requested": true}),
             CancelOutcome::AlreadyFinished(status) => json!({"cancelled": false, "status": status}),
         };
         Ok(outcome.to_string())
