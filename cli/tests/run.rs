@@ -51,12 +51,53 @@ fn failures_are_rendered_at_their_place() {
 }
 
 #[test]
-fn effects_are_refused_with_their_name() {
+fn a_task_without_a_stub_is_named() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let f = file(&dir, "task.flow", "return await Task.run(\"charge\")");
+    let f = file(
+        &dir,
+        "task.flow",
+        "return await Task.run(\"charge\", { n: 1 })",
+    );
     let (code, _, err) = rhythm(&["run", &f]);
     assert_eq!(code, 1);
-    assert!(err.contains("task `charge`"), "{err}");
+    assert!(
+        err.contains("task \"charge\" was called with no stub"),
+        "{err}"
+    );
+}
+
+#[test]
+fn tasks_signals_and_timers_are_served_by_the_kit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = file(
+        &dir,
+        "order.flow",
+        "const p = await Task.run(\"pay\", { amount: Inputs.total })\n\
+         await Timer.delay(\"1h\")\n\
+         const ok = await Signal.next(\"approve\", { timeout: \"48h\" })\n\
+         return { id: p.id, ok }",
+    );
+    let (code, out, err) = rhythm(&[
+        "run",
+        &f,
+        "--inputs",
+        r#"{"total":3}"#,
+        "--task",
+        r#"pay={"id":"p1"}"#,
+        "--signal",
+        r#"approve=true@2h"#,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let value: serde_json::Value = serde_json::from_str(&out).expect("json output");
+    assert_eq!(value, serde_json::json!({ "id": "p1", "ok": true }));
+
+    // Without the signal the 48h timeout passes on the fake clock, at once.
+    let (code, _, err) = rhythm(&["run", &f, "--task", r#"pay={"id":"p1"}"#]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Timeout"), "{err}");
+
+    let (code, _, err) = rhythm(&["run", &f, "--signal", "approve"]);
+    assert_eq!(code, 2, "{err}");
 }
 
 #[test]

@@ -1,16 +1,19 @@
 //! `rhythm run`: runs a workflow in-process and prints its output.
 //!
-//! The clock is the real one. Effects (tasks, timers, signals, child workflows) cannot be
-//! served here yet: a program that makes a request fails with a message naming it. Exit
-//! status: 0 when the workflow completes (its output is printed as JSON on stdout), 1 when it
-//! fails or does not compile (rendered on stderr), 2 on usage or I/O errors.
+//! Effects are served by the test kit: `--task NAME=JSON` answers every call of a task,
+//! `--signal NAME=JSON@DURATION` sends a signal that long after the start, and timers pass on
+//! the kit's fake clock (started at the real time), so the run never waits. Exit status: 0 when
+//! the workflow completes (its output is printed as JSON on stdout), 1 when it fails, is
+//! cancelled, still waits with nothing left to happen, calls a task with no stub, or does not
+//! compile (rendered on stderr), 2 on usage or I/O errors.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
-use rhythm_interpreter::{Json, Limits, Outcome, Program, Request, RunContext, Step, start};
+use rhythm_interpreter::{Json, Limits, Program};
+use rhythm_testkit::local::{LocalRun, parse_signal_arg, parse_task_arg, run_local};
 
 /// Arguments of `rhythm run`.
 #[derive(Debug, clap::Args)]
@@ -23,6 +26,12 @@ pub struct Args {
     /// A file holding the inputs as JSON.
     #[arg(long)]
     pub inputs_file: Option<PathBuf>,
+    /// Answer every call of task NAME with JSON (repeatable).
+    #[arg(long = "task", value_name = "NAME=JSON")]
+    pub tasks: Vec<String>,
+    /// Send signal NAME with payload JSON, DURATION after the start (repeatable).
+    #[arg(long = "signal", value_name = "NAME=JSON@DURATION")]
+    pub signals: Vec<String>,
     /// Instructions allowed in one step.
     #[arg(long, default_value_t = Limits::default().max_instructions)]
     pub max_instructions: u64,
@@ -75,27 +84,45 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let program = match Program::compile(&text) {
-        Ok(p) => p,
-        Err(e) => {
-            for d in &e.diagnostics {
-                eprint!("{}", super::check::render(&name, &text, d, color));
+    let mut tasks = Vec::new();
+    for arg in &args.tasks {
+        match parse_task_arg(arg) {
+            Ok(task) => tasks.push(task),
+            Err(e) => {
+                eprintln!("error: --task {arg}: {e}");
+                return ExitCode::from(2);
             }
-            return ExitCode::from(1);
         }
-    };
+    }
+    let mut signals = Vec::new();
+    for arg in &args.signals {
+        match parse_signal_arg(arg) {
+            Ok(signal) => signals.push(signal),
+            Err(e) => {
+                eprintln!("error: --signal {arg}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    // Compiled once here for its diagnostics; the kit compiles it again to run it.
+    if let Err(e) = Program::compile(&text) {
+        for d in &e.diagnostics {
+            eprint!("{}", super::check::render(&name, &text, d, color));
+        }
+        return ExitCode::from(1);
+    }
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_millis() as f64);
-    let workflow_name = args
-        .file
-        .file_stem()
-        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-    let ctx = RunContext {
-        now,
-        execution_id: "local".into(),
-        workflow_name,
-        random_seed: now as u64,
+    let workflow_name = args.file.file_stem().map_or_else(
+        || "workflow".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let local = LocalRun {
+        tasks,
+        workflows: Vec::new(),
+        signals,
+        start_ms: now,
         limits: Limits {
             max_instructions: args.max_instructions,
             max_call_depth: args.max_call_depth,
@@ -103,12 +130,18 @@ pub fn run(args: Args) -> ExitCode {
             max_state_bytes: args.max_state_bytes,
         },
     };
-    let step: Step = start(&program, inputs, &ctx);
-    for line in &step.logs {
+    let report = match run_local(&workflow_name, &text, inputs, local) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    for line in &report.logs {
         eprintln!("{line}");
     }
-    match step.outcome {
-        Outcome::Completed { output } => match serde_json::to_string_pretty(&output) {
+    match (report.status, report.output, report.error) {
+        ("completed", Some(output), _) => match serde_json::to_string_pretty(&output) {
             Ok(s) => {
                 println!("{s}");
                 ExitCode::SUCCESS
@@ -118,30 +151,18 @@ pub fn run(args: Args) -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Outcome::Failed { error } => {
+        ("failed" | "cancelled", _, Some(error)) => {
             eprint!("{}", render_failure(&name, &text, &error, color));
             ExitCode::from(1)
         }
-        Outcome::Suspended { requests, .. } => {
-            let what = requests
-                .first()
-                .map_or_else(|| "a result".to_string(), describe);
+        (status, _, _) => {
             eprintln!(
-                "error: the workflow waits for {what}, and `rhythm run` cannot serve tasks, timers, signals or child workflows yet (use the test kit)"
+                "error: the workflow is {status} with nothing left to happen (a signal it waits \
+                 for can be sent with --signal NAME=JSON@DURATION)\n\n{}",
+                report.timeline
             );
             ExitCode::from(1)
         }
-    }
-}
-
-/// Names a request for the message above.
-fn describe(r: &Request) -> String {
-    match r {
-        Request::RunTask { name, .. } => format!("task `{name}`"),
-        Request::StartTimer { .. } => "a timer".into(),
-        Request::WaitSignal { name, .. } => format!("signal `{name}`"),
-        Request::StartWorkflow { name, .. } => format!("child workflow `{name}`"),
-        Request::Withdraw { .. } => "a withdrawal".into(),
     }
 }
 
