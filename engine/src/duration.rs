@@ -34,42 +34,15 @@ pub fn format_duration(ms: f64) -> String {
     out
 }
 
-/// Parses a duration string (`"1h30m"`, `"500ms"`, `"1.5s"`, `"7d"`) into milliseconds.
-/// A bare number is a number of seconds, as in Flow.
+/// Parses a duration string (`"1h30m"`, `"500ms"`, `"1.5s"`, `"7d"`) into milliseconds, with the
+/// language's own grammar (`rhythm_analyzer::duration`), so test files and the test kit accept
+/// exactly what workflows do. A bare number is a number of seconds, as in Flow.
 pub fn parse_duration(text: &str) -> Option<f64> {
     let text = text.trim();
-    if text.is_empty() {
-        return None;
-    }
     if let Ok(seconds) = text.parse::<f64>() {
         return (seconds.is_finite() && seconds >= 0.0).then_some(seconds * 1000.0);
     }
-    let mut total = 0.0;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        if digits == 0 {
-            return None;
-        }
-        let number: f64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(rest.len());
-        let size = match &rest[..unit_len] {
-            "ms" => 1.0,
-            "s" => 1000.0,
-            "m" => 60_000.0,
-            "h" => 3_600_000.0,
-            "d" => 86_400_000.0,
-            _ => return None,
-        };
-        rest = &rest[unit_len..];
-        total += number * size;
-    }
-    Some(total)
+    rhythm_analyzer::duration::parse_duration(text).ok()
 }
 
 #[cfg(test)]
@@ -92,7 +65,7 @@ mod tests {
         assert_eq!(parse_duration("1.5s"), Some(1500.0));
         assert_eq!(parse_duration("30"), Some(30_000.0));
         assert_eq!(parse_duration("7d"), Some(604_800_000.0));
-        for bad in ["", "h", "1x", "1h 30m", "-1s", "1..2s"] {
+        for bad in ["", "h", "1x", "1h 30m", "-1s", "1..2s", "30m1h"] {
             assert_eq!(parse_duration(bad), None, "{bad}");
         }
     }
