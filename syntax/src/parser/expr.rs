@@ -472,12 +472,8 @@ impl Parser<'_> {
                 self.assign_expr(false);
             } else {
                 let message = format!("expected an argument, found {}", self.describe_current());
-                self.error(message);
-                if is_recovery(self.current()) && !self.at(COMMA) {
+                if !self.recover_in_list(message) {
                     break;
-                }
-                if !self.at(COMMA) {
-                    self.bump_error();
                 }
             }
             if self.at(COMMA) {

@@ -335,6 +335,34 @@ impl<'t> Parser<'t> {
         self.finish();
     }
 
+    /// Reports `message` at a token that cannot start an element of a comma-separated list,
+    /// then recovers: returns `false` when the list should end (at a recovery token other than
+    /// `,`), otherwise skips the stray token (unless it is the `,` itself) and returns `true`.
+    pub(crate) fn recover_in_list(&mut self, message: impl Into<String>) -> bool {
+        self.error(message);
+        if is_recovery(self.current()) && !self.at(COMMA) {
+            return false;
+        }
+        if !self.at(COMMA) {
+            self.bump_error();
+        }
+        true
+    }
+
+    /// After one element of a comma-separated list that started at token `before`: consumes the
+    /// `,` and returns `true`, or returns `false` at the end of the list (no `,`, or no progress).
+    pub(crate) fn list_continues(&mut self, before: usize) -> bool {
+        if self.pos == before && !self.at(COMMA) {
+            return false;
+        }
+        if self.at(COMMA) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+
     /// Consumes `kind` or reports it missing.
     pub(crate) fn expect(&mut self, kind: SyntaxKind) -> bool {
         if self.at(kind) {

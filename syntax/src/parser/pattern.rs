@@ -186,20 +186,11 @@ impl Parser<'_> {
                     "expected a property name in the pattern, found {}",
                     self.describe_current()
                 );
-                self.error(message);
-                if is_recovery(self.current()) && !self.at(COMMA) {
+                if !self.recover_in_list(message) {
                     break;
                 }
-                if !self.at(COMMA) {
-                    self.bump_error();
-                }
             }
-            if self.pos == before && !self.at(COMMA) {
-                break;
-            }
-            if self.at(COMMA) {
-                self.bump();
-            } else {
+            if !self.list_continues(before) {
                 break;
             }
         }
@@ -237,20 +228,11 @@ impl Parser<'_> {
                     "expected a parameter name, found {}",
                     self.describe_current()
                 );
-                self.error(message);
-                if is_recovery(self.current()) && !self.at(COMMA) {
+                if !self.recover_in_list(message) {
                     break;
                 }
-                if !self.at(COMMA) {
-                    self.bump_error();
-                }
             }
-            if self.pos == before && !self.at(COMMA) {
-                break;
-            }
-            if self.at(COMMA) {
-                self.bump();
-            } else {
+            if !self.list_continues(before) {
                 break;
             }
         }
