@@ -1,4 +1,4 @@
-//! Every case of the test kit's example suite (`examples/*.test.toml`) run on Postgres, with a
+//! Every case of the test kit's example suite (`examples/**/*.test.toml`) run on Postgres, with a
 //! real worker, real steps and real (short) durations.
 //!
 //! Each case gets its own database and its own worker. Task stubs become Rust handlers that
@@ -60,10 +60,21 @@ fn url_of(db: &str) -> String {
     format!("{prefix}/{db}")
 }
 
-/// The virtual clock and the handlers sleeping on it.
+/// Wall-clock milliseconds since the Unix epoch: the clock Postgres's `clock_timestamp()` reads
+/// on this machine, so instants from the database and from the harness compare exactly.
+fn wall_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+}
+
+/// The virtual clock and the handlers sleeping on it: `V(t) = t - base + S(t)`, with `t` the
+/// wall clock and `S(t)` the shifts applied up to `t`.
 struct Clock {
-    base: Instant,
-    shift_ms: Mutex<f64>,
+    base_ms: f64,
+    /// (wall-clock instant, amount) of every shift, in order.
+    shifts: Mutex<Vec<(f64, f64)>>,
     /// Sleepers whose end is at or before this virtual instant may return.
     released: watch::Sender<f64>,
     sleepers: Mutex<HashMap<u64, (String, f64)>>,
@@ -73,20 +84,32 @@ struct Clock {
 impl Clock {
     fn new() -> Self {
         Clock {
-            base: Instant::now(),
-            shift_ms: Mutex::new(0.0),
+            base_ms: wall_ms(),
+            shifts: Mutex::new(Vec::new()),
             released: watch::channel(f64::NEG_INFINITY).0,
             sleepers: Mutex::new(HashMap::new()),
             next_token: AtomicU64::new(0),
         }
     }
 
-    fn shift(&self) -> f64 {
-        *self.shift_ms.lock().unwrap()
+    /// The sum of the shifts applied up to wall-clock instant `t`.
+    fn shift_at(&self, t: f64) -> f64 {
+        self.shifts
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(at, _)| *at <= t)
+            .map(|(_, d)| d)
+            .sum()
+    }
+
+    /// The virtual instant of wall-clock instant `t` (for `t` up to now).
+    fn at(&self, t: f64) -> f64 {
+        t - self.base_ms + self.shift_at(t)
     }
 
     fn now(&self) -> f64 {
-        self.base.elapsed().as_secs_f64() * 1000.0 + self.shift()
+        self.at(wall_ms())
     }
 
     /// Sleeps until the driver releases virtual instant `wake` (dropped with the handler when
@@ -183,6 +206,8 @@ fn unsupported(case: &Case) -> Option<String> {
 
 /// What the driver sees in the database.
 struct Observation {
+    /// The database's clock when it looked.
+    now_ms: f64,
     busy: Vec<String>,
     /// Virtual instant of the next due row, if any.
     next_due: Option<f64>,
@@ -193,6 +218,7 @@ struct Observation {
 const OBSERVE: &str = r#"
 WITH t AS (SELECT clock_timestamp() AS now)
 SELECT
+  (SELECT (1000 * extract(epoch FROM t.now))::float8 FROM t) AS now_ms,
   (SELECT count(*) FROM rhythm_ready, t WHERE run_at <= t.now) AS ready_due,
   (SELECT count(*) FROM rhythm_timers, t WHERE fire_at <= t.now) AS timers_due,
   (SELECT count(*) FROM rhythm_attempts, t
@@ -201,7 +227,7 @@ SELECT
   (SELECT (1000 * extract(epoch FROM least(
       (SELECT min(fire_at) FROM rhythm_timers),
       (SELECT min(run_at) FROM rhythm_ready),
-      (SELECT min(deadline_at) FROM rhythm_attempts)) - t.now))::float8 FROM t) AS next_due_in_ms,
+      (SELECT min(deadline_at) FROM rhythm_attempts))))::float8) AS next_due_ms,
   coalesce((SELECT array_agg(DISTINCT name) FROM rhythm_ready
             WHERE kind = 'task' AND name <> ALL($1::text[])), '{}'::text[]) AS unserved
 "#;
@@ -215,7 +241,7 @@ async fn observe(
         .bind(served)
         .fetch_one(&mut *conn)
         .await?;
-    let now_v = clock.now();
+    let now_ms: f64 = row.try_get("now_ms")?;
     let mut busy = Vec::new();
     for (col, what) in [
         ("ready_due", "steps or task attempts due"),
@@ -236,10 +262,13 @@ async fn observe(
     if running > 0 {
         busy.push(format!("{running} attempts running"));
     }
-    let next_due: Option<f64> = row.try_get("next_due_in_ms")?;
+    // A row due at wall-clock instant `d` is due at virtual `d - base + S`: later shifts move
+    // it along with the clock.
+    let next_due: Option<f64> = row.try_get("next_due_ms")?;
     Ok(Observation {
+        now_ms,
         busy,
-        next_due: next_due.map(|ms| now_v + ms),
+        next_due: next_due.map(|d| d - clock.base_ms + clock.shift_at(now_ms)),
         attempts,
         unserved: row.try_get("unserved")?,
     })
@@ -300,7 +329,9 @@ async fn advance(
         (Some(w), _) => (w, false),
         (None, Some(e)) => (e, true),
     };
-    let delta = target - clock.now();
+    // Nothing can be written while the tables are locked, so moving everything by the distance
+    // from the virtual instant of the observation to the target is exact.
+    let delta = target - clock.at(o.now_ms);
     if delta > 0.0 {
         for sql in [
             "UPDATE rhythm_timers SET fire_at = fire_at - $1 * interval '1 millisecond'",
@@ -310,7 +341,7 @@ async fn advance(
             sqlx::query(sql).bind(delta).execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        *clock.shift_ms.lock().unwrap() += delta;
+        clock.shifts.lock().unwrap().push((o.now_ms, delta));
     } else {
         tx.commit().await?;
     }
@@ -449,7 +480,7 @@ async fn drive(pool: &PgPool, file: &TestFile, case: &Case) -> Vec<String> {
             return vec![format!("start: {e}")];
         }
     };
-    // The virtual instant the execution was created at (no shift can have happened yet).
+    // The virtual instant the execution was created at.
     let start_v = match virtual_instant(pool, &clock, &root, "created_at").await {
         Some(v) => v,
         None => {
@@ -520,14 +551,14 @@ async fn drive(pool: &PgPool, file: &TestFile, case: &Case) -> Vec<String> {
     }
     // What is due at the end's instant still runs (fire-and-forget attempts); time stands.
     let settle_end = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < settle_end {
+    while failures.is_empty() && Instant::now() < settle_end {
         let mut conn = pool.acquire().await.expect("a connection");
         match observe(&mut conn, &clock, &served).await {
             Ok(o) if o.busy.is_empty() => break,
             _ => tokio::time::sleep(Duration::from_millis(20)).await,
         }
     }
-    let shift = clock.shift();
+    let shift = clock.shift_at(wall_ms());
     let elapsed = virtual_instant(pool, &clock, &root, "completed_at")
         .await
         .map(|end| end - start_v);
@@ -539,22 +570,19 @@ async fn drive(pool: &PgPool, file: &TestFile, case: &Case) -> Vec<String> {
     failures
 }
 
-/// The virtual instant of a timestamp column of an execution (valid while no shift happened
-/// since that instant).
+/// The virtual instant of a timestamp column of an execution.
 async fn virtual_instant(pool: &PgPool, clock: &Clock, id: &str, column: &str) -> Option<f64> {
     let sql = format!(
-        "SELECT (1000 * extract(epoch FROM clock_timestamp() - {column}))::float8
-         FROM rhythm_executions WHERE id = $1"
+        "SELECT (1000 * extract(epoch FROM {column}))::float8 FROM rhythm_executions WHERE id = $1"
     );
-    let ago: Option<f64> = sqlx::query_scalar(&sql)
+    let at: Option<f64> = sqlx::query_scalar(&sql)
         .bind(id)
         .fetch_optional(pool)
         .await
         .ok()
         .flatten()
         .flatten();
-    let now = clock.now();
-    ago.map(|ago| now - ago)
+    at.map(|t| clock.at(t))
 }
 
 /// The case's time: the sum of the shifts, and the virtual time from start to end.
@@ -686,14 +714,34 @@ fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
 }
 
-fn example_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(examples_dir())
-        .expect("read examples/")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".test.toml"))
+/// Every `*.test.toml` under `examples/` (recursively, as `rhythm test examples/` finds
+/// them), relative to it, with `/` separators.
+fn example_files() -> Vec<String> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read a folder of examples/") {
+            let path = entry.expect("a folder entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.to_string_lossy().ends_with(".test.toml") {
+                out.push(path);
+            }
+        }
+    }
+    let root = examples_dir();
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    let mut names: Vec<String> = files
+        .iter()
+        .filter_map(|p| p.strip_prefix(&root).ok())
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
         .collect();
-    files.sort();
-    files
+    names.sort();
+    names
 }
 
 /// Runs every case of `examples/<name>` on Postgres and reports each.
@@ -770,11 +818,8 @@ macro_rules! example_files {
         #[test]
         fn every_example_file_has_a_postgres_test() {
             let covered = [$($file),*];
-            let files: Vec<String> = example_files()
-                .iter()
-                .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .collect();
-            assert!(!files.is_empty(), "no examples/*.test.toml found");
+            let files = example_files();
+            assert!(!files.is_empty(), "no examples/**/*.test.toml found");
             for f in &files {
                 assert!(
                     covered.contains(&f.as_str()),
@@ -792,4 +837,76 @@ example_files! {
     process_order_examples_pass_on_postgres => "process_order.test.toml",
     refund_examples_pass_on_postgres => "refund.test.toml",
     report_batch_examples_pass_on_postgres => "report_batch.test.toml",
+    orders_examples_pass_on_postgres => "orders/process_order.test.toml",
+}
+
+/// The harness is not vacuous: wrong expectations and a missing stub are reported, by field,
+/// as the kit reports them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_harness_reports_what_differs() {
+    let text = r#"
+workflows = ["workflows"]
+
+[[case]]
+name = "wrong on purpose"
+workflow = "process_order"
+inputs = { total = 42, userId = "u1", orderId = "o1" }
+
+[case.tasks]
+"process-payment" = { output = { id = "pay_1" } }
+
+[[case.events]]
+at = "1h"
+signal = "manager-approval"
+payload = { approved = true }
+
+[case.expect]
+status = "failed"
+output = { status = "shipped", paymentId = "pay_2" }
+calls = ["process-payment", "cancel-order"]
+elapsed = "2h"
+logs = ["nothing"]
+
+[[case]]
+name = "no stub for the payment"
+workflow = "process_order"
+inputs = { total = 42, userId = "u1", orderId = "o1" }
+"#;
+    let path = examples_dir().join("harness_self_test.test.toml");
+    let file = testfile::parse(&path, text, flow_compiler()).expect("a valid test file");
+    let wrong = &file.cases[0];
+    assert!(
+        !testfile::run_case(&file, wrong).passed(),
+        "the kit fails it too"
+    );
+    let failures = run_case(&file, wrong).await;
+    let starts: Vec<&str> = failures
+        .iter()
+        .map(|f| f.split([':', ' ']).next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        starts,
+        ["status", "output", "calls", "elapsed", "logs"],
+        "{failures:#?}"
+    );
+    assert!(
+        failures[0].contains("expected failed, got completed"),
+        "{failures:#?}"
+    );
+    assert!(
+        failures[1].contains("-   \"paymentId\": \"pay_2\""),
+        "{failures:#?}"
+    );
+    assert!(
+        failures[1].contains("+   \"paymentId\": \"pay_1\""),
+        "{failures:#?}"
+    );
+    assert!(failures[3].contains("expected 2h, got 1h"), "{failures:#?}");
+
+    let failures = run_case(&file, &file.cases[1]).await;
+    assert_eq!(
+        failures,
+        ["task process-payment called with no stub"],
+        "{failures:#?}"
+    );
 }
