@@ -449,7 +449,10 @@ return last.n"#,
         assert_eq!(done.output.as_ref().unwrap()["n"], json!(2 * n as i64));
     }
     for (k, id) in &flows {
-        let done = client.wait(id, WAIT).await.unwrap();
+        let done = match client.wait(id, WAIT).await {
+            Ok(done) => done,
+            Err(e) => panic!("{e}\n{}", diagnose(&pool, id).await),
+        };
         assert_eq!(done.status, Status::Completed, "{done:?}");
         // (2(10k+1) + 2(10k+2) + 2(10k+3)) * 2
         assert_eq!(done.output, Some(json!((60 * k + 12) * 2)));
@@ -510,4 +513,54 @@ return last.n"#,
         0,
         "nothing left queued or in flight"
     );
+}
+
+/// What the database holds about a workflow, for a failure message.
+async fn diagnose(pool: &PgPool, id: &str) -> String {
+    let mut out = String::new();
+    for (what, sql) in [
+        (
+            "execution",
+            "SELECT to_jsonb(e) FROM rhythm_executions e WHERE id = $1",
+        ),
+        (
+            "children",
+            "SELECT to_jsonb(e) FROM rhythm_executions e WHERE parent_id = $1 ORDER BY created_at",
+        ),
+        (
+            "ready",
+            "SELECT to_jsonb(r) FROM rhythm_ready r WHERE execution_id = $1",
+        ),
+        (
+            "inbox",
+            "SELECT to_jsonb(i) FROM rhythm_inbox i WHERE execution_id = $1",
+        ),
+        (
+            "attempts of children",
+            "SELECT to_jsonb(a) FROM rhythm_attempts a JOIN rhythm_executions e ON e.id = a.execution_id WHERE e.parent_id = $1",
+        ),
+        (
+            "ready of children",
+            "SELECT to_jsonb(r) FROM rhythm_ready r JOIN rhythm_executions e ON e.id = r.execution_id WHERE e.parent_id = $1",
+        ),
+        (
+            "calls of children",
+            "SELECT to_jsonb(c) FROM suite_calls c JOIN rhythm_executions e ON e.id = c.execution_id WHERE e.parent_id = $1",
+        ),
+        (
+            "state",
+            "SELECT jsonb_build_object('version', state_version, 'updated_at', updated_at, 'state', convert_from(state, 'UTF8')::jsonb - 'vm_state') FROM rhythm_workflow_state WHERE execution_id = $1",
+        ),
+    ] {
+        let rows: Vec<Value> = sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_all(pool)
+            .await
+            .unwrap_or_default();
+        out.push_str(&format!("{what}:\n"));
+        for r in rows {
+            out.push_str(&format!("  {r}\n"));
+        }
+    }
+    out
 }
