@@ -340,8 +340,13 @@ async fn advance(
         ] {
             sqlx::query(sql).bind(delta).execute(&mut *tx).await?;
         }
-        tx.commit().await?;
+        // The shift counts from before the commit, so a handler that starts on a row the
+        // commit made due already reads the shifted clock.
         clock.shifts.lock().unwrap().push((o.now_ms, delta));
+        if let Err(e) = tx.commit().await {
+            clock.shifts.lock().unwrap().pop();
+            return Err(e);
+        }
     } else {
         tx.commit().await?;
     }
