@@ -485,14 +485,15 @@ async fn drive(pool: &PgPool, file: &TestFile, case: &Case) -> Vec<String> {
             return vec![format!("start: {e}")];
         }
     };
-    // The virtual instant the execution was created at.
-    let start_v = match virtual_instant(pool, &clock, &root, "created_at").await {
-        Some(v) => v,
+    // The instant the execution was created at.
+    let created = match wall_instant(pool, &root, "created_at").await {
+        Some(t) => t,
         None => {
             handle.kill();
             return vec!["cannot read the root's creation time".to_owned()];
         }
     };
+    let start_v = clock.at(created);
     let mut events: Vec<(f64, CaseEvent)> = case.events.clone();
     events.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut events = events.into_iter().peekable();
@@ -563,34 +564,35 @@ async fn drive(pool: &PgPool, file: &TestFile, case: &Case) -> Vec<String> {
             _ => tokio::time::sleep(Duration::from_millis(20)).await,
         }
     }
-    let shift = clock.shift_at(wall_ms());
-    let elapsed = virtual_instant(pool, &clock, &root, "completed_at")
-        .await
-        .map(|end| end - start_v);
+    // Shifts made after the end (the driver may advance once more while the last step
+    // commits) do not count.
+    let completed = wall_instant(pool, &root, "completed_at").await;
     handle.kill();
     if failures.is_empty() {
-        let times = Times { shift, elapsed };
+        let times = Times {
+            shift: clock.shift_at(completed.unwrap_or_else(wall_ms)) - clock.shift_at(created),
+            elapsed: completed.map(|end| clock.at(end) - start_v),
+        };
         check(pool, &client, &root, case, times, &invoked, &mut failures).await;
     }
     failures
 }
 
-/// The virtual instant of a timestamp column of an execution.
-async fn virtual_instant(pool: &PgPool, clock: &Clock, id: &str, column: &str) -> Option<f64> {
+/// A timestamp column of an execution, in wall-clock milliseconds.
+async fn wall_instant(pool: &PgPool, id: &str, column: &str) -> Option<f64> {
     let sql = format!(
         "SELECT (1000 * extract(epoch FROM {column}))::float8 FROM rhythm_executions WHERE id = $1"
     );
-    let at: Option<f64> = sqlx::query_scalar(&sql)
+    sqlx::query_scalar(&sql)
         .bind(id)
         .fetch_optional(pool)
         .await
         .ok()
         .flatten()
-        .flatten();
-    at.map(|t| clock.at(t))
+        .flatten()
 }
 
-/// The case's time: the sum of the shifts, and the virtual time from start to end.
+/// The case's time from start to end: the sum of the shifts, and the virtual time.
 struct Times {
     shift: f64,
     elapsed: Option<f64>,
