@@ -515,6 +515,74 @@ return last.n"#,
     );
 }
 
+#[sqlx::test(migrations = "../migrations")]
+async fn a_busy_worker_killed_at_any_moment_loses_no_workflow(pool: PgPool) {
+    let url = setup(&pool).await;
+    let client = Client::from_pool(pool.clone());
+    client
+        .register_workflow(
+            "fan",
+            r#"const rs = await Promise.all([1, 2, 3].map((n) => Task.run("work", { n: Inputs.k * 10 + n }, { retries: 2 })))
+let sum = 0
+for (const r of rs) sum += r.n
+const last = await Task.run("work", { n: sum }, { retries: 2 })
+return last.n"#,
+        )
+        .await
+        .unwrap();
+    let first = spawn_worker(&Role {
+        lease_ms: 2000,
+        ..Role::new(&url)
+    });
+    started(&pool, &[&first]).await;
+    const FLOWS: i64 = 20;
+    let mut flows = Vec::new();
+    for k in 0..FLOWS {
+        flows.push((
+            k,
+            client
+                .start_workflow("fan", json!({ "k": k }), StartOptions::default())
+                .await
+                .unwrap()
+                .id,
+        ));
+    }
+    // Killed while steps, claims and results are in flight.
+    let p = pool.clone();
+    eventually("the first worker to be busy", || {
+        let p = p.clone();
+        async move { scalar(&p, "SELECT count(*) FROM suite_calls").await >= 20 }
+    })
+    .await;
+    assert_eq!(first.kill_9(), Some(9));
+    let _second = spawn_worker(&Role::new(&url));
+
+    for (k, id) in &flows {
+        let done = match client.wait(id, WAIT).await {
+            Ok(done) => done,
+            Err(e) => panic!("{e}\n{}", diagnose(&pool, id).await),
+        };
+        assert_eq!(done.status, Status::Completed, "{done:?}");
+        assert_eq!(done.output, Some(json!((60 * k + 12) * 2)));
+    }
+    let lost = scalar(
+        &pool,
+        "SELECT count(*) FROM rhythm_executions WHERE error->>'type' = 'LeaseExpired'",
+    )
+    .await;
+    println!("attempts lost with the killed worker and retried: {lost}");
+    // No attempt ran twice: an attempt lost with the worker is retried as a new attempt.
+    assert_eq!(
+        scalar(
+            &pool,
+            "SELECT count(*) FROM (SELECT 1 FROM suite_calls GROUP BY execution_id, attempt
+                                   HAVING count(*) > 1) t"
+        )
+        .await,
+        0
+    );
+}
+
 /// What the database holds about a workflow, for a failure message.
 async fn diagnose(pool: &PgPool, id: &str) -> String {
     let mut out = String::new();
