@@ -1,5 +1,6 @@
 //! Workers as real OS processes against one Postgres: a worker killed with SIGKILL in the middle
-//! of a task, a worker restarted in the middle of a workflow, several workers at once.
+//! of a task, a worker restarted in the middle of a workflow, a busy worker killed at any
+//! moment, several workers at once.
 //!
 //! The worker processes are this test binary run again on the ignored test `worker_process`
 //! (`--exact worker_process --ignored`) with `RHYTHM_SUITE_WORKER` holding its configuration.
