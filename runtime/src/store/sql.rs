@@ -1,5 +1,13 @@
 //! Every SQL statement of the Postgres store, in one place. Each is one round trip and one
 //! (implicit) transaction; each sends at most one NOTIFY.
+//!
+//! Wake-ups (a workflow's step queued because an event arrived for it) coalesce with an
+//! existing ready row through `ON CONFLICT (execution_id) DO UPDATE ... WHERE false`: nothing
+//! is written, but the existing row stays locked until the event commits, so a step cannot
+//! claim it (`SKIP LOCKED`) and read the inbox before the event is visible. With `DO NOTHING`
+//! a step could claim the row between the conflict check and the commit, miss the event, and
+//! leave it stranded with no step queued (a workflow waiting for ever; seen with three worker
+//! processes in `runtime/tests/processes.rs`). Multi-row wake-ups lock in id order.
 
 /// Inserts executions (and their first ready row) from parallel arrays; idempotency-key
 /// conflicts insert nothing. A task attempt started by a workflow carries the engine's attempt
@@ -101,7 +109,8 @@ WITH input AS (
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
-    ON CONFLICT (execution_id) DO NOTHING
+    ORDER BY p.id
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
 )
 SELECT (SELECT count(*) FROM upd) AS completed,
        (SELECT count(*) FROM (
@@ -148,7 +157,8 @@ macro_rules! settle_failures_tail {
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
-    ON CONFLICT (execution_id) DO NOTHING
+    ORDER BY p.id
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
 )
 SELECT (SELECT count(*) FROM upd WHERE NOT will_retry) AS failed,
        (SELECT count(*) FROM retry) AS retried,
@@ -278,7 +288,7 @@ WITH e AS (
     SELECT e.id, 'workflow', e.name, e.queue, e.priority, now(), 1
     FROM e
     WHERE EXISTS (SELECT 1 FROM ins)
-    ON CONFLICT (execution_id) DO NOTHING
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
     RETURNING queue
 )
 SELECT e.kind, e.status, (SELECT seq FROM ins) AS seq,
@@ -410,7 +420,7 @@ WITH upd AS (
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM inbox i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
-    ON CONFLICT (execution_id) DO NOTHING
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
 )
 SELECT (SELECT count(*) FROM upd) AS finished,
        (SELECT count(*) FROM (SELECT pg_notify('rhythm_done', id) FROM upd) n) AS notified
@@ -448,7 +458,8 @@ WITH due AS (
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
-    ON CONFLICT (execution_id) DO NOTHING
+    ORDER BY p.id
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
     RETURNING queue
 )
 SELECT (SELECT count(*) FROM due) AS fired,
@@ -483,7 +494,7 @@ WITH e AS (
     INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
     SELECT e.id, 'workflow', e.name, e.queue, e.priority, now(), 1
     FROM e WHERE EXISTS (SELECT 1 FROM ins)
-    ON CONFLICT (execution_id) DO NOTHING
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
     RETURNING queue
 )
 SELECT e.kind, e.status, EXISTS (SELECT 1 FROM ins) AS requested,
