@@ -3,6 +3,8 @@
 //! can sit beside it.
 
 pub(crate) mod sql;
+#[cfg(test)]
+mod wake_tests;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -402,19 +404,35 @@ async fn status_on(conn: &mut PgConnection, id: &str) -> Result<Status> {
 }
 
 /// Buffers a signal; returns its sequence number.
+///
+/// The statement locks the execution (`FOR SHARE`, so it cannot finish meanwhile) and then its
+/// ready row, while a step holds the ready row and then locks the execution: the two can
+/// deadlock. Postgres then rolls the statement back whole (nothing was stored), so it is retried
+/// here a few times rather than handing the caller a `deadlock detected` error.
 pub(crate) async fn send_signal(
     pool: &PgPool,
     id: &str,
     name: &str,
     payload: &Value,
 ) -> Result<i64> {
-    let row = sqlx::query(sql::SEND_SIGNAL)
-        .bind(id)
-        .bind(name)
-        .bind(payload)
-        .fetch_optional(pool)
-        .await?
-        .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+    let mut tries = 0;
+    let row = loop {
+        tries += 1;
+        let r = sqlx::query(sql::SEND_SIGNAL)
+            .bind(id)
+            .bind(name)
+            .bind(payload)
+            .fetch_optional(pool)
+            .await;
+        match r {
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("40P01") && tries < 5 => {
+                tracing::debug!("send_signal: deadlock with a step, retrying: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(5 * tries)).await;
+            }
+            r => break r?,
+        }
+    }
+    .ok_or_else(|| Error::NotFound(id.to_owned()))?;
     if let Some(seq) = row.try_get::<Option<i64>, _>("seq")? {
         return Ok(seq);
     }

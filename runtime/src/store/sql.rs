@@ -1,5 +1,12 @@
 //! Every SQL statement of the Postgres store, in one place. Each is one round trip and one
 //! (implicit) transaction; each sends at most one NOTIFY.
+//!
+//! Wake-ups (a `rhythm_ready` row for a workflow that has a new inbox event or signal) use
+//! `ON CONFLICT (execution_id) DO UPDATE`, never `DO NOTHING`: the update locks an existing
+//! ready row until the wake-up commits, so a step cannot claim that row in between and then miss
+//! the uncommitted event (the event would stay in the inbox with no step queued: a workflow
+//! stuck for ever; found by the chaos harness). Rows are woken in id order to avoid deadlocks
+//! between two batches.
 
 /// Inserts executions (and their first ready row) from parallel arrays; idempotency-key
 /// conflicts insert nothing. A task attempt started by a workflow carries the engine's attempt
@@ -101,7 +108,8 @@ WITH input AS (
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
-    ON CONFLICT (execution_id) DO NOTHING
+    ORDER BY p.id
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = LEAST(rhythm_ready.run_at, EXCLUDED.run_at)
 )
 SELECT (SELECT count(*) FROM upd) AS completed,
        (SELECT count(*) FROM (
@@ -148,7 +156,8 @@ macro_rules! settle_failures_tail {
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
-    ON CONFLICT (execution_id) DO NOTHING
+    ORDER BY p.id
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = LEAST(rhythm_ready.run_at, EXCLUDED.run_at)
 )
 SELECT (SELECT count(*) FROM upd WHERE NOT will_retry) AS failed,
        (SELECT count(*) FROM retry) AS retried,
@@ -278,7 +287,7 @@ WITH e AS (
     SELECT e.id, 'workflow', e.name, e.queue, e.priority, now(), 1
     FROM e
     WHERE EXISTS (SELECT 1 FROM ins)
-    ON CONFLICT (execution_id) DO NOTHING
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = LEAST(rhythm_ready.run_at, EXCLUDED.run_at)
     RETURNING queue
 )
 SELECT e.kind, e.status, (SELECT seq FROM ins) AS seq,
@@ -410,7 +419,8 @@ WITH upd AS (
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM inbox i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
-    ON CONFLICT (execution_id) DO NOTHING
+    ORDER BY p.id
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = LEAST(rhythm_ready.run_at, EXCLUDED.run_at)
 )
 SELECT (SELECT count(*) FROM upd) AS finished,
        (SELECT count(*) FROM (SELECT pg_notify('rhythm_done', id) FROM upd) n) AS notified
@@ -448,7 +458,8 @@ WITH due AS (
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
-    ON CONFLICT (execution_id) DO NOTHING
+    ORDER BY p.id
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = LEAST(rhythm_ready.run_at, EXCLUDED.run_at)
     RETURNING queue
 )
 SELECT (SELECT count(*) FROM due) AS fired,
@@ -483,7 +494,7 @@ WITH e AS (
     INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
     SELECT e.id, 'workflow', e.name, e.queue, e.priority, now(), 1
     FROM e WHERE EXISTS (SELECT 1 FROM ins)
-    ON CONFLICT (execution_id) DO NOTHING
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = LEAST(rhythm_ready.run_at, EXCLUDED.run_at)
     RETURNING queue
 )
 SELECT e.kind, e.status, EXISTS (SELECT 1 FROM ins) AS requested,

@@ -1,0 +1,76 @@
+//! Regression tests for lost wake-ups (found by the chaos harness): a statement that gives a
+//! workflow a new event or signal and wakes it must keep the workflow's ready row locked until it
+//! commits. Otherwise a step claims the row in between, reads no event (it is not committed
+//! yet), and the event then sits in the inbox with no step queued: the workflow is stuck.
+
+use serde_json::json;
+use sqlx::{PgPool, Row};
+
+use super::sql;
+use crate::{Client, StartOptions};
+
+/// What a step does first: take the oldest due workflow ready row, skipping locked ones.
+const CLAIM: &str = r#"
+DELETE FROM rhythm_ready r WHERE r.execution_id = (
+    SELECT execution_id FROM rhythm_ready WHERE kind = 'workflow'
+    ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED
+) RETURNING r.execution_id
+"#;
+
+/// A started workflow: its first step is queued (a ready row exists).
+async fn queued_workflow(pool: &PgPool) -> String {
+    let client = Client::from_pool(pool.clone());
+    client.register_workflow("w", "return 1;").await.unwrap();
+    client
+        .start_workflow("w", json!({}), StartOptions::default())
+        .await
+        .unwrap()
+        .id
+}
+
+async fn claim(pool: &PgPool) -> Option<String> {
+    sqlx::query_scalar(CLAIM)
+        .fetch_optional(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_signal_holds_the_ready_row_until_it_commits(pool: PgPool) {
+    let id = queued_workflow(&pool).await;
+    let mut producer = pool.begin().await.unwrap();
+    sqlx::query(sql::SEND_SIGNAL)
+        .bind(&id)
+        .bind("s")
+        .bind(json!(1))
+        .fetch_optional(&mut *producer)
+        .await
+        .unwrap();
+    // The signal is not committed: a step must not take the row now (it would miss the signal).
+    assert_eq!(claim(&pool).await, None);
+    producer.commit().await.unwrap();
+    assert_eq!(claim(&pool).await, Some(id));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_fired_timer_holds_the_ready_row_until_it_commits(pool: PgPool) {
+    let id = queued_workflow(&pool).await;
+    sqlx::query(sql::START_TIMER)
+        .bind(&id)
+        .bind("7")
+        .bind(0.0_f64)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut producer = pool.begin().await.unwrap();
+    let row = sqlx::query(sql::FIRE_TIMERS)
+        .bind(10_i64)
+        .fetch_one(&mut *producer)
+        .await
+        .unwrap();
+    let fired: i64 = row.get("fired");
+    assert_eq!(fired, 1);
+    assert_eq!(claim(&pool).await, None);
+    producer.commit().await.unwrap();
+    assert_eq!(claim(&pool).await, Some(id));
+}
