@@ -85,6 +85,23 @@ pub struct ClientStats {
     pub retried_calls: AtomicU64,
     /// Signal sends whose outcome was unknown and that were checked against the trigger log.
     pub signals_checked: AtomicU64,
+    /// Client errors by kind (the message without ids and numbers), with counts.
+    pub errors: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
+}
+
+impl ClientStats {
+    /// Counts a failed client call that will be retried.
+    fn retried(&self, what: &str, e: &dyn std::fmt::Display) {
+        self.retried_calls.fetch_add(1, Ordering::Relaxed);
+        let kind: String = format!("{what}: {e}")
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .take(160)
+            .collect();
+        if let Ok(mut m) = self.errors.lock() {
+            *m.entry(kind).or_default() += 1;
+        }
+    }
 }
 
 /// What the fault loop did.
@@ -352,6 +369,11 @@ async fn drive(
         stats.retried_calls.load(Ordering::Relaxed),
         stats.signals_checked.load(Ordering::Relaxed),
     );
+    if let Ok(errors) = stats.errors.lock() {
+        for (kind, n) in errors.iter() {
+            println!("chaos: client error x{n}: {kind}");
+        }
+    }
     for note in &faults.notes {
         println!("chaos: note: {note}");
     }
@@ -467,8 +489,7 @@ where
         match f().await {
             Ok(v) => return Ok(v),
             Err(e) if e.is_transient() && Instant::now() < load.deadline => {
-                load.stats.retried_calls.fetch_add(1, Ordering::Relaxed);
-                tracing::debug!("{what}: {e}; retrying");
+                load.stats.retried(what, &e);
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(1));
             }
@@ -566,7 +587,7 @@ async fn produce_tasks(
             match load.client.queue_tasks(req).await {
                 Ok(_) => break,
                 Err(e) => {
-                    load.stats.retried_calls.fetch_add(1, Ordering::Relaxed);
+                    load.stats.retried("queue_tasks", &e);
                     if Instant::now() >= load.deadline {
                         bail!("queueing tasks: {e}");
                     }
@@ -624,7 +645,7 @@ async fn produce_workflows(
             match r {
                 Ok(_) => break,
                 Err(e) => {
-                    load.stats.retried_calls.fetch_add(1, Ordering::Relaxed);
+                    load.stats.retried("start_workflow", &e);
                     if Instant::now() >= load.deadline {
                         bail!("starting workflow {id}: {e}");
                     }
@@ -669,7 +690,7 @@ async fn signal_client(
             {
                 Ok(_) => break,
                 Err(e) => {
-                    load.stats.retried_calls.fetch_add(1, Ordering::Relaxed);
+                    load.stats.retried("send_signal", &e);
                     load.stats.signals_checked.fetch_add(1, Ordering::Relaxed);
                     if !e.is_transient() || Instant::now() >= load.deadline {
                         bail!("sending {signal} to {workflow}: {e}");
