@@ -180,14 +180,14 @@ impl Report {
     pub fn print_details(&self) {
         println!(
             "chaos: checked {} expected executions, {} signals, {} idempotency keys; \
-             {} handler runs, {} re-runs of an attempt after a kill or lost lease, \
-             {} executions whose handler succeeded more than once (at-least-once, not failures)",
+             {} handler runs; re-runs after kill: {} executions whose handler succeeded more \
+             than once ({} runs repeated an attempt number; at-least-once, not failures)",
             self.checked,
             self.signals,
             self.idempotency_keys,
             self.runs,
-            self.same_attempt_reruns,
-            self.executions_run_twice
+            self.executions_run_twice,
+            self.same_attempt_reruns
         );
     }
 }

@@ -448,8 +448,18 @@ async fn fault_loop(
                 c.name(),
                 start.elapsed().as_secs_f64()
             );
+            let before = postmaster_start(admin).await;
             match c.restart().await {
-                Ok(()) => stats.restarts += 1,
+                Ok(()) => {
+                    // Proof that the server really restarted: its start time moved.
+                    let after = postmaster_start(admin).await;
+                    if before.is_some() && before == after {
+                        bail!(
+                            "pg_ctlcluster restart succeeded but the server start time did not change"
+                        );
+                    }
+                    stats.restarts += 1;
+                }
                 Err(e) => {
                     stats.notes.push(format!("Postgres restart skipped: {e:#}"));
                     restarting_allowed = false;
@@ -476,6 +486,20 @@ async fn fault_loop(
     }
     stats.kills = workers.kills;
     Ok(stats)
+}
+
+/// The server's start time (`pg_postmaster_start_time()`), retried while it comes back up.
+async fn postmaster_start(admin: &PgPool) -> Option<String> {
+    for _ in 0..50 {
+        match sqlx::query_scalar::<_, String>("SELECT pg_postmaster_start_time()::text")
+            .fetch_one(admin)
+            .await
+        {
+            Ok(t) => return Some(t),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    None
 }
 
 /// Calls `f` until it succeeds, retrying transient errors (with backoff) until the deadline.
