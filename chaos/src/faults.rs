@@ -75,6 +75,9 @@ impl PgCluster {
                 "restart",
             ])
             .stdin(Stdio::null())
+            // Its own process group: a Ctrl-C on the harness must not interrupt a restart
+            // half-way (the server would stay down).
+            .process_group(0)
             .output()
             .await
             .context("running pg_ctlcluster")?;

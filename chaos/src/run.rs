@@ -177,15 +177,12 @@ pub async fn run(args: RunArgs) -> Result<bool> {
         args.seconds, args.tasks, args.workflows, args.workers
     );
 
-    let result = drive(
-        &args,
-        &mut rng,
-        &admin,
-        &database,
-        &db_url,
-        cluster.as_ref(),
-    )
-    .await;
+    let result = tokio::select! {
+        r = drive(&args, &mut rng, &admin, &database, &db_url, cluster.as_ref()) => r,
+        _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("interrupted")),
+    };
+    // Interrupted or not, Postgres is up again before going on (the workers were dropped with
+    // the run, which kills them).
     drop(guard);
     let passed = match result {
         Ok(passed) => passed,
