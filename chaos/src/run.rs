@@ -286,6 +286,29 @@ async fn drive(
         idem.clone(),
     ));
 
+    // A progress line every 30 s.
+    let progress_pool = pool.clone();
+    let progress = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(30));
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let counts = sqlx::query_as::<_, (i64, i64)>(
+                "SELECT count(*), count(*) FILTER (WHERE status IN ('completed', 'failed', 'cancelled')) \
+                 FROM rhythm_executions",
+            )
+            .fetch_one(&progress_pool)
+            .await;
+            if let Ok((all, done)) = counts {
+                println!(
+                    "chaos: {:.0} s: {all} executions, {done} finished",
+                    start.elapsed().as_secs_f64()
+                );
+            }
+        }
+    });
+    let progress = AbortOnDrop(progress);
+
     // The fault loop.
     let restarts_wanted = if args.no_db_restart || cluster.is_none() {
         0
@@ -343,6 +366,7 @@ async fn drive(
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     let drained_at = start.elapsed();
+    drop(progress);
     workers.check_alive()?;
     workers.shutdown(Duration::from_secs(15)).await;
     println!(
@@ -483,6 +507,15 @@ async fn fault_loop(
     }
     stats.kills = workers.kills;
     Ok(stats)
+}
+
+/// Aborts a spawned task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The server's start time (`pg_postmaster_start_time()`), retried while it comes back up.
