@@ -65,11 +65,14 @@ impl PgCluster {
         format!("{}/{}", self.version, self.cluster)
     }
 
-    /// Restarts the server and waits until it accepts connections.
-    pub async fn restart(&self) -> Result<()> {
+    /// Restarts the server (shutdown `mode`: `fast`, or `immediate` for a crash and recovery)
+    /// and waits until it accepts connections.
+    pub async fn restart(&self, mode: &str) -> Result<()> {
         let out = Command::new("pg_ctlcluster")
             .args([
                 "--skip-systemctl-redirect",
+                "-m",
+                mode,
                 &self.version,
                 &self.cluster,
                 "restart",

@@ -42,6 +42,10 @@ pub struct RunArgs {
     /// Postgres restarts during the run.
     #[arg(long, default_value_t = 1)]
     pub db_restarts: u32,
+    /// Shutdown mode of the restarts: `fast` (a clean restart) or `immediate` (a crash: the
+    /// server recovers from the WAL, and commits made with `synchronous_commit = off` may be lost).
+    #[arg(long, default_value = "fast", value_parser = ["fast", "immediate"])]
+    pub restart_mode: String,
     /// Worker processes alive at any time.
     #[arg(long, default_value_t = 3)]
     pub workers: usize,
@@ -465,12 +469,13 @@ async fn fault_loop(
         {
             restarts.pop();
             println!(
-                "chaos: restarting Postgres {} at {:.1} s",
+                "chaos: restarting Postgres {} ({}) at {:.1} s",
                 c.name(),
+                args.restart_mode,
                 start.elapsed().as_secs_f64()
             );
             let before = postmaster_start(admin).await;
-            match c.restart().await {
+            match c.restart(&args.restart_mode).await {
                 Ok(()) => {
                     // Proof that the server really restarted: its start time moved.
                     let after = postmaster_start(admin).await;
