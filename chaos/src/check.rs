@@ -83,7 +83,8 @@ pub struct Report {
     pub runs: i64,
     /// Handler runs of an (execution, attempt) already run: re-runs after a kill or lost lease.
     pub same_attempt_reruns: i64,
-    /// Executions whose handler succeeded more than once (at-least-once, not a failure).
+    /// Tasks (standalone executions, or a workflow's task handle across its attempts) whose
+    /// handler succeeded more than once (at-least-once, not a failure).
     pub executions_run_twice: i64,
     /// Signals checked.
     pub signals: i64,
@@ -180,7 +181,7 @@ impl Report {
     pub fn print_details(&self) {
         println!(
             "chaos: checked {} expected executions, {} signals, {} idempotency keys; \
-             {} handler runs; re-runs after kill: {} executions whose handler succeeded more \
+             {} handler runs; re-runs after kill: {} tasks whose handler succeeded more \
              than once ({} runs repeated an attempt number; at-least-once, not failures)",
             self.checked,
             self.signals,
@@ -363,9 +364,13 @@ pub async fn check(pool: &PgPool, ex: &Expectations, idem: &[IdemStart]) -> Resu
         "SELECT coalesce(sum(c - 1), 0)::int8 FROM (SELECT count(*) AS c FROM chaos_runs GROUP BY execution_id, attempt) t",
     )
     .await?;
+    // A workflow's task retried after a lost lease is a new execution with the same handle, so
+    // re-runs are counted per standalone execution or per (workflow, handle).
     r.executions_run_twice = scalar(
         pool,
-        "SELECT count(*) FROM (SELECT execution_id FROM chaos_runs WHERE outcome = 'ok' GROUP BY execution_id HAVING count(*) > 1) t",
+        "SELECT count(*) FROM (SELECT coalesce(e.parent_id || '/' || e.parent_handle::text, e.id) \
+         FROM chaos_runs r JOIN rhythm_executions e ON e.id = r.execution_id WHERE r.outcome = 'ok' \
+         GROUP BY 1 HAVING count(*) > 1) t",
     )
     .await?;
     r.completed_without_run = scalar(

@@ -405,29 +405,26 @@ async fn status_on(conn: &mut PgConnection, id: &str) -> Result<Status> {
 
 /// Buffers a signal; returns its sequence number.
 ///
-/// The statement locks the execution (`FOR SHARE`, so it cannot finish meanwhile) and then its
-/// ready row, while a step holds the ready row and then locks the execution: the two can
-/// deadlock. Postgres then rolls the statement back whole (nothing was stored), so it is retried
-/// here a few times rather than handing the caller a `deadlock detected` error.
+/// Locks in the order a step does — the workflow's ready row, then the execution — so a signal
+/// sent while a step runs waits for the step instead of deadlocking with it (the statement alone
+/// would lock the execution `FOR SHARE` first, then wait for the ready row the step holds while
+/// the step waits for the execution). A deadlock that still happens (a ready row inserted and
+/// claimed between the two statements) rolls everything back, so it is retried.
 pub(crate) async fn send_signal(
     pool: &PgPool,
     id: &str,
     name: &str,
     payload: &Value,
 ) -> Result<i64> {
-    let mut tries = 0;
+    let mut tries = 0u64;
     let row = loop {
         tries += 1;
-        let r = sqlx::query(sql::SEND_SIGNAL)
-            .bind(id)
-            .bind(name)
-            .bind(payload)
-            .fetch_optional(pool)
-            .await;
-        match r {
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("40P01") && tries < 5 => {
-                tracing::debug!("send_signal: deadlock with a step, retrying: {e}");
-                tokio::time::sleep(std::time::Duration::from_millis(5 * tries)).await;
+        match send_signal_once(pool, id, name, payload).await {
+            Err(Error::Database(sqlx::Error::Database(e)))
+                if e.code().as_deref() == Some("40P01") && tries < 5 =>
+            {
+                tracing::debug!("send_signal: deadlock, retrying: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(10 * tries)).await;
             }
             r => break r?,
         }
@@ -444,6 +441,28 @@ pub(crate) async fn send_signal(
         id: id.to_owned(),
         status: status_of(&row, "status")?,
     })
+}
+
+/// One attempt of `send_signal`, in one transaction.
+async fn send_signal_once(
+    pool: &PgPool,
+    id: &str,
+    name: &str,
+    payload: &Value,
+) -> Result<Option<sqlx::postgres::PgRow>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(sql::LOCK_READY_ROW)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let row = sqlx::query(sql::SEND_SIGNAL)
+        .bind(id)
+        .bind(name)
+        .bind(payload)
+        .fetch_optional(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(row)
 }
 
 /// One execution.

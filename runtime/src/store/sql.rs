@@ -271,6 +271,11 @@ SELECT e.status AS before,
 FROM rhythm_executions e WHERE e.id = $1
 "#;
 
+/// Locks an execution's ready row if it has one (waiting for a step that is claiming it), so a
+/// statement that then locks the execution takes the locks in a step's order.
+pub(crate) const LOCK_READY_ROW: &str =
+    "SELECT 1 FROM rhythm_ready WHERE execution_id = $1 FOR UPDATE";
+
 /// Buffers a signal for a running or waiting workflow and queues a step for it (which hands the
 /// signal to the engine; the engine buffers it until a `Signal.next` takes it). Waking on every
 /// signal, not only awaited names, avoids a race with a step that starts waiting meanwhile. Returns the execution's kind and status (no row: unknown id)

@@ -74,3 +74,59 @@ async fn a_fired_timer_holds_the_ready_row_until_it_commits(pool: PgPool) {
     producer.commit().await.unwrap();
     assert_eq!(claim(&pool).await, Some(id));
 }
+
+/// Waits until some connection of this test database waits on a lock.
+async fn until_someone_waits_on_a_lock(pool: &PgPool) {
+    let end = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        if waiting > 0 {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < end, "nobody waits on a lock");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_signal_waiting_for_a_step_holds_no_lock_the_step_needs(pool: PgPool) {
+    // A step holds the ready row (claimed) and then locks its execution. A signal sent in
+    // between used to lock the execution (FOR SHARE) and then wait for the ready row: a
+    // deadlock, one of the two rolled back after deadlock_timeout.
+    let id = queued_workflow(&pool).await;
+    let mut step = pool.begin().await.unwrap();
+    let claimed: Option<String> = sqlx::query_scalar(CLAIM)
+        .fetch_optional(&mut *step)
+        .await
+        .unwrap();
+    assert_eq!(claimed.as_deref(), Some(id.as_str()));
+    let sender = tokio::spawn({
+        let (pool, id) = (pool.clone(), id.clone());
+        async move {
+            Client::from_pool(pool)
+                .send_signal(&id, "s", json!(1))
+                .await
+        }
+    });
+    until_someone_waits_on_a_lock(&pool).await;
+    // Shorter than deadlock_timeout (1 s): the step must get the lock at once.
+    sqlx::query("SET LOCAL lock_timeout = '500ms'")
+        .execute(&mut *step)
+        .await
+        .unwrap();
+    sqlx::query("SELECT 1 FROM rhythm_executions WHERE id = $1 FOR UPDATE")
+        .bind(&id)
+        .execute(&mut *step)
+        .await
+        .expect("the step must not wait for the signal");
+    step.commit().await.unwrap();
+    sender.await.unwrap().unwrap();
+    // The signal queued a new step.
+    assert_eq!(claim(&pool).await, Some(id));
+}
