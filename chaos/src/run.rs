@@ -403,7 +403,14 @@ async fn drive(
         println!("chaos: note: {note}");
     }
     report.print_details();
+    let (warnings, deadlocks, panics) = scan_logs(&log_dir);
+    println!(
+        "chaos: worker logs: {warnings} warnings ({deadlocks} deadlocks rolled back and retried), {panics} panics"
+    );
     let mut failures = load_errors;
+    if panics > 0 {
+        failures.push(format!("{panics} panics in the worker logs"));
+    }
     failures.extend(workers.unexpected_exits.iter().cloned());
     failures.extend(report.failures());
     for f in &failures {
@@ -512,6 +519,25 @@ async fn fault_loop(
     }
     stats.kills = workers.kills;
     Ok(stats)
+}
+
+/// Counts warning lines, deadlocks and panics in the worker logs.
+fn scan_logs(dir: &std::path::Path) -> (usize, usize, usize) {
+    let (mut warnings, mut deadlocks, mut panics) = (0, 0, 0);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return (0, 0, 0);
+    };
+    for entry in entries.flatten() {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        for line in text.lines() {
+            warnings += usize::from(line.contains("WARN"));
+            deadlocks += usize::from(line.contains("deadlock detected"));
+            panics += usize::from(line.contains("panicked"));
+        }
+    }
+    (warnings, deadlocks, panics)
 }
 
 /// Aborts a spawned task when dropped.
