@@ -77,7 +77,8 @@ pub struct RunArgs {
         default_value = "postgres://postgres@127.0.0.1:5432/postgres"
     )]
     pub url: String,
-    /// Keep the chaos database at the end (it is kept anyway when a check fails).
+    /// Keep the chaos database and the worker logs at the end (they are kept anyway when a
+    /// check fails).
     #[arg(long)]
     pub keep_db: bool,
 }
@@ -425,7 +426,7 @@ async fn drive(
         faults.kills,
         faults.restarts
     );
-    if !failures.is_empty() {
+    if !failures.is_empty() || args.keep_db {
         println!("chaos: worker logs in {}", log_dir.display());
     } else {
         let _ = std::fs::remove_dir_all(&log_dir);

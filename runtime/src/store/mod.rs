@@ -405,11 +405,11 @@ async fn status_on(conn: &mut PgConnection, id: &str) -> Result<Status> {
 
 /// Buffers a signal; returns its sequence number.
 ///
-/// Locks in the order a step does — the workflow's ready row, then the execution — so a signal
-/// sent while a step runs waits for the step instead of deadlocking with it (the statement alone
-/// would lock the execution `FOR SHARE` first, then wait for the ready row the step holds while
-/// the step waits for the execution). A deadlock that still happens (a ready row inserted and
-/// claimed between the two statements) rolls everything back, so it is retried.
+/// Locks in the order a step does — the workflow's ready row (queued here first), then the
+/// execution — so a signal sent while a step runs waits for the step instead of deadlocking with
+/// it (the `SEND_SIGNAL` statement alone locks the execution `FOR SHARE` first, then waits for
+/// the ready row a step holds while the step waits for the execution). A deadlock that still
+/// happens rolls everything back, so it is retried.
 pub(crate) async fn send_signal(
     pool: &PgPool,
     id: &str,
@@ -451,7 +451,7 @@ async fn send_signal_once(
     payload: &Value,
 ) -> Result<Option<sqlx::postgres::PgRow>> {
     let mut tx = pool.begin().await?;
-    sqlx::query(sql::LOCK_READY_ROW)
+    sqlx::query(sql::QUEUE_SIGNAL_STEP)
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -461,7 +461,16 @@ async fn send_signal_once(
         .bind(payload)
         .fetch_optional(&mut *tx)
         .await?;
-    tx.commit().await?;
+    let stored = match &row {
+        Some(r) => r.try_get::<Option<i64>, _>("seq")?.is_some(),
+        None => false,
+    };
+    if stored {
+        tx.commit().await?;
+    } else {
+        // Refused (unknown, a task, or finished meanwhile): no step to queue either.
+        tx.rollback().await?;
+    }
     Ok(row)
 }
 

@@ -271,10 +271,15 @@ SELECT e.status AS before,
 FROM rhythm_executions e WHERE e.id = $1
 "#;
 
-/// Locks an execution's ready row if it has one (waiting for a step that is claiming it), so a
-/// statement that then locks the execution takes the locks in a step's order.
-pub(crate) const LOCK_READY_ROW: &str =
-    "SELECT 1 FROM rhythm_ready WHERE execution_id = $1 FOR UPDATE";
+/// Queues a step for a running or waiting workflow, or locks the one already queued, before
+/// `SEND_SIGNAL` locks the execution: the order a step takes its locks in (ready row, then
+/// execution), so a signal sent during a step never deadlocks with it.
+pub(crate) const QUEUE_SIGNAL_STEP: &str = r#"
+INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
+SELECT id, 'workflow', name, queue, priority, now(), 1 FROM rhythm_executions
+WHERE id = $1 AND kind = 'workflow' AND status IN ('running', 'waiting')
+ON CONFLICT (execution_id) DO UPDATE SET run_at = LEAST(rhythm_ready.run_at, EXCLUDED.run_at)
+"#;
 
 /// Buffers a signal for a running or waiting workflow and queues a step for it (which hands the
 /// signal to the engine; the engine buffers it until a `Signal.next` takes it). Waking on every
