@@ -259,7 +259,7 @@ async fn drive(
     let sig_rx = Arc::new(Mutex::new(sig_rx));
     let mut senders = JoinSet::new();
     for _ in 0..args.signal_clients.max(1) {
-        senders.spawn(signal_client(load.clone(), sig_rx.clone(), rng.fork()));
+        senders.spawn(signal_client(load.clone(), sig_rx.clone()));
     }
     producers.spawn(produce_tasks(
         load.clone(),
@@ -758,7 +758,6 @@ async fn produce_workflows(
 async fn signal_client(
     load: Arc<Load>,
     jobs: Arc<Mutex<mpsc::UnboundedReceiver<(String, String, u64)>>>,
-    _rng: Rng,
 ) -> Result<()> {
     loop {
         let job = jobs.lock().await.recv().await;
