@@ -20,6 +20,8 @@ pub enum Expect {
         /// Its input.
         n: i64,
     },
+    /// A workflow the harness cancelled: `cancelled`.
+    Cancelled,
     /// The child workflow with input `n`: `2n + 1`.
     Child {
         /// Its input.
@@ -240,6 +242,7 @@ pub async fn check(pool: &PgPool, ex: &Expectations, idem: &[IdemStart]) -> Resu
                 status == "failed"
                     && error.as_ref().and_then(|e| e.get("type")) == Some(&json!("ChaosFatal"))
             }
+            Expect::Cancelled => status == "cancelled",
             Expect::Child { n } => {
                 status == "completed" && output.as_ref() == Some(&json!(2 * n + 1))
             }

@@ -52,6 +52,9 @@ pub struct RunArgs {
     /// Signals each workflow waits for.
     #[arg(long, default_value_t = 3)]
     pub signals: usize,
+    /// Workflows started and then cancelled (default: a tenth of `--workflows`).
+    #[arg(long)]
+    pub cancels: Option<usize>,
     /// Concurrent clients sending signals.
     #[arg(long, default_value_t = 8)]
     pub signal_clients: usize,
@@ -234,6 +237,9 @@ async fn drive(
     client
         .register_workflow(schema::CHILD_FLOW, &schema::child_flow())
         .await?;
+    client
+        .register_workflow(schema::CANCEL_FLOW, &schema::cancel_flow())
+        .await?;
 
     let log_dir = std::env::temp_dir().join(database);
     std::fs::create_dir_all(&log_dir)?;
@@ -276,6 +282,13 @@ async fn drive(
         load_for,
         rng.fork(),
         sig_tx,
+    ));
+    producers.spawn(produce_cancels(
+        load.clone(),
+        args.cancels.unwrap_or(args.workflows / 10),
+        start,
+        load_for,
+        rng.fork(),
     ));
     let idem_keys = (args.workflows / 10).max(1);
     let idem_task_keys = (args.tasks / 100).max(1);
@@ -748,6 +761,49 @@ async fn produce_workflows(
             // gone, which the join reports.
             let _ = sig_tx.send((id.clone(), format!("{id}-s{s}"), rng.range(0, 40)));
         }
+    }
+    Ok(())
+}
+
+/// Starts workflows that wait for ever and cancels each after a random pause (0–2 s), so cancels
+/// land while its task runs, while it waits, or while a step runs.
+async fn produce_cancels(
+    load: Arc<Load>,
+    count: usize,
+    start: Instant,
+    load_for: Duration,
+    mut rng: Rng,
+) -> Result<()> {
+    let mut cancels = JoinSet::new();
+    for k in 0..count {
+        pace(start, load_for, k, count).await;
+        let id = format!("c-{k}");
+        let n = rng.range(0, 1_000_000) as i64;
+        load.expect
+            .lock()
+            .await
+            .by_id
+            .insert(id.clone(), Expect::Cancelled);
+        // The id, and the same key: a start retried after an unknown outcome returns the first.
+        let options = StartOptions {
+            id: Some(id.clone()),
+            idempotency_key: Some(id.clone()),
+            ..StartOptions::default()
+        };
+        retry(&load, "starting a workflow to cancel", || {
+            load.client
+                .start_workflow(schema::CANCEL_FLOW, json!({ "n": n }), options.clone())
+        })
+        .await?;
+        let pause = Duration::from_millis(rng.range(0, 2000));
+        let load = load.clone();
+        cancels.spawn(async move {
+            tokio::time::sleep(pause).await;
+            retry(&load, "cancel", || load.client.cancel(&id)).await
+        });
+    }
+    while let Some(r) = cancels.join_next().await {
+        r.context("cancel panicked")??;
     }
     Ok(())
 }

@@ -90,6 +90,18 @@ return x + 1;
     )
 }
 
+/// The workflow the harness cancels: a task, then a signal that never comes.
+pub fn cancel_flow() -> String {
+    format!(
+        r#"const x = await Task.run("chaos-double", {{ n: Inputs.n }}, {RETRIES});
+await Signal.next("never");
+return x;
+"#
+    )
+}
+
+/// Name of the workflow the harness cancels.
+pub const CANCEL_FLOW: &str = "chaos_cancel";
 /// Name of the main workflow.
 pub const MAIN_FLOW: &str = "chaos_flow";
 /// Name of the child workflow.
@@ -103,7 +115,11 @@ pub const DOUBLE: &str = "chaos-double";
 mod tests {
     #[test]
     fn the_workflows_compile() {
-        for src in [super::main_flow(), super::child_flow()] {
+        for src in [
+            super::main_flow(),
+            super::child_flow(),
+            super::cancel_flow(),
+        ] {
             if let Err(e) = rhythm_interpreter::Program::compile(&src) {
                 panic!("{src}\n{e:?}");
             }

@@ -339,9 +339,40 @@ pub(crate) async fn release_attempts(
 }
 
 /// Cancels a task at once (with what it started), or asks a workflow to cancel.
+///
+/// Like `send_signal`, queues (or locks) a workflow's step before `REQUEST_CANCEL` locks the
+/// execution, in one transaction, so a cancel sent during a step waits for it instead of
+/// deadlocking with it; a deadlock that still happens rolls back and is retried.
 pub(crate) async fn cancel(pool: &PgPool, id: &str) -> Result<CancelOutcome> {
-    let mut conn = pool.acquire().await?;
-    cancel_on(&mut conn, id).await
+    let mut tries = 0u64;
+    loop {
+        tries += 1;
+        match cancel_once(pool, id).await {
+            Err(Error::Database(sqlx::Error::Database(e)))
+                if e.code().as_deref() == Some("40P01") && tries < 5 =>
+            {
+                tracing::debug!("cancel: deadlock, retrying: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(10 * tries)).await;
+            }
+            r => return r,
+        }
+    }
+}
+
+/// One attempt of [`cancel`], in one transaction.
+async fn cancel_once(pool: &PgPool, id: &str) -> Result<CancelOutcome> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(sql::QUEUE_STEP)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let outcome = cancel_on(&mut tx, id).await?;
+    match outcome {
+        CancelOutcome::Requested | CancelOutcome::Cancelled => tx.commit().await?,
+        // Nothing to cancel: no step to queue either.
+        CancelOutcome::AlreadyFinished(_) => tx.rollback().await?,
+    }
+    Ok(outcome)
 }
 
 /// [`cancel`] on a given connection (inside the caller's transaction, if any).
@@ -451,7 +482,7 @@ async fn send_signal_once(
     payload: &Value,
 ) -> Result<Option<sqlx::postgres::PgRow>> {
     let mut tx = pool.begin().await?;
-    sqlx::query(sql::QUEUE_SIGNAL_STEP)
+    sqlx::query(sql::QUEUE_STEP)
         .bind(id)
         .execute(&mut *tx)
         .await?;

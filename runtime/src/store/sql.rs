@@ -272,9 +272,9 @@ FROM rhythm_executions e WHERE e.id = $1
 "#;
 
 /// Queues a step for a running or waiting workflow, or locks the one already queued, before
-/// `SEND_SIGNAL` locks the execution: the order a step takes its locks in (ready row, then
-/// execution), so a signal sent during a step never deadlocks with it.
-pub(crate) const QUEUE_SIGNAL_STEP: &str = r#"
+/// `SEND_SIGNAL` or `REQUEST_CANCEL` locks the execution: the order a step takes its locks in
+/// (ready row, then execution), so a signal or cancel sent during a step never deadlocks with it.
+pub(crate) const QUEUE_STEP: &str = r#"
 INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
 SELECT id, 'workflow', name, queue, priority, now(), 1 FROM rhythm_executions
 WHERE id = $1 AND kind = 'workflow' AND status IN ('running', 'waiting')

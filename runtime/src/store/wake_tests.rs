@@ -130,3 +130,35 @@ async fn a_signal_waiting_for_a_step_holds_no_lock_the_step_needs(pool: PgPool) 
     // The signal queued a new step.
     assert_eq!(claim(&pool).await, Some(id));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_cancel_waiting_for_a_step_holds_no_lock_the_step_needs(pool: PgPool) {
+    // The same with a cancel: REQUEST_CANCEL locks the execution FOR UPDATE, then the ready row.
+    let id = queued_workflow(&pool).await;
+    let mut step = pool.begin().await.unwrap();
+    let claimed: Option<String> = sqlx::query_scalar(CLAIM)
+        .fetch_optional(&mut *step)
+        .await
+        .unwrap();
+    assert_eq!(claimed.as_deref(), Some(id.as_str()));
+    let canceller = tokio::spawn({
+        let (pool, id) = (pool.clone(), id.clone());
+        async move { Client::from_pool(pool).cancel(&id).await }
+    });
+    until_someone_waits_on_a_lock(&pool).await;
+    sqlx::query("SET LOCAL lock_timeout = '500ms'")
+        .execute(&mut *step)
+        .await
+        .unwrap();
+    sqlx::query("SELECT 1 FROM rhythm_executions WHERE id = $1 FOR UPDATE")
+        .bind(&id)
+        .execute(&mut *step)
+        .await
+        .expect("the step must not wait for the cancel");
+    step.commit().await.unwrap();
+    assert_eq!(
+        canceller.await.unwrap().unwrap(),
+        crate::CancelOutcome::Requested
+    );
+    assert_eq!(claim(&pool).await, Some(id));
+}
