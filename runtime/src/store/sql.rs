@@ -1,13 +1,14 @@
 //! Every SQL statement of the Postgres store, in one place. Each is one round trip and one
 //! (implicit) transaction; each sends at most one NOTIFY.
 //!
-//! Wake-ups (a workflow's step queued because an event arrived for it) coalesce with an
-//! existing ready row through `ON CONFLICT (execution_id) DO UPDATE ... WHERE false`: nothing
-//! is written, but the existing row stays locked until the event commits, so a step cannot
-//! claim it (`SKIP LOCKED`) and read the inbox before the event is visible. With `DO NOTHING`
-//! a step could claim the row between the conflict check and the commit, miss the event, and
-//! leave it stranded with no step queued (a workflow waiting for ever; seen with three worker
-//! processes in `runtime/tests/processes.rs`). Multi-row wake-ups lock in id order.
+//! Wake-ups (a `rhythm_ready` row for a workflow that has a new inbox event or signal) use
+//! `ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at`, never `DO NOTHING`:
+//! the update locks an existing ready row until the wake-up commits, so a step cannot claim that
+//! row in between and then miss the uncommitted event (the event would stay in the inbox with no
+//! step queued: a workflow stuck for ever; found by the chaos harness and by
+//! `runtime/tests/processes.rs`). It keeps the row's `run_at` (a signal does not start a
+//! delayed workflow early) and returns the row, so the wake-up still notifies. Rows are woken in
+//! id order to avoid deadlocks between two batches.
 
 /// Inserts executions (and their first ready row) from parallel arrays; idempotency-key
 /// conflicts insert nothing. A task attempt started by a workflow carries the engine's attempt
@@ -110,7 +111,7 @@ WITH input AS (
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
     ORDER BY p.id
-    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
 )
 SELECT (SELECT count(*) FROM upd) AS completed,
        (SELECT count(*) FROM (
@@ -158,7 +159,7 @@ macro_rules! settle_failures_tail {
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
     ORDER BY p.id
-    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
 )
 SELECT (SELECT count(*) FROM upd WHERE NOT will_retry) AS failed,
        (SELECT count(*) FROM retry) AS retried,
@@ -272,6 +273,16 @@ SELECT e.status AS before,
 FROM rhythm_executions e WHERE e.id = $1
 "#;
 
+/// Queues a step for a running or waiting workflow, or locks the one already queued, before
+/// `SEND_SIGNAL` or `REQUEST_CANCEL` locks the execution: the order a step takes its locks in
+/// (ready row, then execution), so a signal or cancel sent during a step never deadlocks with it.
+pub(crate) const QUEUE_STEP: &str = r#"
+INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
+SELECT id, 'workflow', name, queue, priority, now(), 1 FROM rhythm_executions
+WHERE id = $1 AND kind = 'workflow' AND status IN ('running', 'waiting')
+ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
+"#;
+
 /// Buffers a signal for a running or waiting workflow and queues a step for it (which hands the
 /// signal to the engine; the engine buffers it until a `Signal.next` takes it). Waking on every
 /// signal, not only awaited names, avoids a race with a step that starts waiting meanwhile. Returns the execution's kind and status (no row: unknown id)
@@ -288,7 +299,7 @@ WITH e AS (
     SELECT e.id, 'workflow', e.name, e.queue, e.priority, now(), 1
     FROM e
     WHERE EXISTS (SELECT 1 FROM ins)
-    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
     RETURNING queue
 )
 SELECT e.kind, e.status, (SELECT seq FROM ins) AS seq,
@@ -420,7 +431,8 @@ WITH upd AS (
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM inbox i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
-    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
+    ORDER BY p.id
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
 )
 SELECT (SELECT count(*) FROM upd) AS finished,
        (SELECT count(*) FROM (SELECT pg_notify('rhythm_done', id) FROM upd) n) AS notified
@@ -459,7 +471,7 @@ WITH due AS (
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
     ORDER BY p.id
-    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
     RETURNING queue
 )
 SELECT (SELECT count(*) FROM due) AS fired,
@@ -494,7 +506,7 @@ WITH e AS (
     INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
     SELECT e.id, 'workflow', e.name, e.queue, e.priority, now(), 1
     FROM e WHERE EXISTS (SELECT 1 FROM ins)
-    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
     RETURNING queue
 )
 SELECT e.kind, e.status, EXISTS (SELECT 1 FROM ins) AS requested,
