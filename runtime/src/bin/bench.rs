@@ -6,6 +6,9 @@
 //! `pgbench` limit of a minimal batched queue (100 jobs a transaction: insert, claim with
 //! SKIP LOCKED, complete) on the same database with as many connections as the workers use,
 //! with the runtime's figure as a ratio to it. Each phase is bounded to a few seconds.
+//!
+//! `--only SECTIONS` (comma list of `tasks`, `latency`, `workflows`, `pgbench`; default all)
+//! runs only those sections, e.g. `bench --only tasks,pgbench`.
 #![deny(clippy::unwrap_used)]
 
 use std::collections::HashMap;
@@ -42,7 +45,78 @@ async fn main() {
     }
 }
 
+/// The sections of the bench, selectable with `--only`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Sections {
+    tasks: bool,
+    latency: bool,
+    workflows: bool,
+    pgbench: bool,
+}
+
+impl Sections {
+    const ALL: Sections = Sections {
+        tasks: true,
+        latency: true,
+        workflows: true,
+        pgbench: true,
+    };
+
+    /// Parses the command line: no argument runs everything; `--only a,b` (or `--only=a,b`)
+    /// runs the named sections.
+    fn from_args(args: &[String]) -> Result<Sections, BoxError> {
+        let mut only: Option<&str> = None;
+        let mut i = 0;
+        while i < args.len() {
+            let a = args[i].as_str();
+            if a == "--only" {
+                only = Some(args.get(i + 1).ok_or("--only needs a list of sections")?);
+                i += 2;
+            } else if let Some(v) = a.strip_prefix("--only=") {
+                only = Some(v);
+                i += 1;
+            } else if a == "--help" || a == "-h" {
+                return Err(USAGE.into());
+            } else {
+                return Err(format!("unknown argument {a:?}\n{USAGE}").into());
+            }
+        }
+        let Some(list) = only else {
+            return Ok(Sections::ALL);
+        };
+        let mut s = Sections {
+            tasks: false,
+            latency: false,
+            workflows: false,
+            pgbench: false,
+        };
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match name {
+                "tasks" => s.tasks = true,
+                "latency" => s.latency = true,
+                "workflows" => s.workflows = true,
+                "pgbench" => s.pgbench = true,
+                other => return Err(format!("unknown section {other:?}\n{USAGE}").into()),
+            }
+        }
+        if s == (Sections {
+            tasks: false,
+            latency: false,
+            workflows: false,
+            pgbench: false,
+        }) {
+            return Err(format!("--only names no section\n{USAGE}").into());
+        }
+        Ok(s)
+    }
+}
+
+const USAGE: &str =
+    "usage: bench [--only SECTIONS]   (SECTIONS: comma list of tasks, latency, workflows, pgbench)";
+
 async fn run() -> Result<(), BoxError> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sections = Sections::from_args(&args)?;
     let base = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
     let (prefix, _) = base
@@ -57,7 +131,7 @@ async fn run() -> Result<(), BoxError> {
     sqlx::query(&format!("CREATE DATABASE {db}"))
         .execute(&mut admin)
         .await?;
-    let result = bench(&url, &db).await;
+    let result = bench(&url, &db, sections).await;
     // Close every pool before dropping the database.
     tokio::time::sleep(Duration::from_millis(200)).await;
     if let Err(e) = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
@@ -69,14 +143,54 @@ async fn run() -> Result<(), BoxError> {
     result
 }
 
-async fn bench(url: &str, db: &str) -> Result<(), BoxError> {
+async fn bench(url: &str, db: &str, sections: Sections) -> Result<(), BoxError> {
     let pool = PgPoolOptions::new().max_connections(4).connect(url).await?;
     let client = Client::from_pool(pool.clone());
     client.migrate().await?;
     println!(
         "rhythm runtime bench: database {db}, {WORKERS} workers (concurrency 256, claim batch 128)"
     );
+    let rate = if sections.tasks {
+        Some(tasks(url, db, &pool, &client).await?)
+    } else {
+        None
+    };
 
+    if sections.latency {
+        let (p50, p99) = latency(url, &client).await?;
+        println!(
+            "enqueue→start latency (idle):     p50 {p50:.2} ms, p99 {p99:.2} ms ({SAMPLES} samples; targets ≤ 5 ms, ≤ 20 ms)"
+        );
+    }
+
+    if sections.workflows {
+        workflow_awaits(url, &client).await?;
+    }
+
+    if sections.pgbench {
+        let connections = WORKERS * HOT_CONNECTIONS_PER_WORKER;
+        match pgbench(url, &pool, connections).await {
+            Ok(limit) => {
+                println!(
+                    "pgbench limit (100 jobs/tx, {connections} connections, {PGBENCH_SECONDS} s): {limit:>9.0} jobs/s"
+                );
+                if let Some(rate) = rate {
+                    println!(
+                        "no-op tasks / pgbench limit:      {:>9.2}  (target ≥ 0.5)",
+                        rate / limit
+                    );
+                }
+            }
+            Err(e) => println!("pgbench limit: not measured ({e})"),
+        }
+    }
+    pool.close().await;
+    Ok(())
+}
+
+/// Enqueues [`TASKS`] no-op tasks in batches, then drains them with [`WORKERS`] workers;
+/// prints the enqueue rate, the processing rate and commits / WAL per task. Returns tasks/s.
+async fn tasks(url: &str, db: &str, pool: &PgPool, client: &Client) -> Result<f64, BoxError> {
     // Enqueue, batched.
     let t = Instant::now();
     let mut batch = Vec::with_capacity(ENQUEUE_BATCH);
@@ -97,7 +211,7 @@ async fn bench(url: &str, db: &str) -> Result<(), BoxError> {
     println!("enqueue (batches of {ENQUEUE_BATCH}):       {enqueue_rate:>9.0} tasks/s");
 
     // Throughput of no-op tasks from a full queue.
-    let before = db_counters(&pool, db).await?;
+    let before = db_counters(pool, db).await?;
     let t = Instant::now();
     let mut handles = Vec::new();
     for _ in 0..WORKERS {
@@ -120,7 +234,7 @@ async fn bench(url: &str, db: &str) -> Result<(), BoxError> {
     loop {
         let done: i64 =
             sqlx::query_scalar("SELECT count(*) FROM rhythm_executions WHERE status = 'completed'")
-                .fetch_one(&pool)
+                .fetch_one(pool)
                 .await?;
         if done as usize >= TASKS {
             break;
@@ -137,7 +251,7 @@ async fn bench(url: &str, db: &str) -> Result<(), BoxError> {
         total.claimed += s.claimed;
         total.completed += s.completed;
     }
-    let after = db_counters(&pool, db).await?;
+    let after = db_counters(pool, db).await?;
     let rate = TASKS as f64 / elapsed;
     println!(
         "no-op tasks (Rust handlers):      {rate:>9.0} tasks/s  ({TASKS} tasks in {elapsed:.2} s, claimed {}, completed {})",
@@ -149,31 +263,7 @@ async fn bench(url: &str, db: &str) -> Result<(), BoxError> {
         "per task while processing:        {commits:>9.3} commits, {wal:.0} WAL bytes (WAL is cluster-wide: other databases' writes count too); enqueue adds 1/{ENQUEUE_BATCH} commit"
     );
 
-    // Latency with an idle worker.
-    let (p50, p99) = latency(url, &client).await?;
-    println!(
-        "enqueue→start latency (idle):     p50 {p50:.2} ms, p99 {p99:.2} ms ({SAMPLES} samples; targets ≤ 5 ms, ≤ 20 ms)"
-    );
-
-    // Workflows awaiting tasks.
-    workflow_awaits(url, &client).await?;
-
-    // The pgbench limit.
-    let connections = WORKERS * HOT_CONNECTIONS_PER_WORKER;
-    match pgbench(url, &pool, connections).await {
-        Ok(limit) => {
-            println!(
-                "pgbench limit (100 jobs/tx, {connections} connections, {PGBENCH_SECONDS} s): {limit:>9.0} jobs/s"
-            );
-            println!(
-                "no-op tasks / pgbench limit:      {:>9.2}  (target ≥ 0.5)",
-                rate / limit
-            );
-        }
-        Err(e) => println!("pgbench limit: not measured ({e})"),
-    }
-    pool.close().await;
-    Ok(())
+    Ok(rate)
 }
 
 struct Counters {
