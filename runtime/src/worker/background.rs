@@ -179,14 +179,17 @@ pub(super) async fn complete(
     }
 }
 
-/// Runs workflow steps of `queues` one transaction at a time while any are due; sleeps until
-/// a notification (new work, a finished task) or the poll interval otherwise.
+/// Runs workflow steps of `queues` in batches of up to `batch` (one transaction each) while
+/// any are due; sleeps until a notification (new work, a finished task) or the poll interval
+/// otherwise.
 pub(super) async fn steps(
     pool: PgPool,
     queues: Vec<String>,
     wake: Arc<Notify>,
     poll: Duration,
+    batch: usize,
     programs: Arc<crate::step::Programs>,
+    stats: Arc<Stats>,
 ) {
     let engine = rhythm_engine::Engine::default();
     let mut backoff = Backoff::new();
@@ -194,15 +197,16 @@ pub(super) async fn steps(
         let mut ran = false;
         for q in &queues {
             loop {
-                match crate::step::run_one(&pool, &programs, &engine, q).await {
-                    Ok(crate::step::StepResult::Ran) => {
+                match crate::step::run_batch(&pool, &programs, &engine, q, batch).await {
+                    Ok(r) if r.taken > 0 => {
                         ran = true;
                         backoff.reset();
+                        stats.add_steps(r.taken as u64, r.state_bytes);
                     }
-                    Ok(crate::step::StepResult::Idle) => break,
+                    Ok(_) => break,
                     Err(e) => {
                         let d = backoff.next_delay();
-                        tracing::warn!("worker: workflow step failed, retrying in {d:?}: {e}");
+                        tracing::warn!("worker: workflow steps failed, retrying in {d:?}: {e}");
                         tokio::time::sleep(d).await;
                         break;
                     }
