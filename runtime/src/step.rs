@@ -1,5 +1,6 @@
-//! Workflow steps, batched: one transaction takes up to N due steps (claim, lock in id order,
-//! load states, consume inbox events and signals: one statement), runs the engine for each
+//! Workflow steps, batched: one transaction takes up to N due steps (claim the ready rows and
+//! lock the executions in id order: one statement; load states and consume inbox events and
+//! signals: one statement), runs the engine for each
 //! execution in Rust, then writes what the engine decided for the whole batch with set-based
 //! statements (states under the state-version check, task executions, timers, logs, ends).
 //! A problem in one execution (a program that does not compile, a corrupt state, a lost
@@ -57,8 +58,10 @@ impl Programs {
 /// What one call of [`run_batch`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct BatchResult {
-    /// Steps taken from the queue (0: none was due).
+    /// Steps taken from the queue.
     pub taken: usize,
+    /// Due steps left queued because their execution was busy for a moment (retry soon).
+    pub busy: usize,
     /// Bytes of engine state saved.
     pub state_bytes: u64,
 }
@@ -156,18 +159,23 @@ pub(crate) async fn run_batch(
 ) -> Result<BatchResult> {
     let limit = i64::try_from(limit.max(1)).unwrap_or(1);
     let mut tx = pool.begin().await?;
-    let taken = st::take_steps(&mut tx, queue, limit, &programs.known()).await?;
-    if taken.is_empty() {
+    let claimed = st::claim_steps(&mut tx, queue, limit).await?;
+    let busy = claimed.busy;
+    if claimed.taken.is_empty() {
         tx.rollback().await?;
-        return Ok(BatchResult::default());
+        return Ok(BatchResult {
+            busy,
+            ..BatchResult::default()
+        });
     }
-    let ids: Vec<String> = taken.iter().map(|t| t.id.clone()).collect();
-    let n = taken.len();
-    match advance(&mut tx, programs, engine, taken).await {
+    let ids: Vec<String> = claimed.taken.iter().map(|(id, _)| id.clone()).collect();
+    let n = ids.len();
+    match advance(&mut tx, programs, engine, claimed).await {
         Ok(state_bytes) => {
             tx.commit().await?;
             Ok(BatchResult {
                 taken: n,
+                busy,
                 state_bytes,
             })
         }
@@ -178,14 +186,19 @@ pub(crate) async fn run_batch(
                 fail_step(pool, &ids[0], &e).await?;
                 return Ok(BatchResult {
                     taken: 1,
+                    busy,
                     state_bytes: 0,
                 });
             }
             tracing::warn!("workflow steps: a batch of {n} failed ({e}); running them one by one");
-            let mut result = BatchResult::default();
+            let mut result = BatchResult {
+                busy,
+                ..BatchResult::default()
+            };
             for id in ids {
                 let r = run_alone(pool, programs, engine, &id).await?;
                 result.taken += r.taken;
+                result.busy += r.busy;
                 result.state_bytes += r.state_bytes;
             }
             Ok(result)
@@ -202,17 +215,21 @@ async fn run_alone(
     id: &str,
 ) -> Result<BatchResult> {
     let mut tx = pool.begin().await?;
-    let ids = [id.to_owned()];
-    let taken = st::take_steps_by_id(&mut tx, &ids, &programs.known()).await?;
-    if taken.is_empty() {
+    let claimed = st::claim_steps_by_id(&mut tx, &[id.to_owned()]).await?;
+    let busy = claimed.busy;
+    if claimed.taken.is_empty() {
         tx.rollback().await?;
-        return Ok(BatchResult::default());
+        return Ok(BatchResult {
+            busy,
+            ..BatchResult::default()
+        });
     }
-    match advance(&mut tx, programs, engine, taken).await {
+    match advance(&mut tx, programs, engine, claimed).await {
         Ok(state_bytes) => {
             tx.commit().await?;
             Ok(BatchResult {
                 taken: 1,
+                busy,
                 state_bytes,
             })
         }
@@ -222,6 +239,7 @@ async fn run_alone(
             fail_step(pool, id, &e).await?;
             Ok(BatchResult {
                 taken: 1,
+                busy,
                 state_bytes: 0,
             })
         }
@@ -264,14 +282,25 @@ struct Plan {
     arrived: Vec<st::Arrived>,
 }
 
-/// Runs the engine for every step of the batch, then writes the outcome. Returns the bytes of
-/// state saved.
+/// Loads the claimed executions, runs the engine for every step of the batch, then writes the
+/// outcome. Returns the bytes of state saved.
 async fn advance(
     tx: &mut PgConnection,
     programs: &Programs,
     engine: &Engine,
-    taken: Vec<TakenStep>,
+    claimed: st::Claimed,
 ) -> Result<u64> {
+    // Executions that ended meanwhile (cancelled) have nothing to do.
+    let live: Vec<String> = claimed
+        .taken
+        .into_iter()
+        .filter(|(_, status)| matches!(status.as_str(), "running" | "waiting"))
+        .map(|(id, _)| id)
+        .collect();
+    if live.is_empty() {
+        return Ok(0);
+    }
+    let taken = st::load_steps(tx, &live, &programs.known()).await?;
     let now = now_ms();
     let mut plans: Vec<Plan> = Vec::with_capacity(taken.len());
     for t in taken {

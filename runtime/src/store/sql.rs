@@ -101,6 +101,8 @@ WITH input AS (
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
+    ORDER BY p.id
+    FOR SHARE OF p
     ON CONFLICT (execution_id) DO NOTHING
 )
 SELECT (SELECT count(*) FROM upd) AS completed,
@@ -148,6 +150,8 @@ macro_rules! settle_failures_tail {
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
+    ORDER BY p.id
+    FOR SHARE OF p
     ON CONFLICT (execution_id) DO NOTHING
 )
 SELECT (SELECT count(*) FROM upd WHERE NOT will_retry) AS failed,
@@ -326,15 +330,23 @@ ORDER BY first_seen_at DESC LIMIT 1
 pub(crate) const STATUS: &str = "SELECT status FROM rhythm_executions WHERE id = $1";
 
 /// Fires up to `$1` due timers: each becomes an inbox event of its workflow and queues a step.
-/// One NOTIFY `rhythm_ready` when any fired.
+/// The workflows are locked first (`FOR SHARE ... SKIP LOCKED`, in id order): a timer whose
+/// workflow is in a step right now stays and fires at the next round, so firing never waits on
+/// (or deadlocks with) a step that is rewriting that workflow's timers. One NOTIFY
+/// `rhythm_ready` when any fired.
 pub(crate) const FIRE_TIMERS: &str = r#"
-WITH due AS (
-    DELETE FROM rhythm_timers t
-    WHERE t.id IN (
-        SELECT id FROM rhythm_timers WHERE fire_at <= now()
-        ORDER BY fire_at LIMIT $1
-        FOR UPDATE SKIP LOCKED
-    )
+WITH pick AS (
+    SELECT id, execution_id FROM rhythm_timers WHERE fire_at <= now()
+    ORDER BY fire_at LIMIT $1
+    FOR UPDATE SKIP LOCKED
+), owners AS (
+    SELECT p.id, p.kind, p.name, p.queue, p.priority, p.status FROM rhythm_executions p
+    WHERE p.id IN (SELECT execution_id FROM pick)
+    ORDER BY p.id
+    FOR SHARE SKIP LOCKED
+), due AS (
+    DELETE FROM rhythm_timers t USING pick, owners o
+    WHERE t.id = pick.id AND pick.execution_id = o.id
     RETURNING t.execution_id, t.timer_key, t.fire_at
 ), inbox AS (
     INSERT INTO rhythm_inbox (execution_id, event)
@@ -343,13 +355,14 @@ WITH due AS (
     RETURNING execution_id
 ), wake AS (
     INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
-    SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
-    FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
-    WHERE p.status IN ('running', 'waiting')
+    SELECT o.id, o.kind, o.name, o.queue, o.priority, now(), 1
+    FROM owners o
+    WHERE o.status IN ('running', 'waiting') AND o.id IN (SELECT execution_id FROM due)
     ON CONFLICT (execution_id) DO NOTHING
     RETURNING queue
 )
 SELECT (SELECT count(*) FROM due) AS fired,
+       (SELECT count(*) FROM inbox) AS events,
        (SELECT count(*) FROM (
             SELECT pg_notify('rhythm_ready', s)
             FROM (SELECT string_agg(DISTINCT queue, ',') AS s FROM wake) a
@@ -389,33 +402,74 @@ FROM e
 // Batched workflow steps (see `store/steps.rs` and docs/runtime.md, "Workflow steps").
 // ---------------------------------------------------------------------------------------------
 
-/// The shared tail of [`TAKE_STEPS`] and [`TAKE_STEPS_BY_ID`]. Expects a CTE `picked
-/// (execution_id)` of locked ready rows. Deletes them, locks their executions **in id order**
-/// (`FOR NO KEY UPDATE`: excludes other steps, cancels and signal sends, but not the foreign-key
-/// checks of inbox inserts, so a child's result never waits for its parent's step), consumes
-/// the inbox events and signals of the live ones, and returns one row per execution with its
-/// saved state, the source of its version only when `$3` (the versions the worker has
-/// compiled) does not hold it, and what arrived as a JSON array in arrival order.
-macro_rules! take_steps_tail {
+/// The shared tail of [`CLAIM_STEPS`] and [`CLAIM_STEPS_BY_ID`]. Expects a CTE `picked
+/// (execution_id)` of ready rows locked with `SKIP LOCKED`. Locks their executions **in id
+/// order** with `FOR NO KEY UPDATE SKIP LOCKED` (which excludes other steps, cancels, signal
+/// sends and wake-ups, which all lock the execution first) and deletes the ready rows of the
+/// executions it locked. A ready row whose execution is busy (a signal or a result being
+/// recorded for it right now) stays queued, so the claim never waits on a lock and a sender
+/// never deadlocks with it. Returns every picked row with its status and whether it was taken.
+macro_rules! claim_steps_tail {
     () => {
         r#"
-, taken AS (
-    DELETE FROM rhythm_ready r USING picked p
-    WHERE r.execution_id = p.execution_id
-    RETURNING r.execution_id
-), locked AS (
-    SELECT e.id, e.name, e.status, e.inputs, e.content_hash
-    FROM rhythm_executions e
-    WHERE e.id IN (SELECT execution_id FROM taken) AND e.kind = 'workflow'
+, locked AS (
+    SELECT e.id, e.status FROM rhythm_executions e
+    WHERE e.id IN (SELECT execution_id FROM picked)
     ORDER BY e.id
-    FOR NO KEY UPDATE
-), live AS (
-    SELECT id FROM locked WHERE status IN ('running', 'waiting')
-), inbox AS (
-    DELETE FROM rhythm_inbox i USING live l WHERE i.execution_id = l.id
+    FOR NO KEY UPDATE SKIP LOCKED
+), taken AS (
+    DELETE FROM rhythm_ready r USING locked l
+    WHERE r.execution_id = l.id
+    RETURNING r.execution_id
+)
+SELECT p.execution_id AS id, l.status, (t.execution_id IS NOT NULL) AS taken
+FROM picked p
+LEFT JOIN locked l ON l.id = p.execution_id
+LEFT JOIN taken t ON t.execution_id = p.execution_id
+ORDER BY p.execution_id
+"#
+    };
+}
+
+/// Claims up to `$2` due workflow steps of queue `$1` (see `claim_steps_tail!`). The caller's
+/// transaction holds the locks until the batch commits, so a crash mid-batch loses nothing.
+pub(crate) const CLAIM_STEPS: &str = concat!(
+    r#"
+WITH picked AS (
+    SELECT execution_id FROM rhythm_ready
+    WHERE kind = 'workflow' AND queue = $1 AND run_at <= now()
+    ORDER BY priority DESC, run_at, seq
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+)"#,
+    claim_steps_tail!()
+);
+
+/// [`CLAIM_STEPS`] for the given executions `$1` (at most `$2`): one execution at a time when
+/// a batch failed as a whole.
+pub(crate) const CLAIM_STEPS_BY_ID: &str = concat!(
+    r#"
+WITH picked AS (
+    SELECT execution_id FROM rhythm_ready
+    WHERE kind = 'workflow' AND execution_id = ANY($1::text[]) AND run_at <= now()
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+)"#,
+    claim_steps_tail!()
+);
+
+/// Loads the claimed (locked) executions `$1` for their steps: consumes their inbox events and
+/// signals and returns one row per execution with its saved state, the source of its version
+/// only when `$2` (the versions the worker has compiled) does not hold it, and what arrived as
+/// a JSON array in arrival order. A statement of its own, after the claim: its snapshot is
+/// taken once the executions are locked, so it sees every event whose sender committed before
+/// (senders lock the execution first; see `claim_steps_tail!`).
+pub(crate) const LOAD_STEPS: &str = r#"
+WITH inbox AS (
+    DELETE FROM rhythm_inbox i WHERE i.execution_id = ANY($1::text[])
     RETURNING i.execution_id, i.seq, i.created_at, 'inbox' AS source, i.event
 ), signals AS (
-    DELETE FROM rhythm_signals s USING live l WHERE s.execution_id = l.id
+    DELETE FROM rhythm_signals s WHERE s.execution_id = ANY($1::text[])
     RETURNING s.execution_id, s.seq, s.created_at, 'signal' AS source,
               jsonb_build_object('name', s.name, 'payload', s.payload) AS event
 ), arrived AS (
@@ -426,46 +480,17 @@ macro_rules! take_steps_tail {
     FROM (SELECT * FROM inbox UNION ALL SELECT * FROM signals) a
     GROUP BY a.execution_id
 )
-SELECT l.id, l.name, l.status, l.inputs, l.content_hash, d.source, s.state, s.state_version,
+SELECT e.id, e.name, e.status, e.inputs, e.content_hash, d.source, s.state, s.state_version,
        coalesce(a.events, '[]'::jsonb) AS events
-FROM locked l
+FROM rhythm_executions e
 LEFT JOIN rhythm_workflow_definitions d
-       ON d.name = l.name AND d.content_hash = l.content_hash
-      AND NOT (l.content_hash = ANY($3::text[]))
-LEFT JOIN rhythm_workflow_state s ON s.execution_id = l.id
-LEFT JOIN arrived a ON a.execution_id = l.id
-ORDER BY l.id
-"#
-    };
-}
-
-/// Takes up to `$2` due workflow steps of queue `$1` in one statement (see
-/// `take_steps_tail!`); `$3` = the versions already compiled by the worker. The caller's
-/// transaction holds every lock until the batch commits, so a crash mid-batch loses nothing.
-pub(crate) const TAKE_STEPS: &str = concat!(
-    r#"
-WITH picked AS (
-    SELECT execution_id FROM rhythm_ready
-    WHERE kind = 'workflow' AND queue = $1 AND run_at <= now()
-    ORDER BY priority DESC, run_at, seq
-    LIMIT $2
-    FOR UPDATE SKIP LOCKED
-)"#,
-    take_steps_tail!()
-);
-
-/// [`TAKE_STEPS`] for the given executions `$1` (at most `$2`): one execution at a time when a
-/// batch failed as a whole.
-pub(crate) const TAKE_STEPS_BY_ID: &str = concat!(
-    r#"
-WITH picked AS (
-    SELECT execution_id FROM rhythm_ready
-    WHERE kind = 'workflow' AND execution_id = ANY($1::text[]) AND run_at <= now()
-    LIMIT $2
-    FOR UPDATE SKIP LOCKED
-)"#,
-    take_steps_tail!()
-);
+       ON d.name = e.name AND d.content_hash = e.content_hash
+      AND NOT (e.content_hash = ANY($2::text[]))
+LEFT JOIN rhythm_workflow_state s ON s.execution_id = e.id
+LEFT JOIN arrived a ON a.execution_id = e.id
+WHERE e.id = ANY($1::text[])
+ORDER BY e.id
+"#;
 
 /// Saves the states of a batch (parallel arrays id `$1`, state `$2`, the `state_version`
 /// loaded `$3`, -1 when there was none) where nobody advanced the execution meanwhile, marks
@@ -563,6 +588,8 @@ WITH input AS (
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
+    ORDER BY p.id
+    FOR SHARE OF p
     ON CONFLICT (execution_id) DO NOTHING
 )
 SELECT (SELECT count(*) FROM upd) AS finished,

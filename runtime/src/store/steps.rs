@@ -1,4 +1,5 @@
-//! The statements of batched workflow steps: take a batch (claim, lock, load, consume in one
+//! The statements of batched workflow steps: claim a batch (take the ready rows, lock the
+//! executions: one statement), load it (states, and the inbox events and signals consumed: one
 //! statement), save states under the state-version check, and write what the engine decided
 //! for the whole batch with set-based statements. Every function runs on the caller's
 //! connection, inside the batch's transaction.
@@ -89,32 +90,62 @@ fn taken_step(r: &sqlx::postgres::PgRow) -> Result<TakenStep> {
     })
 }
 
-/// Takes up to `limit` due steps of `queue` (see [`sql::TAKE_STEPS`]); `compiled` lists the
-/// versions whose source need not be loaded.
-pub(crate) async fn take_steps(
+/// What a claim got: the executions taken (id, status) and how many due steps it had to
+/// leave queued because their execution was busy.
+#[derive(Debug, Default)]
+pub(crate) struct Claimed {
+    /// Executions whose ready row was taken, with their status.
+    pub taken: Vec<(String, String)>,
+    /// Due steps left queued (execution locked by someone else for a moment).
+    pub busy: usize,
+}
+
+fn claimed(rows: &[sqlx::postgres::PgRow]) -> Result<Claimed> {
+    let mut c = Claimed::default();
+    for r in rows {
+        if r.try_get::<bool, _>("taken")? {
+            let status: Option<String> = r.try_get("status")?;
+            c.taken.push((r.try_get("id")?, status.unwrap_or_default()));
+        } else {
+            c.busy += 1;
+        }
+    }
+    Ok(c)
+}
+
+/// Claims up to `limit` due steps of `queue` (see [`sql::CLAIM_STEPS`]).
+pub(crate) async fn claim_steps(
     conn: &mut PgConnection,
     queue: &str,
     limit: i64,
-    compiled: &[String],
-) -> Result<Vec<TakenStep>> {
-    let rows = sqlx::query(sql::TAKE_STEPS)
+) -> Result<Claimed> {
+    let rows = sqlx::query(sql::CLAIM_STEPS)
         .bind(queue)
         .bind(limit)
-        .bind(compiled)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(taken_step).collect()
+    claimed(&rows)
 }
 
-/// Takes the due steps of the given executions (see [`sql::TAKE_STEPS_BY_ID`]).
-pub(crate) async fn take_steps_by_id(
+/// Claims the due steps of the given executions (see [`sql::CLAIM_STEPS_BY_ID`]).
+pub(crate) async fn claim_steps_by_id(conn: &mut PgConnection, ids: &[String]) -> Result<Claimed> {
+    let rows = sqlx::query(sql::CLAIM_STEPS_BY_ID)
+        .bind(ids)
+        .bind(i64::try_from(ids.len()).unwrap_or(i64::MAX))
+        .fetch_all(&mut *conn)
+        .await?;
+    claimed(&rows)
+}
+
+/// Loads claimed executions and consumes what arrived for them (see [`sql::LOAD_STEPS`]);
+/// `compiled` lists the versions whose source need not be loaded.
+pub(crate) async fn load_steps(
     conn: &mut PgConnection,
     ids: &[String],
     compiled: &[String],
 ) -> Result<Vec<TakenStep>> {
-    let rows = sqlx::query(sql::TAKE_STEPS_BY_ID)
+    let rows = sqlx::query(sql::LOAD_STEPS)
         .bind(ids)
-        .bind(i64::try_from(ids.len()).unwrap_or(i64::MAX))
         .bind(compiled)
         .fetch_all(&mut *conn)
         .await?;

@@ -203,6 +203,11 @@ pub(super) async fn steps(
                         backoff.reset();
                         stats.add_steps(r.taken as u64, r.state_bytes);
                     }
+                    Ok(r) if r.busy > 0 => {
+                        // Due steps whose execution is locked for a moment (a result or a
+                        // signal being recorded): try again shortly.
+                        tokio::time::sleep(Duration::from_millis(2)).await;
+                    }
                     Ok(_) => break,
                     Err(e) => {
                         let d = backoff.next_delay();

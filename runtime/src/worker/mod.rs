@@ -100,6 +100,8 @@ pub struct WorkerStats {
     pub released: u64,
     /// Workflow steps this worker ran.
     pub steps: u64,
+    /// Step transactions (batches) that ran at least one step.
+    pub step_batches: u64,
     /// Bytes of workflow state this worker's steps saved.
     pub state_bytes: u64,
 }
@@ -114,6 +116,7 @@ pub(crate) struct Stats {
     reaped: AtomicU64,
     released: AtomicU64,
     steps: AtomicU64,
+    step_batches: AtomicU64,
     state_bytes: AtomicU64,
 }
 
@@ -125,6 +128,7 @@ impl Stats {
     }
     fn add_steps(&self, steps: u64, state_bytes: u64) {
         self.steps.fetch_add(steps, Ordering::Relaxed);
+        self.step_batches.fetch_add(1, Ordering::Relaxed);
         self.state_bytes.fetch_add(state_bytes, Ordering::Relaxed);
     }
     fn add_reaped(&self, n: u64) {
@@ -139,6 +143,7 @@ impl Stats {
             reaped: self.reaped.load(Ordering::Relaxed),
             released: self.released.load(Ordering::Relaxed),
             steps: self.steps.load(Ordering::Relaxed),
+            step_batches: self.step_batches.load(Ordering::Relaxed),
             state_bytes: self.state_bytes.load(Ordering::Relaxed),
         }
     }
