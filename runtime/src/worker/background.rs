@@ -139,13 +139,17 @@ pub(super) async fn reap(pool: PgPool, every: Duration, wake: Arc<Notify>, stats
 /// Writes finished attempts in batches of up to `max_batch`: everything that arrived while the
 /// previous batch was being written goes in the next one. Retries with backoff on database
 /// errors (rewriting a batch is harmless: settled attempts are ignored the second time).
-/// Returns when the channel is closed and drained.
+/// Returns when the channel is closed and drained. When this worker also serves workflow
+/// steps (`step_wake`), a written batch wakes its step loops at once: a result of a task a
+/// workflow awaits has queued that workflow's step, and this skips the round trip through the
+/// `rhythm_done` notification.
 pub(super) async fn complete(
     pool: PgPool,
     worker_id: String,
     mut rx: mpsc::UnboundedReceiver<AttemptResult>,
     max_batch: usize,
     stats: Arc<Stats>,
+    step_wake: Option<Arc<Notify>>,
 ) {
     let mut buf: Vec<AttemptResult> = Vec::new();
     let mut backoff = Backoff::new();
@@ -167,6 +171,11 @@ pub(super) async fn complete(
                 stats.add_settled(s);
                 buf.clear();
                 backoff.reset();
+                if let Some(w) = &step_wake
+                    && s.completed + s.failed > 0
+                {
+                    wake_steps(w);
+                }
             }
             Err(e) => {
                 tracing::warn!(

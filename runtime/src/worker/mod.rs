@@ -322,6 +322,7 @@ impl Worker {
             done_rx,
             o.completion_batch.max(1),
             stats.clone(),
+            o.serve_workflows.then(|| step_wake.clone()),
         ));
         // Abort the completer too if this future is dropped (a killed worker writes nothing).
         let completer_abort = AbortOnDrop(completer.abort_handle());
