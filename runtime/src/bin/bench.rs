@@ -431,6 +431,16 @@ async fn workflow_awaits(
             "for (let i = 0; i < Inputs.n; i++) { await Task.run(\"noop\", { i }); }\nreturn Inputs.n;",
         )
         .await?;
+    // Step knobs, for experiments: RHYTHM_BENCH_STEP_BATCH, RHYTHM_BENCH_STEP_CONCURRENCY.
+    let knob = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(default)
+    };
+    let defaults = WorkerOptions::default();
+    let step_batch = knob("RHYTHM_BENCH_STEP_BATCH", defaults.step_batch);
+    let step_concurrency = knob("RHYTHM_BENCH_STEP_CONCURRENCY", defaults.step_concurrency);
     let connect = |concurrency: usize| {
         let url = url.to_owned();
         async move {
@@ -441,6 +451,8 @@ async fn workflow_awaits(
                     concurrency,
                     batch_size: concurrency.min(128),
                     poll_interval: Duration::from_millis(200),
+                    step_batch,
+                    step_concurrency,
                     ..WorkerOptions::default()
                 },
             )
@@ -530,7 +542,7 @@ async fn workflow_awaits(
     }
     let awaits = (SEQ_WORKFLOWS * SEQ_TASKS) as f64;
     println!(
-        "workflow awaits (concurrent):     {:>9.0} awaits/s  (target ≥ 5 000; {SEQ_WORKFLOWS} workflows × {SEQ_TASKS} sequential tasks in {elapsed:.2} s, {WORKERS} workers, {} steps in {} transactions)",
+        "workflow awaits (concurrent):     {:>9.0} awaits/s  (target ≥ 5 000; {SEQ_WORKFLOWS} workflows × {SEQ_TASKS} sequential tasks in {elapsed:.2} s, {WORKERS} workers × {step_concurrency} step loops × batches of ≤ {step_batch}: {} steps in {} transactions)",
         awaits / elapsed,
         total.steps,
         total.step_batches,
