@@ -67,10 +67,11 @@ pub(super) async fn listen(pool: PgPool, wake: Arc<Notify>, step_wake: Option<Ar
     }
 }
 
-/// Wakes every idle step loop (several run at once), keeping a permit for one that is busy
-/// and about to wait.
+/// Wakes one step loop (or gives the next one to wait a permit). One is enough: a loop whose
+/// batch came back full wakes the next (see [`steps`]), so more loops join only when there is
+/// more work than one batch; waking them all on every notification made them race for the
+/// same step and slowed a lone workflow down (12 → 20 ms per await with 4 loops).
 fn wake_steps(n: &Notify) {
-    n.notify_waiters();
     n.notify_one();
 }
 
@@ -211,6 +212,10 @@ pub(super) async fn steps(
                         ran = true;
                         backoff.reset();
                         stats.add_steps(r.taken as u64, r.state_bytes);
+                        if r.taken >= batch {
+                            // More may be due than one batch: bring another loop in.
+                            wake.notify_one();
+                        }
                     }
                     Ok(r) if r.busy > 0 => {
                         // Due steps whose execution is locked for a moment (a result or a
