@@ -41,7 +41,7 @@ use std::collections::BTreeSet;
 use rhythm_syntax::Parse;
 
 pub use diagnostic::{Diagnostic, Fix, Label, Severity, TextEdit};
-pub use line_index::{LineCol, LineIndex};
+pub use line_index::{Encoding, LineCol, LineIndex, Pos};
 
 /// What the analysis may know beyond the file itself.
 #[derive(Debug, Clone, Default)]

@@ -1,5 +1,13 @@
 //! Every SQL statement of the Postgres store, in one place. Each is one round trip and one
 //! (implicit) transaction; each sends at most one NOTIFY.
+//!
+//! Wake-ups (a workflow's step queued because an event arrived for it) coalesce with an
+//! existing ready row through `ON CONFLICT (execution_id) DO UPDATE ... WHERE false`: nothing
+//! is written, but the existing row stays locked until the event commits, so a step cannot
+//! claim it (`SKIP LOCKED`) and read the inbox before the event is visible. With `DO NOTHING`
+//! a step could claim the row between the conflict check and the commit, miss the event, and
+//! leave it stranded with no step queued (a workflow waiting for ever; seen with three worker
+//! processes in `runtime/tests/processes.rs`). Multi-row wake-ups lock in id order.
 
 /// Inserts executions (and their first ready row) from parallel arrays; idempotency-key
 /// conflicts insert nothing. A task attempt started by a workflow carries the engine's attempt
@@ -102,8 +110,7 @@ WITH input AS (
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
     ORDER BY p.id
-    FOR SHARE OF p
-    ON CONFLICT (execution_id) DO NOTHING
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
 )
 SELECT (SELECT count(*) FROM upd) AS completed,
        (SELECT count(*) FROM (
@@ -151,8 +158,7 @@ macro_rules! settle_failures_tail {
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
     ORDER BY p.id
-    FOR SHARE OF p
-    ON CONFLICT (execution_id) DO NOTHING
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
 )
 SELECT (SELECT count(*) FROM upd WHERE NOT will_retry) AS failed,
        (SELECT count(*) FROM retry) AS retried,
@@ -282,7 +288,7 @@ WITH e AS (
     SELECT e.id, 'workflow', e.name, e.queue, e.priority, now(), 1
     FROM e
     WHERE EXISTS (SELECT 1 FROM ins)
-    ON CONFLICT (execution_id) DO NOTHING
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
     RETURNING queue
 )
 SELECT e.kind, e.status, (SELECT seq FROM ins) AS seq,
@@ -358,7 +364,8 @@ WITH pick AS (
     SELECT o.id, o.kind, o.name, o.queue, o.priority, now(), 1
     FROM owners o
     WHERE o.status IN ('running', 'waiting') AND o.id IN (SELECT execution_id FROM due)
-    ON CONFLICT (execution_id) DO NOTHING
+    ORDER BY o.id
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
     RETURNING queue
 )
 SELECT (SELECT count(*) FROM due) AS fired,
@@ -390,7 +397,7 @@ WITH e AS (
     INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
     SELECT e.id, 'workflow', e.name, e.queue, e.priority, now(), 1
     FROM e WHERE EXISTS (SELECT 1 FROM ins)
-    ON CONFLICT (execution_id) DO NOTHING
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
     RETURNING queue
 )
 SELECT e.kind, e.status, EXISTS (SELECT 1 FROM ins) AS requested,
@@ -404,11 +411,13 @@ FROM e
 
 /// The shared tail of [`CLAIM_STEPS`] and [`CLAIM_STEPS_BY_ID`]. Expects a CTE `picked
 /// (execution_id)` of ready rows locked with `SKIP LOCKED`. Locks their executions **in id
-/// order** with `FOR NO KEY UPDATE SKIP LOCKED` (which excludes other steps, cancels, signal
-/// sends and wake-ups, which all lock the execution first) and deletes the ready rows of the
-/// executions it locked. A ready row whose execution is busy (a signal or a result being
-/// recorded for it right now) stays queued, so the claim never waits on a lock and a sender
-/// never deadlocks with it. Returns every picked row with its status and whether it was taken.
+/// order** with `FOR NO KEY UPDATE SKIP LOCKED` (which excludes other steps, and signal sends
+/// and cancel requests, which lock the execution first) and deletes the ready rows of the
+/// executions it locked. A ready row whose execution is busy (a signal or cancel being recorded
+/// for it right now) stays queued, so the claim never waits on a lock and a sender never
+/// deadlocks with it. Wake-ups that coalesce with a queued ready row hold that row locked until
+/// they commit (`ON CONFLICT ... DO UPDATE ... WHERE false`, see the module doc), so `picked`
+/// skips it meanwhile. Returns every picked row with its status and whether it was taken.
 macro_rules! claim_steps_tail {
     () => {
         r#"
@@ -462,8 +471,10 @@ WITH picked AS (
 /// signals and returns one row per execution with its saved state, the source of its version
 /// only when `$2` (the versions the worker has compiled) does not hold it, and what arrived as
 /// a JSON array in arrival order. A statement of its own, after the claim: its snapshot is
-/// taken once the executions are locked, so it sees every event whose sender committed before
-/// (senders lock the execution first; see `claim_steps_tail!`).
+/// taken once the claim got its locks, so it sees every event whose sender held the ready row
+/// or the execution (see `claim_steps_tail!`) and committed before; a sender that commits
+/// later queues a new step. In one statement with the claim, its snapshot would predate a
+/// sender that committed while the claim waited, and the event would be stranded.
 pub(crate) const LOAD_STEPS: &str = r#"
 WITH inbox AS (
     DELETE FROM rhythm_inbox i WHERE i.execution_id = ANY($1::text[])
@@ -589,8 +600,7 @@ WITH input AS (
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
     ORDER BY p.id
-    FOR SHARE OF p
-    ON CONFLICT (execution_id) DO NOTHING
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = EXCLUDED.run_at WHERE false
 )
 SELECT (SELECT count(*) FROM upd) AS finished,
        (SELECT count(*) FROM (
