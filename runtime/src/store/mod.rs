@@ -3,6 +3,7 @@
 //! can sit beside it.
 
 pub(crate) mod sql;
+pub(crate) mod steps;
 #[cfg(test)]
 mod wake_tests;
 
