@@ -4,18 +4,10 @@
 //! yet), and the event then sits in the inbox with no step queued: the workflow is stuck.
 
 use serde_json::json;
-use sqlx::{PgPool, Row};
+use sqlx::{PgConnection, PgPool, Row};
 
 use super::sql;
 use crate::{Client, StartOptions};
-
-/// What a step does first: take the oldest due workflow ready row, skipping locked ones.
-const CLAIM: &str = r#"
-DELETE FROM rhythm_ready r WHERE r.execution_id = (
-    SELECT execution_id FROM rhythm_ready WHERE kind = 'workflow'
-    ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED
-) RETURNING r.execution_id
-"#;
 
 /// A started workflow: its first step is queued (a ready row exists).
 async fn queued_workflow(pool: &PgPool) -> String {
@@ -28,11 +20,24 @@ async fn queued_workflow(pool: &PgPool) -> String {
         .id
 }
 
-async fn claim(pool: &PgPool) -> Option<String> {
-    sqlx::query_scalar(CLAIM)
-        .fetch_optional(pool)
+/// What a step batch does first (`CLAIM_STEPS` on the default queue, one step), in `conn`'s
+/// transaction: the id of the execution it took, if any.
+async fn claim_in(conn: &mut PgConnection) -> Option<String> {
+    let rows = sqlx::query(sql::CLAIM_STEPS)
+        .bind("default")
+        .bind(1_i64)
+        .fetch_all(conn)
         .await
-        .unwrap()
+        .unwrap();
+    rows.iter()
+        .find(|r| r.get::<bool, _>("taken"))
+        .map(|r| r.get("id"))
+}
+
+/// [`claim_in`] in a transaction of its own.
+async fn claim(pool: &PgPool) -> Option<String> {
+    let mut conn = pool.acquire().await.unwrap();
+    claim_in(&mut conn).await
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -55,10 +60,12 @@ async fn a_signal_holds_the_ready_row_until_it_commits(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_fired_timer_holds_the_ready_row_until_it_commits(pool: PgPool) {
     let id = queued_workflow(&pool).await;
-    sqlx::query(sql::START_TIMER)
-        .bind(&id)
-        .bind("7")
-        .bind(0.0_f64)
+    sqlx::query(sql::SET_TIMERS)
+        .bind(vec![id.clone()])
+        .bind(vec!["7"])
+        .bind(vec![0.0_f64])
+        .bind(Vec::<String>::new())
+        .bind(Vec::<String>::new())
         .execute(&pool)
         .await
         .unwrap();
@@ -101,10 +108,7 @@ async fn a_signal_waiting_for_a_step_holds_no_lock_the_step_needs(pool: PgPool) 
     // deadlock, one of the two rolled back after deadlock_timeout.
     let id = queued_workflow(&pool).await;
     let mut step = pool.begin().await.unwrap();
-    let claimed: Option<String> = sqlx::query_scalar(CLAIM)
-        .fetch_optional(&mut *step)
-        .await
-        .unwrap();
+    let claimed = claim_in(&mut step).await;
     assert_eq!(claimed.as_deref(), Some(id.as_str()));
     let sender = tokio::spawn({
         let (pool, id) = (pool.clone(), id.clone());
@@ -136,10 +140,7 @@ async fn a_cancel_waiting_for_a_step_holds_no_lock_the_step_needs(pool: PgPool) 
     // The same with a cancel: REQUEST_CANCEL locks the execution FOR UPDATE, then the ready row.
     let id = queued_workflow(&pool).await;
     let mut step = pool.begin().await.unwrap();
-    let claimed: Option<String> = sqlx::query_scalar(CLAIM)
-        .fetch_optional(&mut *step)
-        .await
-        .unwrap();
+    let claimed = claim_in(&mut step).await;
     assert_eq!(claimed.as_deref(), Some(id.as_str()));
     let canceller = tokio::spawn({
         let (pool, id) = (pool.clone(), id.clone());
