@@ -138,7 +138,8 @@ def test_task_exception_fails_the_task(client, worker_thread):
     execution = client.wait(declined, timeout=30)
     assert execution.status == "failed"
     assert execution.error["type"] == "PaymentDeclined"
-    assert "Traceback" in execution.error["details"]["traceback"]
+    assert set(execution.error) == {"type", "message", "traceback"}
+    assert "Traceback" in execution.error["traceback"]
 
 
 def test_task_exception_caught_in_a_workflow(client, worker_thread):
