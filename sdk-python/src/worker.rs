@@ -18,7 +18,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -35,6 +35,7 @@ type Outcome = (bool, String);
 /// One attempt waiting for a Python thread.
 struct Job {
     token: u64,
+    queued_at: Instant,
     name: String,
     execution_id: String,
     attempt: i32,
@@ -63,6 +64,12 @@ struct Queues {
     asynchronous: VecDeque<Job>,
     waiting: HashMap<u64, oneshot::Sender<Outcome>>,
     closed: bool,
+    /// Python threads pulling sync jobs (set by `serve_sync`).
+    sync_threads: usize,
+    /// Of those, the ones parked in `wait_for`.
+    sync_idle: usize,
+    /// Parked threads woken but not yet running.
+    sync_signalled: usize,
 }
 
 impl Queues {
@@ -91,6 +98,8 @@ struct Shared {
     queues: Mutex<Queues>,
     sync_ready: Condvar,
     async_ready: Condvar,
+    /// Wakes the sync watchdog when a job arrives in an empty queue.
+    watch: Condvar,
     next_token: AtomicU64,
 }
 
@@ -120,12 +129,48 @@ impl Shared {
             if queues.closed {
                 return None;
             }
+            if !asynchronous {
+                queues.sync_idle += 1;
+            }
             queues = ready
                 .wait(queues)
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !asynchronous {
+                queues.sync_idle = queues.sync_idle.saturating_sub(1);
+                queues.sync_signalled = queues.sync_signalled.saturating_sub(1);
+            }
+        }
+    }
+
+    /// Wakes parked sync threads for jobs queued longer than [`HANDOFF_AFTER`] (the threads
+    /// already running are busy with slow tasks); runs until the worker is closed.
+    fn watch_sync(&self) {
+        let mut queues = self.lock();
+        while !queues.closed {
+            let wait = match queues.sync.front().map(|job| job.queued_at.elapsed()) {
+                None => Duration::from_millis(50),
+                Some(age) if age < HANDOFF_AFTER => HANDOFF_AFTER - age,
+                Some(_) => {
+                    let spare = queues.sync_idle.saturating_sub(queues.sync_signalled);
+                    let wake = spare.min(queues.sync.len());
+                    queues.sync_signalled += wake;
+                    for _ in 0..wake {
+                        self.sync_ready.notify_one();
+                    }
+                    HANDOFF_AFTER
+                }
+            };
+            queues = self
+                .watch
+                .wait_timeout(queues, wait)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
         }
     }
 }
+
+/// How long a sync job may wait for a running thread before a parked one is woken for it.
+const HANDOFF_AFTER: Duration = Duration::from_millis(1);
 
 fn take(queues: &mut Queues, asynchronous: bool, max: usize) -> Vec<Job> {
     let mut jobs = Vec::new();
@@ -151,6 +196,7 @@ impl TaskHandler for PythonTask {
         let token = self.shared.next_token.fetch_add(1, Ordering::Relaxed);
         let job = Job {
             token,
+            queued_at: Instant::now(),
             name: task.name,
             execution_id: task.execution_id,
             attempt: task.attempt,
@@ -161,14 +207,21 @@ impl TaskHandler for PythonTask {
             queues.waiting.insert(token, tx);
             if self.asynchronous {
                 queues.asynchronous.push_back(job);
+                self.shared.async_ready.notify_one();
             } else {
+                // Wake a thread only when none is running: a running thread takes the next
+                // job itself as soon as it is free (no hand-off, no GIL switch); the watchdog
+                // wakes more when jobs wait because the running ones are slow.
+                let running = queues.sync_threads.saturating_sub(queues.sync_idle);
+                if running == 0 && queues.sync_signalled == 0 && queues.sync_idle > 0 {
+                    queues.sync_signalled += 1;
+                    self.shared.sync_ready.notify_one();
+                }
+                if queues.sync.is_empty() {
+                    self.shared.watch.notify_one();
+                }
                 queues.sync.push_back(job);
             }
-        }
-        if self.asynchronous {
-            self.shared.async_ready.notify_one();
-        } else {
-            self.shared.sync_ready.notify_one();
         }
         let timeout = self.timeout;
         Box::pin(async move {
@@ -228,10 +281,10 @@ pub struct NativeWorker {
 #[pymethods]
 impl NativeWorker {
     /// Connects a worker for `queues` running `concurrency` attempts at once. `lease_ms`,
-    /// `shutdown_grace_ms` and `poll_interval_ms` override the runtime's defaults (30 s, 30 s,
-    /// 500 ms).
+    /// `shutdown_grace_ms`, `poll_interval_ms` and `batch_size` (attempts claimed per query)
+    /// override the runtime's defaults (30 s, 30 s, 500 ms, 64).
     #[new]
-    #[pyo3(signature = (database_url, queues, concurrency=None, serve_workflows=true, lease_ms=None, shutdown_grace_ms=None, poll_interval_ms=None))]
+    #[pyo3(signature = (database_url, queues, concurrency=None, serve_workflows=true, lease_ms=None, shutdown_grace_ms=None, poll_interval_ms=None, batch_size=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -242,6 +295,7 @@ impl NativeWorker {
         lease_ms: Option<f64>,
         shutdown_grace_ms: Option<f64>,
         poll_interval_ms: Option<f64>,
+        batch_size: Option<usize>,
     ) -> PyResult<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -267,6 +321,9 @@ impl NativeWorker {
         }
         if let Some(poll) = millis("poll_interval", poll_interval_ms)? {
             options.poll_interval = poll;
+        }
+        if let Some(batch) = batch_size {
+            options.batch_size = batch.max(1);
         }
         let url = database_url.to_owned();
         let worker = py
@@ -298,6 +355,18 @@ impl NativeWorker {
             .ok_or_else(|| RhythmError::new_err("the worker already ran"))?;
         worker.register(name, handler);
         Ok(())
+    }
+
+    /// Declares the `threads` Python threads that will pull sync jobs, and starts the thread
+    /// that wakes parked ones for jobs the running ones cannot take soon enough.
+    fn serve_sync(&self, threads: usize) -> PyResult<()> {
+        self.shared.lock().sync_threads = threads;
+        let shared = Arc::clone(&self.shared);
+        std::thread::Builder::new()
+            .name("rhythm-sync-watch".to_owned())
+            .spawn(move || shared.watch_sync())
+            .map(|_| ())
+            .map_err(|e| RhythmError::new_err(format!("cannot start a thread: {e}")))
     }
 
     /// The next sync job `(token, name, execution_id, attempt, inputs_json)`, waiting with the
@@ -380,6 +449,7 @@ impl NativeWorker {
         self.shared.lock().closed = true;
         self.shared.sync_ready.notify_all();
         self.shared.async_ready.notify_all();
+        self.shared.watch.notify_all();
     }
 }
 

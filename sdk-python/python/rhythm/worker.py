@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable
@@ -27,6 +28,8 @@ from .task import TaskDefinition, TaskInfo, _failure, collect_tasks, invoke, inv
 DEFAULT_CONCURRENCY = 64
 #: ``async def`` attempts handed to the event loop per pull at most.
 ASYNC_BATCH = 256
+#: On shutdown, how long the task threads get to return after the core stopped.
+THREAD_JOIN_SECONDS = 2.0
 
 
 class Worker:
@@ -49,6 +52,7 @@ class Worker:
         lease: str | float | None = None,
         shutdown_grace: str | float | None = None,
         poll_interval: str | float | None = None,
+        batch_size: int | None = None,
     ) -> None:
         self.workflows = workflows
         self.tasks: list[TaskDefinition] = collect_tasks(list(tasks))
@@ -58,7 +62,7 @@ class Worker:
         self._manifest = manifest
         self._native = _native.NativeWorker(
             self._url, self.queues, concurrency, serve_workflows,
-            _ms(lease), _ms(shutdown_grace), _ms(poll_interval),
+            _ms(lease), _ms(shutdown_grace), _ms(poll_interval), batch_size,
         )
         self._by_name = {d.name: d for d in self.tasks}
         for definition in self.tasks:
@@ -89,10 +93,13 @@ class Worker:
         try:
             return json.loads(self._native.run())
         finally:
+            # Every attempt has finished or been released by now; what still runs (an attempt
+            # that timed out, one past the grace period) has no one to report to. The threads
+            # are daemons, so such a task does not keep the process alive.
             self._native.close()
+            deadline = time.monotonic() + THREAD_JOIN_SECONDS
             for thread in threads:
-                thread.join(timeout=5)  # daemon threads: a task stuck past the grace period
-                # must not keep the process alive
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def stop(self) -> None:
         """Asks a running worker (in another thread) to shut down gracefully."""
@@ -101,6 +108,7 @@ class Worker:
     def _start_threads(self) -> list[threading.Thread]:
         threads = []
         if any(not d.is_async for d in self.tasks):
+            self._native.serve_sync(max(1, self.concurrency))
             for n in range(max(1, self.concurrency)):
                 threads.append(threading.Thread(target=self._sync_loop, name=f"rhythm-task-{n}", daemon=True))
         if any(d.is_async for d in self.tasks):
@@ -146,5 +154,7 @@ class Worker:
                     task = loop.create_task(attempt(*job))
                     running.add(task)
                     task.add_done_callback(running.discard)
+        for task in running:  # orphans: their attempts timed out or were released
+            task.cancel()
         if running:
             await asyncio.gather(*running, return_exceptions=True)
