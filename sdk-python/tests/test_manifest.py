@@ -83,7 +83,7 @@ def test_rhythm_check_reads_the_manifest_python_writes(tmp_path):
     project = tmp_path / "project"
     (project / "workflows").mkdir(parents=True)
     (project / "workflows" / "order.flow").write_text(
-        'let p = await Task.run("process-payment", { amount: 1, userid: "u" })\n'
+        'await Task.run("process-payment", { amount: 1, userid: "u" })\n'
         'await Task.run("cancel-ordr", { orderId: "o" })\n'
         'return await Task.run("cancel-order", { orderId: "o", currency: "EUR" })\n'
     )
