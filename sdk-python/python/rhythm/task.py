@@ -15,7 +15,7 @@ import threading
 import traceback
 import types
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, TypeVar, overload
+from typing import Any, Callable, Iterable, NamedTuple, TypeVar, overload
 
 from . import _native
 
@@ -157,10 +157,16 @@ def error_value(exc: BaseException) -> dict[str, Any]:
     }
 
 
+#: One encoder for every result (``json.dumps`` with options builds a new one per call).
+_ENCODER = json.JSONEncoder(allow_nan=False)
+
+
 def output_json(definition: TaskDefinition, value: Any) -> str:
     """The JSON text of a task's return value, or ``TaskOutputError`` saying why it has none."""
+    if value is None:
+        return "null"
     try:
-        return json.dumps(value, allow_nan=False)
+        return _ENCODER.encode(value)
     except (TypeError, ValueError) as exc:
         raise TaskOutputError(
             f"task {definition.name!r} returned a value that is not JSON-serializable "
@@ -191,8 +197,7 @@ def run_coroutine(coroutine: Any) -> Any:
     return box.get("value")
 
 
-@dataclass(frozen=True)
-class TaskInfo:
+class TaskInfo(NamedTuple):
     """The attempt a task function is running for (see ``current_task``)."""
 
     execution_id: str
@@ -209,8 +214,13 @@ def current_task() -> TaskInfo | None:
     return _CURRENT.get()
 
 
+_loads = json.loads
+
+
 def _inputs(definition: TaskDefinition, inputs_json: str) -> dict[str, Any]:
-    inputs = json.loads(inputs_json) if inputs_json else {}
+    inputs = _loads(inputs_json) if inputs_json else {}
+    if type(inputs) is dict:
+        return inputs
     if inputs is None:
         return {}
     if not isinstance(inputs, dict):
