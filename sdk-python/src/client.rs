@@ -148,6 +148,7 @@ impl NativeClient {
     /// Queues many standalone tasks of one name in one statement: `inputs_json` is a JSON array
     /// of input objects; returns the ids in order.
     #[pyo3(signature = (name, inputs_json, queue=None, priority=None, max_attempts=None, timeout_ms=None))]
+    #[allow(clippy::too_many_arguments)]
     fn queue_tasks(
         &self,
         py: Python<'_>,
@@ -161,15 +162,7 @@ impl NativeClient {
         let Json::Array(all) = parse_json("inputs", inputs_json)? else {
             return Err(PyValueError::new_err("inputs must be a list"));
         };
-        let opts = options(
-            None,
-            None,
-            queue,
-            priority,
-            None,
-            max_attempts,
-            timeout_ms,
-        )?;
+        let opts = options(None, None, queue, priority, None, max_attempts, timeout_ms)?;
         let tasks = all
             .into_iter()
             .map(|inputs| (name.to_owned(), inputs, opts.clone()))
