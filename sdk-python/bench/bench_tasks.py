@@ -41,11 +41,15 @@ TARGET_RATIO = 0.35
 
 
 def psql(url: str, sql: str) -> str:
-    """Runs one statement, returns its unaligned output."""
-    done = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"psql failed: {done.stderr.strip()}")
-    return done.stdout.strip()
+    """Runs one statement, returns its unaligned output (retrying while the server restarts)."""
+    for _ in range(60):
+        done = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql], capture_output=True, text=True)
+        if done.returncode == 0:
+            return done.stdout.strip()
+        if "connection to server" not in done.stderr:
+            break
+        time.sleep(0.5)
+    raise RuntimeError(f"psql failed: {done.stderr.strip()}")
 
 
 def measure(kind: str, tasks: int, concurrency: int, batch: int) -> dict[str, float]:
