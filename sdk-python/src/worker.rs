@@ -70,6 +70,38 @@ struct Queues {
     sync_idle: usize,
     /// Parked threads woken but not yet running.
     sync_signalled: usize,
+    /// Sync results handed back but not yet sent to their attempts: sent in bursts (one wake
+    /// of the tokio side for many results) while jobs keep coming, within [`HOLD_RESULTS`].
+    held: Vec<(oneshot::Sender<Outcome>, Outcome)>,
+    /// When the oldest held result arrived.
+    held_since: Option<Instant>,
+}
+
+impl Queues {
+    /// Takes the held results if they must go now: the queue ran dry, enough piled up, or the
+    /// oldest waited [`HOLD_RESULTS`].
+    fn results_due(&mut self, force: bool) -> Vec<(oneshot::Sender<Outcome>, Outcome)> {
+        let due = force
+            || self.sync.is_empty()
+            || self.held.len() >= HOLD_MAX
+            || self.held_since.is_some_and(|t| t.elapsed() >= HOLD_RESULTS);
+        if !due {
+            return Vec::new();
+        }
+        self.held_since = None;
+        std::mem::take(&mut self.held)
+    }
+}
+
+/// How long a sync result may be held back to be sent with others.
+const HOLD_RESULTS: Duration = Duration::from_millis(1);
+/// Results held back at most.
+const HOLD_MAX: usize = 32;
+
+fn send_all(results: Vec<(oneshot::Sender<Outcome>, Outcome)>) {
+    for (tx, outcome) in results {
+        let _ = tx.send(outcome);
+    }
 }
 
 impl Queues {
@@ -143,10 +175,12 @@ impl Shared {
     }
 
     /// Wakes parked sync threads for jobs queued longer than [`HANDOFF_AFTER`] (the threads
-    /// already running are busy with slow tasks); runs until the worker is closed.
+    /// already running are busy with slow tasks) and sends held results that are due; runs
+    /// until the worker is closed.
     fn watch_sync(&self) {
         let mut queues = self.lock();
         while !queues.closed {
+            send_all(queues.results_due(false));
             let wait = match queues.sync.front().map(|job| job.queued_at.elapsed()) {
                 None => Duration::from_millis(50),
                 Some(age) if age < HANDOFF_AFTER => HANDOFF_AFTER - age,
@@ -159,6 +193,14 @@ impl Shared {
                     }
                     HANDOFF_AFTER
                 }
+            };
+            let wait = match queues.held_since {
+                Some(since) => wait.min(
+                    HOLD_RESULTS
+                        .saturating_sub(since.elapsed())
+                        .max(Duration::from_micros(100)),
+                ),
+                None => wait,
             };
             queues = self
                 .watch
@@ -369,6 +411,34 @@ impl NativeWorker {
             .map_err(|e| RhythmError::new_err(format!("cannot start a thread: {e}")))
     }
 
+    /// Hands back the result `(token, ok, json_text)` of the previous sync job (if any) and
+    /// returns the next one `(token, name, execution_id, attempt, inputs_json)`, waiting with
+    /// the GIL released when none is queued; `None` once the worker is closed. While jobs keep
+    /// coming, results are sent to their attempts in bursts (at most 1 ms late).
+    #[pyo3(signature = (result=None))]
+    fn next_sync(&self, py: Python<'_>, result: Option<(u64, bool, String)>) -> Option<PyJob> {
+        let (queued, due) = {
+            let mut queues = self.shared.lock();
+            if let Some((token, ok, text)) = result
+                && let Some(tx) = queues.waiting.remove(&token)
+            {
+                queues.held.push((tx, (ok, text)));
+                queues.held_since.get_or_insert_with(Instant::now);
+            }
+            let job = take(&mut queues, false, 1).pop();
+            let due = queues.results_due(job.is_none());
+            (job, due)
+        };
+        send_all(due);
+        let job = match queued {
+            Some(job) => Some(job),
+            None => py
+                .detach(|| self.shared.wait_for(false, 1))
+                .and_then(|mut jobs| jobs.pop()),
+        };
+        job.map(Job::into_py)
+    }
+
     /// The next sync job `(token, name, execution_id, attempt, inputs_json)`, waiting with the
     /// GIL released when none is queued; `None` once the worker is closed.
     fn take_sync(&self, py: Python<'_>) -> Option<PyJob> {
@@ -446,7 +516,12 @@ impl NativeWorker {
     /// Wakes every thread waiting in `take_sync` / `take_async` with `None` once the queues
     /// are empty (after `run` returned).
     fn close(&self) {
-        self.shared.lock().closed = true;
+        let held = {
+            let mut queues = self.shared.lock();
+            queues.closed = true;
+            queues.results_due(true)
+        };
+        send_all(held);
         self.shared.sync_ready.notify_all();
         self.shared.async_ready.notify_all();
         self.shared.watch.notify_all();

@@ -119,8 +119,9 @@ class Worker:
 
     def _sync_loop(self) -> None:
         native, by_name = self._native, self._by_name
+        result = None
         while True:
-            job = native.take_sync()
+            job = native.next_sync(result)  # hands back the previous result, takes the next job
             if job is None:
                 return
             token, name, execution_id, attempt, inputs = job
@@ -128,7 +129,7 @@ class Worker:
                 ok, text = invoke(by_name[name], inputs, TaskInfo(execution_id, name, attempt))
             except BaseException as exc:  # SystemExit and the like still fail the attempt
                 ok, text = _failure(exc)
-            native.complete(token, ok, text)
+            result = (token, ok, text)
 
     def _async_thread(self) -> None:
         asyncio.run(self._async_loop())
