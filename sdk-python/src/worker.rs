@@ -459,6 +459,21 @@ impl NativeWorker {
         Some(jobs.into_iter().map(Job::into_py).collect())
     }
 
+    /// Hands back many results `(token, ok, json_text)` at once (one lock, one burst of
+    /// wake-ups); each is ignored when its attempt is no longer waiting.
+    fn complete_many(&self, results: Vec<(u64, bool, String)>) {
+        let ready: Vec<_> = {
+            let mut queues = self.shared.lock();
+            results
+                .into_iter()
+                .filter_map(|(token, ok, text)| {
+                    queues.waiting.remove(&token).map(|tx| (tx, (ok, text)))
+                })
+                .collect()
+        };
+        send_all(ready);
+    }
+
     /// Hands back the result of job `token`: `(ok, json_text)`; ignored when its attempt is
     /// no longer waiting (cancelled, timed out, released on shutdown).
     fn complete(&self, token: u64, ok: bool, text: String) {

@@ -138,13 +138,22 @@ class Worker:
         native, by_name = self._native, self._by_name
         loop = asyncio.get_running_loop()
         running: set[asyncio.Task[None]] = set()
+        done: list[tuple[int, bool, str]] = []
+
+        def flush() -> None:
+            # Everything that finished in this turn of the loop goes back in one call.
+            results = done[:]
+            done.clear()
+            native.complete_many(results)
 
         async def attempt(token: int, name: str, execution_id: str, number: int, inputs: str) -> None:
             try:
                 ok, text = await invoke_async(by_name[name], inputs, TaskInfo(execution_id, name, number))
             except BaseException as exc:  # a cancelled coroutine still fails the attempt
                 ok, text = _failure(exc)
-            native.complete(token, ok, text)
+            if not done:
+                loop.call_soon(flush)
+            done.append((token, ok, text))
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rhythm-async-pull") as puller:
             while True:
@@ -159,3 +168,5 @@ class Worker:
             task.cancel()
         if running:
             await asyncio.gather(*running, return_exceptions=True)
+        if done:
+            flush()
