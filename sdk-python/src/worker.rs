@@ -3,10 +3,11 @@
 //!
 //! Claims, leases, heartbeats and results stay in Rust on a private tokio runtime. A claimed
 //! attempt becomes a [`Job`] in one of two queues (sync or `async def` tasks); Python threads
-//! pull jobs (`take_sync`, `take_async`) and hand results back (`complete`). Pulling waits with
-//! the GIL released, and takes a job that is already queued without releasing it, so a busy
-//! Python thread runs job after job with no thread hop and no GIL hand-off in between. Results
-//! cross as JSON text and are parsed on the tokio side, outside the GIL.
+//! pull jobs (`next_sync`, `take_async`) and hand results back (`next_sync`, `complete_many`).
+//! Pulling waits with the GIL released, and takes a job that is already queued without
+//! releasing it, so a busy Python thread runs job after job with no thread hop and no GIL
+//! hand-off in between. Results cross as JSON text and are parsed on the tokio side, outside
+//! the GIL.
 //!
 //! `run` blocks with the GIL released until `stop` is called or the process gets
 //! SIGINT/SIGTERM, then shuts down gracefully: no new claims, attempts in flight finish (within
@@ -380,7 +381,7 @@ impl NativeWorker {
     }
 
     /// Serves task `name`: its attempts are queued for `take_async` (`is_async`) or
-    /// `take_sync`; an attempt not completed within `timeout_ms` fails with `Timeout`.
+    /// `next_sync`; an attempt not completed within `timeout_ms` fails with `Timeout`.
     #[pyo3(signature = (name, is_async, timeout_ms=None))]
     fn register(&self, name: &str, is_async: bool, timeout_ms: Option<f64>) -> PyResult<()> {
         let handler = PythonTask {
@@ -430,19 +431,6 @@ impl NativeWorker {
             (job, due)
         };
         send_all(due);
-        let job = match queued {
-            Some(job) => Some(job),
-            None => py
-                .detach(|| self.shared.wait_for(false, 1))
-                .and_then(|mut jobs| jobs.pop()),
-        };
-        job.map(Job::into_py)
-    }
-
-    /// The next sync job `(token, name, execution_id, attempt, inputs_json)`, waiting with the
-    /// GIL released when none is queued; `None` once the worker is closed.
-    fn take_sync(&self, py: Python<'_>) -> Option<PyJob> {
-        let queued = take(&mut self.shared.lock(), false, 1).pop();
         let job = match queued {
             Some(job) => Some(job),
             None => py
@@ -528,7 +516,7 @@ impl NativeWorker {
         Ok(())
     }
 
-    /// Wakes every thread waiting in `take_sync` / `take_async` with `None` once the queues
+    /// Wakes every thread waiting in `next_sync` / `take_async` with `None` once the queues
     /// are empty (after `run` returned).
     fn close(&self) {
         let held = {
