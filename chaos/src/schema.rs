@@ -56,8 +56,8 @@ pub const SETUP: &[&str] = &[
        FOR EACH ROW EXECUTE FUNCTION chaos_log_signal()"#,
 ];
 
-/// Retry policy of every task a chaos workflow starts: a worker killed mid-task loses its lease,
-/// and the engine retries the task as a new attempt.
+/// Retry policy of every task a chaos workflow starts: an attempt whose worker is killed is taken
+/// over twice; with kills this frequent a third loss fails it, and the engine retries the task.
 const RETRIES: &str = r#"{ retries: { max: 30, initial: "100ms", maxDelay: "1s" } }"#;
 
 /// The main workflow: tasks, a timer, a task and a child workflow at once, then `signals`

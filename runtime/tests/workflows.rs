@@ -238,3 +238,56 @@ async fn cancel_runs_cleanup_then_ends_cancelled(pool: PgPool) {
     );
     h.shutdown().await.unwrap();
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_workflow_task_whose_worker_dies_is_taken_over_without_retries(pool: PgPool) {
+    let client = Client::from_pool(pool.clone());
+    client
+        .register_workflow(
+            "takeover",
+            r#"const r = await Task.run("double", { n: 21 })
+            return r"#,
+        )
+        .await
+        .unwrap();
+    let id = client
+        .start_workflow("takeover", json!({}), StartOptions::default())
+        .await
+        .unwrap()
+        .id;
+
+    // Worker A serves the step and claims the task with a 1 s lease, then dies mid-task.
+    let mut a = worker(
+        &pool,
+        WorkerOptions {
+            serve_workflows: true,
+            lease: Duration::from_secs(1),
+            ..fast_options()
+        },
+    );
+    a.register("double", |_v: Value| async {
+        std::future::pending::<()>().await;
+        Ok::<Value, TaskError>(Value::Null)
+    });
+    let a = a.spawn();
+    common::eventually("A holds the task's attempt", || async {
+        count(&pool, "SELECT count(*) FROM rhythm_attempts").await == 1
+    })
+    .await;
+    a.kill();
+
+    // The task has no retries, yet the workflow completes: a lost worker is not a task failure.
+    let b = workflow_worker(&pool);
+    let done = client.wait(&id, WAIT).await.unwrap();
+    assert_eq!(done.status, Status::Completed, "{:?}", done.error);
+    assert_eq!(done.output, Some(json!(42)));
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT lease_losses::int8 FROM rhythm_executions WHERE name = 'double'"
+        )
+        .await,
+        1
+    );
+    b.shutdown().await.unwrap();
+}

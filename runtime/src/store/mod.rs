@@ -298,6 +298,7 @@ pub(crate) async fn settle_attempts(
 pub async fn reap_expired(pool: &PgPool, limit: i64) -> Result<Settled> {
     let row = sqlx::query(sql::REAP_ATTEMPTS)
         .bind(limit)
+        .bind(sql::MAX_TAKEOVERS)
         .fetch_one(pool)
         .await?;
     Ok(Settled {

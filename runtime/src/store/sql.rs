@@ -186,8 +186,11 @@ WITH input AS (
 );
 
 /// Takes up to `$1` attempts whose lease expired (worker gone) or whose deadline passed
-/// (timeout), whichever worker held them, and settles them as retryable failures: a lost lease
-/// is retried at once, a timeout after the backoff.
+/// (timeout), whichever worker held them. A lost lease of a workflow's task (`parent_id` set) is
+/// a takeover: the attempt goes back to the queue unchanged, at most [`MAX_TAKEOVERS`] times per
+/// execution, because the engine's retry policy is about the task failing, not its worker. The
+/// rest are settled as retryable failures: a lost lease is retried at once, a timeout after the
+/// backoff. Takeovers wait for the next poll (no NOTIFY: one per statement, and the tail owns it).
 pub(crate) const REAP_ATTEMPTS: &str = concat!(
     r#"
 WITH expired AS (
@@ -195,11 +198,32 @@ WITH expired AS (
     WHERE lease_expires_at < now() OR deadline_at < now()
     LIMIT $1
     FOR UPDATE SKIP LOCKED
+), judged AS (
+    SELECT a.execution_id,
+           coalesce(a.deadline_at < now(), false) AS timed_out,
+           (NOT coalesce(a.deadline_at < now(), false)
+            AND e.parent_id IS NOT NULL AND e.lease_losses < $2) AS takeover
+    FROM expired x
+    JOIN rhythm_attempts a ON a.execution_id = x.execution_id
+    JOIN rhythm_executions e ON e.id = x.execution_id
+), taken AS (
+    DELETE FROM rhythm_attempts a USING judged j
+    WHERE a.execution_id = j.execution_id AND j.takeover
+    RETURNING a.execution_id, a.attempt
+), requeued AS (
+    UPDATE rhythm_executions e SET lease_losses = e.lease_losses + 1
+    FROM taken t
+    WHERE e.id = t.execution_id AND e.status IN ('running', 'waiting')
+    RETURNING e.id, e.kind, e.name, e.queue, e.priority, t.attempt
+), back AS (
+    INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
+    SELECT id, kind, name, queue, priority, now(), attempt FROM requeued
+    ON CONFLICT (execution_id) DO NOTHING
 ), failed AS (
-    DELETE FROM rhythm_attempts a USING expired x
-    WHERE a.execution_id = x.execution_id
+    DELETE FROM rhythm_attempts a USING judged j
+    WHERE a.execution_id = j.execution_id AND NOT j.takeover
     RETURNING a.execution_id, a.attempt,
-        CASE WHEN coalesce(a.deadline_at < now(), false)
+        CASE WHEN j.timed_out
             THEN jsonb_build_object('type', 'Timeout', 'message',
                  format('attempt %s timed out (deadline %s)', a.attempt, a.deadline_at))
             ELSE jsonb_build_object('type', 'LeaseExpired', 'message',
@@ -207,10 +231,14 @@ WITH expired AS (
                         a.worker_id, a.attempt, a.lease_expires_at))
         END AS error,
         true AS retryable,
-        NOT coalesce(a.deadline_at < now(), false) AS immediate
+        NOT j.timed_out AS immediate
 )"#,
     settle_failures_tail!()
 );
+
+/// How many times a workflow task's attempt is taken over after its worker died, before a lost
+/// lease counts as a failure (`LeaseExpired`): `$2` of [`REAP_ATTEMPTS`].
+pub(crate) const MAX_TAKEOVERS: i32 = 2;
 
 /// Extends the leases of worker `$1` on the attempts `$2` by `$3` ms; returns those still held.
 pub(crate) const HEARTBEAT: &str = r#"
