@@ -59,6 +59,10 @@ pub struct WorkerOptions {
     pub serve_workflows: bool,
     /// Workflow steps run at once, each in its own transaction (default 4).
     pub step_concurrency: usize,
+    /// The sandbox bounds of every workflow step this worker runs: instructions between two
+    /// awaits, call depth, heap and saved-state size (default: the interpreter's defaults).
+    /// A workflow over a bound fails with `LimitExceeded`; the worker carries on.
+    pub limits: rhythm_interpreter::Limits,
 }
 
 impl Default for WorkerOptions {
@@ -76,6 +80,7 @@ impl Default for WorkerOptions {
             completion_batch: 512,
             serve_workflows: false,
             step_concurrency: 4,
+            limits: rhythm_interpreter::Limits::default(),
         }
     }
 }
@@ -270,7 +275,7 @@ impl Worker {
             o.serve_workflows.then(|| step_wake.clone()),
         ));
         if o.serve_workflows {
-            let programs = Arc::new(crate::step::Programs::default());
+            let programs = Arc::new(crate::step::Programs::new(o.limits.clone()));
             for _ in 0..o.step_concurrency.max(1) {
                 aux.spawn(background::steps(
                     self.pool.clone(),
