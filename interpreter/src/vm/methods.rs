@@ -76,7 +76,7 @@ impl Machine<'_> {
             },
             _ => 0,
         };
-        self.charge(size);
+        self.charge(size)?;
         use crate::builtins::{ARRAY_METHODS, DATE_METHODS, NUMBER_METHODS, STRING_METHODS};
         let r = match &recv {
             Value::String(s) if STRING_METHODS.contains(&name) => {

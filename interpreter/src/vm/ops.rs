@@ -276,6 +276,7 @@ impl Machine<'_> {
         if len > self.limits().max_heap_bytes {
             return Err(self.heap_limit(format!("a string of {len} bytes")));
         }
+        self.s.heap.note_growth(len);
         Ok(())
     }
 
