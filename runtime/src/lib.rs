@@ -23,4 +23,5 @@ pub use model::{
     Started, Status,
 };
 pub use validate::{MAX_NAME_CHARS, MAX_PAYLOAD_BYTES};
+pub use rhythm_interpreter::Limits;
 pub use worker::{TaskContext, TaskError, TaskHandler, Worker, WorkerHandle, WorkerOptions};
