@@ -91,7 +91,14 @@ async fn runtime_commands_refuse_hostile_input_and_change_nothing(pool: PgPool) 
     let before = snapshot(&pool).await;
 
     // Invalid JSON.
-    for bad in ["{nope", "", "{\"a\": 1", "[1,]", "NaN", "{\"a\": \"\\ud800\"}x"] {
+    for bad in [
+        "{nope",
+        "",
+        "{\"a\": 1",
+        "[1,]",
+        "NaN",
+        "{\"a\": \"\\ud800\"}x",
+    ] {
         let o = rhythm(&url, &["start", "ok", "--inputs", bad]);
         refused(&o, 2, "--inputs is not valid JSON", bad);
         let o = rhythm(&url, &["signal", &id, "go", "--payload", bad]);
@@ -109,7 +116,13 @@ async fn runtime_commands_refuse_hostile_input_and_change_nothing(pool: PgPool) 
     refused(&o, 2, "UTF-8", "workflow name");
     let o = rhythm(
         &url,
-        &[OsStr::new("signal"), OsStr::new(&id), OsStr::new("go"), OsStr::new("--payload"), latin1],
+        &[
+            OsStr::new("signal"),
+            OsStr::new(&id),
+            OsStr::new("go"),
+            OsStr::new("--payload"),
+            latin1,
+        ],
     );
     refused(&o, 2, "UTF-8", "payload");
     let o = rhythm(&url, &[OsStr::new("status"), latin1]);
@@ -146,7 +159,11 @@ async fn runtime_commands_refuse_hostile_input_and_change_nothing(pool: PgPool) 
         refused(&o, 1, "no execution", name);
     }
 
-    assert_eq!(snapshot(&pool).await, before, "a refused command changed the database");
+    assert_eq!(
+        snapshot(&pool).await,
+        before,
+        "a refused command changed the database"
+    );
 
     // Valid names and payloads full of SQL metacharacters are data, stored verbatim.
     for name in SQLI {
@@ -181,7 +198,11 @@ fn file_commands_refuse_hostile_files_and_leave_them_alone() {
     let bad_toml = d.join("bad.test.toml");
     std::fs::write(&bad_toml, b"[[case]]\nname = \"caf\xe9\"\n").unwrap();
     let deep = d.join("deep.flow");
-    std::fs::write(&deep, format!("return {}1{}\n", "(".repeat(5000), ")".repeat(5000))).unwrap();
+    std::fs::write(
+        &deep,
+        format!("return {}1{}\n", "(".repeat(5000), ")".repeat(5000)),
+    )
+    .unwrap();
 
     for (args, code) in [
         (vec!["check", latin1.to_str().unwrap()], 1),
@@ -209,7 +230,10 @@ fn file_commands_refuse_hostile_files_and_leave_them_alone() {
             o.status.code()
         );
         assert!(!err.contains("panicked"), "{args:?}: {err}");
-        assert!(!(err.trim().is_empty() && out.trim().is_empty()), "{args:?}: no message");
+        assert!(
+            !(err.trim().is_empty() && out.trim().is_empty()),
+            "{args:?}: no message"
+        );
         let after: Vec<Vec<u8>> = [&latin1, &broken, &bad_toml, &deep]
             .iter()
             .map(|p| std::fs::read(p).unwrap())

@@ -5,8 +5,8 @@
 //! under test must never panic by itself.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-pub mod programs;
 pub mod lsp;
+pub mod programs;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -28,7 +28,11 @@ pub fn repo_root() -> PathBuf {
 
 fn assert_range_in(text: &str, start: usize, end: usize, what: &str) {
     assert!(start <= end, "{what}: range {start}..{end} is reversed");
-    assert!(end <= text.len(), "{what}: range {start}..{end} beyond {}", text.len());
+    assert!(
+        end <= text.len(),
+        "{what}: range {start}..{end} beyond {}",
+        text.len()
+    );
     assert!(
         text.is_char_boundary(start) && text.is_char_boundary(end),
         "{what}: range {start}..{end} splits a character"
@@ -52,8 +56,15 @@ pub fn check_parse(text: &str) {
     }
     // Token ranges tile the input.
     let mut at = 0usize;
-    for t in root.descendants_with_tokens().filter_map(|e| e.into_token()) {
-        assert_eq!(usize::from(t.text_range().start()), at, "tokens do not tile the text");
+    for t in root
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+    {
+        assert_eq!(
+            usize::from(t.text_range().start()),
+            at,
+            "tokens do not tile the text"
+        );
         at = t.text_range().end().into();
     }
     assert_eq!(at, text.len());
@@ -70,7 +81,11 @@ pub fn check_analyze(text: &str) {
             d.range.end().into(),
             &format!("diagnostic {}", d.code),
         );
-        assert!(!d.message.is_empty(), "diagnostic {} has no message", d.code);
+        assert!(
+            !d.message.is_empty(),
+            "diagnostic {} has no message",
+            d.code
+        );
     }
     let _ = analysis.has_errors();
 }
@@ -126,9 +141,15 @@ pub fn check_format(text: &str) {
         Ok(out) => {
             let before = kept_tokens(&rhythm_syntax::parse(text).syntax());
             let reparsed = rhythm_syntax::parse(&out);
-            assert!(reparsed.errors().is_empty(), "the output does not parse:\n{out}");
+            assert!(
+                reparsed.errors().is_empty(),
+                "the output does not parse:\n{out}"
+            );
             let after = kept_tokens(&reparsed.syntax());
-            assert_eq!(before, after, "tokens changed:\n--- input ---\n{text}\n--- output ---\n{out}");
+            assert_eq!(
+                before, after,
+                "tokens changed:\n--- input ---\n{text}\n--- output ---\n{out}"
+            );
             match rhythm_fmt::format(&out, &options) {
                 Ok(again) => assert_eq!(
                     again, out,
@@ -242,7 +263,10 @@ pub fn check_interpret(input: &InterpretInput) {
                     "saved state of {} bytes over the limit",
                     state.len()
                 );
-                assert!(!waiting_on.is_empty(), "suspended without waiting on anything");
+                assert!(
+                    !waiting_on.is_empty(),
+                    "suspended without waiting on anything"
+                );
                 pending.extend(requests.iter().cloned());
                 let mut deliveries = Vec::new();
                 pending.retain(|r| {
@@ -293,7 +317,10 @@ fn compare_steps(saved: &rhythm_interpreter::run::Step, mem: &rhythm_interpreter
         // The in-memory path never encodes, so it cannot hit the state limit.
         return;
     }
-    assert_eq!(saved.outcome, mem.outcome, "saving and loading changed the run");
+    assert_eq!(
+        saved.outcome, mem.outcome,
+        "saving and loading changed the run"
+    );
     assert_eq!(saved.logs, mem.logs, "saving and loading changed the logs");
 }
 
@@ -341,8 +368,7 @@ fn state_fixture() -> &'static StateFixture {
             pending.extend(requests.iter().cloned());
             let deliveries: Vec<Delivery> =
                 pending.drain(..).filter_map(|r| settle(&r, true)).collect();
-            step = rhythm_interpreter::resume(&program, &state, deliveries, &cx)
-                .expect("resumes");
+            step = rhythm_interpreter::resume(&program, &state, deliveries, &cx).expect("resumes");
         }
         assert!(states.len() >= 2, "the state program suspends");
         StateFixture { program, states }
@@ -424,13 +450,16 @@ pub fn check_state(data: &[u8]) {
 /// with a place inside the text.
 pub fn check_testfile(text: &str) {
     static COMPILER: OnceLock<Arc<dyn rhythm_testkit::Compiler>> = OnceLock::new();
-    let compiler = COMPILER
-        .get_or_init(rhythm_testkit::flow_compiler)
-        .clone();
+    let compiler = COMPILER.get_or_init(rhythm_testkit::flow_compiler).clone();
     let path = repo_root().join("examples/orders/fuzz.test.toml");
     match rhythm_testkit::testfile::parse(&path, text, compiler) {
         Err(m) => {
-            assert!(m.line >= 1 && m.column >= 1, "place {}:{}", m.line, m.column);
+            assert!(
+                m.line >= 1 && m.column >= 1,
+                "place {}:{}",
+                m.line,
+                m.column
+            );
             assert!(
                 m.line <= text.lines().count().max(1) + 1,
                 "line {} beyond the text",

@@ -64,7 +64,10 @@ fn server() -> &'static Mutex<Server> {
                 .await
                 .expect("initialize");
             assert!(init.get("result").is_some(), "initialize failed: {init}");
-            client.notify("initialized", json!({})).await.expect("initialized");
+            client
+                .notify("initialized", json!({}))
+                .await
+                .expect("initialized");
             client
         });
         Mutex::new(Server {
@@ -99,7 +102,9 @@ fn params(method: &str, uri: &str, line: u8, col: u8) -> Value {
         "textDocument/references" => json!({
             "textDocument": doc, "position": pos, "context": { "includeDeclaration": true }
         }),
-        "textDocument/rename" => json!({ "textDocument": doc, "position": pos, "newName": "renamed" }),
+        "textDocument/rename" => {
+            json!({ "textDocument": doc, "position": pos, "newName": "renamed" })
+        }
         "textDocument/documentSymbol"
         | "textDocument/semanticTokens/full"
         | "textDocument/foldingRange" => json!({ "textDocument": doc }),
@@ -121,7 +126,9 @@ fn params(method: &str, uri: &str, line: u8, col: u8) -> Value {
 
 /// Runs one session; panics when a request is not answered or answers an internal error.
 pub fn check_lsp(input: &LspInput) {
-    let mut guard = server().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut guard = server()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let server = &mut *guard;
     server.next_doc += 1;
     let uri = format!("file:///fuzz/doc{}.flow", server.next_doc);
@@ -178,10 +185,16 @@ pub fn check_lsp(input: &LspInput) {
             }
         }
         client
-            .notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } }))
+            .notify(
+                "textDocument/didClose",
+                json!({ "textDocument": { "uri": uri } }),
+            )
             .await
             .expect("didClose");
         // Drains the notifications queued so far, so a long run does not pile them up.
-        client.cleared_diagnostics(&uri).await.expect("diagnostics cleared on close");
+        client
+            .cleared_diagnostics(&uri)
+            .await
+            .expect("diagnostics cleared on close");
     });
 }

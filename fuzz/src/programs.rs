@@ -146,8 +146,11 @@ impl Gen {
                 self.out.push_str(")\n");
             }
             8 if self.loops > 0 => {
-                self.out
-                    .push_str(if u.arbitrary()? { "break\n" } else { "continue\n" });
+                self.out.push_str(if u.arbitrary()? {
+                    "break\n"
+                } else {
+                    "continue\n"
+                });
             }
             8 | 9 => {
                 self.out.push_str("xs.push(");
@@ -197,7 +200,9 @@ impl Gen {
             3 => self.out.push_str(
                 "Promise.all([Task.run(\"t\", { v: a }), Task.run(\"u\"), Timer.delay(1)])",
             ),
-            4 => self.out.push_str("Promise.race([Signal.next(\"go\"), Timer.delay(2)])"),
+            4 => self
+                .out
+                .push_str("Promise.race([Signal.next(\"go\"), Timer.delay(2)])"),
             _ => {
                 let f = *u.choose(&FUNCS)?;
                 self.out.push_str(&format!("{f}(a, b)"));
@@ -215,8 +220,7 @@ impl Gen {
             0..=3 => self.atom(u)?,
             4 | 5 => {
                 let op = *u.choose(&[
-                    "+", "-", "*", "/", "%", "**", "<", "<=", "===", "!==", "==", "&&", "||",
-                    "??",
+                    "+", "-", "*", "/", "%", "**", "<", "<=", "===", "!==", "==", "&&", "||", "??",
                 ])?;
                 self.out.push('(');
                 self.expr(u)?;
@@ -236,8 +240,15 @@ impl Gen {
             7 => {
                 // Growing strings.
                 let m = *u.choose(&[
-                    "repeat", "padStart", "padEnd", "concat", "slice", "split", "at",
-                    "indexOf", "replaceAll",
+                    "repeat",
+                    "padStart",
+                    "padEnd",
+                    "concat",
+                    "slice",
+                    "split",
+                    "at",
+                    "indexOf",
+                    "replaceAll",
                 ])?;
                 self.out.push_str(&format!("String(s).{m}("));
                 self.expr(u)?;
@@ -286,7 +297,8 @@ impl Gen {
                 self.out.push(')');
             }
             12 => {
-                let f = *u.choose(&["JSON.stringify", "JSON.parse", "Object.keys", "Math.floor"])?;
+                let f =
+                    *u.choose(&["JSON.stringify", "JSON.parse", "Object.keys", "Math.floor"])?;
                 self.out.push_str(&format!("{f}("));
                 self.expr(u)?;
                 self.out.push(')');
@@ -320,10 +332,16 @@ impl Gen {
                 let n: u8 = u.arbitrary()?;
                 self.out.push_str(&n.to_string());
             }
-            2 => self.out.push_str(*u.choose(&["true", "false", "null", "undefined"])?),
-            3 => self.out.push_str(*u.choose(&["\"\"", "\"x\"", "'é😀'", "\"{}\""])?),
+            2 => self
+                .out
+                .push_str(*u.choose(&["true", "false", "null", "undefined"])?),
+            3 => self
+                .out
+                .push_str(*u.choose(&["\"\"", "\"x\"", "'é😀'", "\"{}\""])?),
             4 if self.funcs > 0 => self.out.push_str(*u.choose(&["p", "q"])?),
-            5 => self.out.push_str(*u.choose(&["Inputs.n", "Inputs.s", "xs.length", "o.k"])?),
+            5 => self
+                .out
+                .push_str(*u.choose(&["Inputs.n", "Inputs.s", "xs.length", "o.k"])?),
             _ => {
                 let name = self.name(u)?;
                 self.out.push_str(name);

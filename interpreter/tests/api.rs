@@ -291,7 +291,12 @@ fn huge_strings_and_arrays_exceed_the_heap_limit() {
         "const xs = []\nconst big = \"x\".repeat(10000)\nwhile (true) { xs.push(big + xs.length) }",
     ] {
         let step = start(&compile(source), json!({}), &c);
-        assert_eq!(error_type(&step), "LimitExceeded", "{source}: {:?}", step.outcome);
+        assert_eq!(
+            error_type(&step),
+            "LimitExceeded",
+            "{source}: {:?}",
+            step.outcome
+        );
         let Outcome::Failed { error } = &step.outcome else {
             unreachable!()
         };

@@ -31,12 +31,11 @@ async fn snapshot(pool: &PgPool) -> Vec<(String, Vec<String>)> {
     assert!(tables.len() >= 5, "the schema is there: {tables:?}");
     let mut out = Vec::new();
     for t in tables {
-        let rows: Vec<String> = sqlx::query_scalar(&format!(
-            "SELECT t::text FROM {t} t ORDER BY t::text"
-        ))
-        .fetch_all(pool)
-        .await
-        .unwrap();
+        let rows: Vec<String> =
+            sqlx::query_scalar(&format!("SELECT t::text FROM {t} t ORDER BY t::text"))
+                .fetch_all(pool)
+                .await
+                .unwrap();
         out.push((t, rows));
     }
     out
@@ -139,14 +138,19 @@ async fn refused_input_changes_nothing(pool: PgPool) {
             "workflow name",
         );
         is_invalid(
-            &client.queue_task(bad, json!({}), StartOptions::default()).await,
+            &client
+                .queue_task(bad, json!({}), StartOptions::default())
+                .await,
             "task name",
         );
         is_invalid(
             &client.send_signal(&existing, bad, json!({})).await,
             "signal name",
         );
-        is_invalid(&client.send_signal(bad, "go", json!({})).await, "execution id");
+        is_invalid(
+            &client.send_signal(bad, "go", json!({})).await,
+            "execution id",
+        );
         is_invalid(&client.get(bad).await, "execution id");
         is_invalid(&client.cancel(bad).await, "execution id");
         for options in [
@@ -207,9 +211,15 @@ async fn refused_input_changes_nothing(pool: PgPool) {
             "cancel {name:?}"
         );
         let r = client.send_signal(name, "go", json!({})).await;
-        assert!(matches!(r, Err(Error::NotFound(_))), "signal to {name:?}: {r:?}");
+        assert!(
+            matches!(r, Err(Error::NotFound(_))),
+            "signal to {name:?}: {r:?}"
+        );
         let r = client.wait(name, Duration::from_secs(5)).await;
-        assert!(matches!(r, Err(Error::NotFound(_))), "wait for {name:?}: {r:?}");
+        assert!(
+            matches!(r, Err(Error::NotFound(_))),
+            "wait for {name:?}: {r:?}"
+        );
     }
     // A version of another workflow is not a version of this one.
     let r = client
@@ -233,10 +243,7 @@ async fn refused_input_changes_nothing(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn sql_metacharacters_are_stored_verbatim(pool: PgPool) {
     let client = Client::from_pool(pool.clone());
-    client
-        .register_workflow("keep", "return 1")
-        .await
-        .unwrap();
+    client.register_workflow("keep", "return 1").await.unwrap();
     let keep = client
         .start_workflow("keep", json!({}), StartOptions::default())
         .await

@@ -151,6 +151,9 @@ async fn call_depth_errors_can_be_caught(pool: PgPool) {
         .id;
     let e = client.wait(&id, WAIT).await.unwrap();
     assert_eq!(e.status, Status::Completed, "{e:?}");
-    assert_eq!(e.output, Some(json!({ "caught": "LimitExceeded", "a": 42 })));
+    assert_eq!(
+        e.output,
+        Some(json!({ "caught": "LimitExceeded", "a": 42 }))
+    );
     handle.shutdown().await.unwrap();
 }
