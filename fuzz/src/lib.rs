@@ -476,3 +476,55 @@ pub fn check_testfile(text: &str) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The generator keeps producing programs the analyzer accepts (a generator whose output
+    /// is all rejected would fuzz nothing), and the checks pass on them.
+    #[test]
+    fn generated_programs_mostly_compile_and_pass() {
+        let mut compiled = 0;
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..300 {
+            let bytes: Vec<u8> = (0..512)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    (seed >> 24) as u8
+                })
+                .collect();
+            let mut u = Unstructured::new(&bytes);
+            let program = programs::GenProgram::arbitrary(&mut u).unwrap();
+            if Program::compile(&program.0).is_ok() {
+                compiled += 1;
+            }
+            check_interpret(&InterpretInput {
+                source: program.0,
+                choices: vec![true, false, true],
+            });
+        }
+        assert!(
+            compiled > 150,
+            "only {compiled} of 300 generated programs compile"
+        );
+    }
+
+    #[test]
+    fn the_checks_accept_the_seed_corpus() {
+        let flow = std::fs::read_to_string(
+            repo_root().join("examples/orders/workflows/process_order.flow"),
+        )
+        .unwrap();
+        check_parse(&flow);
+        check_analyze(&flow);
+        check_format(&flow);
+        check_state(&[2, 0, 1, 0, 0]);
+        let toml =
+            std::fs::read_to_string(repo_root().join("examples/orders/process_order.test.toml"))
+                .unwrap();
+        check_testfile(&toml);
+    }
+}
