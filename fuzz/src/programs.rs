@@ -20,6 +20,7 @@ impl<'a> Arbitrary<'a> for GenProgram {
             depth: 0,
             loops: 0,
             funcs: 0,
+            sync_fn: false,
         };
         // Every name is declared up front so most programs pass the analyzer.
         g.out.push_str(
@@ -46,14 +47,18 @@ struct Gen {
     depth: u32,
     loops: u32,
     funcs: u32,
+    /// Inside a function that is not `async`: no `await` there.
+    sync_fn: bool,
 }
 
 impl Gen {
     fn function(&mut self, u: &mut Unstructured<'_>, name: &str) -> Result<()> {
-        let asyncness = if u.arbitrary()? { "async " } else { "" };
+        let is_async: bool = u.arbitrary()?;
+        let asyncness = if is_async { "async " } else { "" };
         self.out
             .push_str(&format!("{asyncness}function {name}(p, q) {{\n"));
         self.funcs += 1;
+        self.sync_fn = !is_async;
         let n = u.int_in_range(0..=3)?;
         for _ in 0..n {
             self.stmt(u)?;
@@ -62,6 +67,7 @@ impl Gen {
         self.expr(u)?;
         self.out.push_str("\n}\n");
         self.funcs -= 1;
+        self.sync_fn = false;
         Ok(())
     }
 
@@ -157,7 +163,7 @@ impl Gen {
                 self.expr(u)?;
                 self.out.push_str(")\n");
             }
-            10 => {
+            10 if !self.sync_fn => {
                 let name = self.name(u)?;
                 self.out.push_str(&format!("{name} = await "));
                 self.durable(u)?;
@@ -180,8 +186,11 @@ impl Gen {
                 self.out.push('\n');
             }
             _ => {
+                // `;(` so that the line neither continues the previous one nor reads as a
+                // block or a label.
+                self.out.push_str(";(");
                 self.expr(u)?;
-                self.out.push('\n');
+                self.out.push_str(")\n");
             }
         }
         self.depth -= 1;
@@ -291,7 +300,7 @@ impl Gen {
                 self.expr(u)?;
                 self.out.push_str(", ...o }");
             }
-            11 => {
+            11 if !self.sync_fn => {
                 self.out.push_str("(await ");
                 self.durable(u)?;
                 self.out.push(')');
@@ -325,7 +334,7 @@ impl Gen {
     fn atom(&mut self, u: &mut Unstructured<'_>) -> Result<()> {
         match u.int_in_range(0..=8)? {
             0 => {
-                let n = *u.choose(&["0", "1", "2", "-1", "10", "1e6", "1e9", "0.5", "NaN"])?;
+                let n = *u.choose(&["0", "1", "2", "(-1)", "10", "1e6", "1e9", "0.5", "NaN"])?;
                 self.out.push_str(n);
             }
             1 => {
