@@ -311,6 +311,8 @@ impl Machine<'_> {
                 let n = items.len() as u32;
                 // Saved state may be corrupt: never index out of range.
                 if buf.len() != items.len()
+                    || *width == 0
+                    || *lo > n
                     || *li > n
                     || *ri > n
                     || *k > n
@@ -345,8 +347,8 @@ impl Machine<'_> {
                         }
                         return Ok(NativeStep::Done(Value::Object(*arr)));
                     }
-                    let mid = (*lo + *width).min(n);
-                    let hi = (*lo + 2 * *width).min(n);
+                    let mid = lo.saturating_add(*width).min(n);
+                    let hi = lo.saturating_add(width.saturating_mul(2)).min(n);
                     if *li < mid && *ri < hi {
                         *comparing = true;
                         return Ok(NativeStep::Call(
@@ -367,10 +369,10 @@ impl Machine<'_> {
                     *lo = hi;
                     if *lo >= n {
                         std::mem::swap(items, buf);
-                        *width *= 2;
+                        *width = width.saturating_mul(2);
                         *lo = 0;
                     }
-                    let mid = (*lo + *width).min(n);
+                    let mid = lo.saturating_add(*width).min(n);
                     *li = *lo;
                     *ri = mid;
                     *k = *lo;
@@ -407,6 +409,41 @@ impl Machine<'_> {
                 }
                 Ok(NativeStep::Done(Value::str(&out)))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::program::{Program, RunContext};
+    use crate::vm::{Machine, VmState};
+
+    /// Found by the `state` fuzz target: a saved sort whose run width is 0 (or near
+    /// `u32::MAX`) looped forever. Such state is now refused as inconsistent.
+    #[test]
+    fn a_corrupt_sort_width_fails_instead_of_looping() {
+        let program = Program::compile("return 1").unwrap();
+        let ctx = RunContext::default();
+        for width in [0, u32::MAX / 2 + 1, u32::MAX] {
+            let mut m = Machine::new(&program, &ctx, VmState::default());
+            let arr =
+                m.s.heap
+                    .alloc(Obj::Array(vec![Value::Number(2.0), Value::Number(1.0)]));
+            let mut task = NativeTask::Sort {
+                arr,
+                f: Value::Undefined,
+                items: vec![Value::Number(2.0), Value::Number(1.0), Value::Number(0.0)],
+                buf: vec![Value::Undefined; 3],
+                width,
+                lo: 2,
+                li: 3,
+                ri: 3,
+                k: 3,
+                comparing: false,
+            };
+            // Returns (an error, or the array) instead of looping.
+            let _ = m.native_step(&mut task, Value::Undefined);
         }
     }
 }
