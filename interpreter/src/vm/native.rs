@@ -208,6 +208,10 @@ impl Machine<'_> {
                 cur,
             } => {
                 let reverse = matches!(op, EachOp::FindLast | EachOp::FindLastIndex);
+                // Saved state may be corrupt: the cursor never passes the end.
+                if *i > *len {
+                    return Err(self.fatal_internal("iteration state is inconsistent"));
+                }
                 if *i > 0 {
                     let idx = if reverse { *len - *i } else { *i - 1 };
                     match op {
@@ -445,5 +449,25 @@ mod tests {
             // Returns (an error, or the array) instead of looping.
             let _ = m.native_step(&mut task, Value::Undefined);
         }
+    }
+
+    /// Found by the `state` fuzz target: a saved `findLast` whose cursor is past the end
+    /// overflowed (a panic). It is refused as inconsistent.
+    #[test]
+    fn a_corrupt_iteration_cursor_is_an_error() {
+        let program = Program::compile("return 1").unwrap();
+        let ctx = RunContext::default();
+        let mut m = Machine::new(&program, &ctx, VmState::default());
+        let arr = m.s.heap.alloc(Obj::Array(vec![Value::Number(1.0)]));
+        let mut task = NativeTask::Each {
+            op: EachOp::FindLast,
+            arr,
+            f: Value::Undefined,
+            i: 5,
+            len: 1,
+            out: Vec::new(),
+            cur: Value::Undefined,
+        };
+        assert!(m.native_step(&mut task, Value::Undefined).is_err());
     }
 }
