@@ -127,6 +127,14 @@ pub static CODES: &[Code] = &[
         "unknown-task",
         "`Task.run` of a literal name the task manifest does not define.",
     ),
+    warning(
+        "unknown-task-input",
+        "A `Task.run` input the task's parameters (from the task manifest) do not name.",
+    ),
+    warning(
+        "missing-task-input",
+        "A `Task.run` without an input the task requires (a parameter without a default).",
+    ),
 ];
 
 /// The description of a code, if it exists.

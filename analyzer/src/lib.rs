@@ -36,12 +36,12 @@ pub mod query;
 mod resolve;
 pub mod suggest;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rhythm_syntax::Parse;
 
 pub use diagnostic::{Diagnostic, Fix, Label, Severity, TextEdit};
-pub use line_index::{LineCol, LineIndex};
+pub use line_index::{Encoding, LineCol, LineIndex, Pos};
 
 /// What the analysis may know beyond the file itself.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +49,49 @@ pub struct Options {
     /// The task names the workers define (from the task manifest). When set, `Task.run` with a
     /// literal name not in this set is warned about (`unknown-task`).
     pub known_tasks: Option<BTreeSet<String>>,
+    /// The inputs of the tasks the manifest describes with parameters: `Task.run` of one with
+    /// an object literal is checked for unknown (`unknown-task-input`) and missing required
+    /// (`missing-task-input`) inputs.
+    pub task_inputs: BTreeMap<String, TaskInputs>,
+}
+
+/// The inputs a task takes, from the task manifest.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskInputs {
+    /// Every named parameter.
+    pub parameters: Vec<String>,
+    /// The parameters without a default.
+    pub required: Vec<String>,
+    /// Whether it takes other inputs too (Python `**kwargs`).
+    pub open: bool,
+}
+
+impl Options {
+    /// The options a task manifest gives: its task names, and the inputs of every task whose
+    /// entry says its parameter list is complete (`extra_inputs` present, as the SDK writes).
+    pub fn from_manifest(manifest: &ide::manifest::TaskManifest) -> Self {
+        let task_inputs = manifest
+            .tasks
+            .iter()
+            .filter_map(|t| {
+                let inputs = TaskInputs {
+                    parameters: t.parameters.iter().map(|p| p.name.clone()).collect(),
+                    required: t
+                        .parameters
+                        .iter()
+                        .filter(|p| p.required)
+                        .map(|p| p.name.clone())
+                        .collect(),
+                    open: t.extra_inputs?,
+                };
+                Some((t.name.clone(), inputs))
+            })
+            .collect();
+        Options {
+            known_tasks: Some(manifest.names()),
+            task_inputs,
+        }
+    }
 }
 
 /// Everything the analyzer found out about one file.

@@ -24,6 +24,7 @@ fn known_tasks_warn_with_suggestion() {
             "send-email".to_owned(),
             "charge".to_owned(),
         ])),
+        ..Options::default()
     };
     let a = analyze_with(
         "await Task.run(\"send-emial\")\nawait Task.run(\"charge\")\nconst n = \"x\"\nawait Task.run(n)\n",

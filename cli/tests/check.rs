@@ -156,3 +156,90 @@ fn examples_check_clean() {
     let out = rhythm(&["check", "--format", "json", "."], &examples);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+#[test]
+fn the_task_manifest_flags_unknown_tasks_and_unknown_or_missing_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = r#"{"tasks": [
+        {"name": "charge", "parameters": [{"name": "amount", "required": true},
+                                          {"name": "note", "required": false}], "extra_inputs": false},
+        {"name": "notify", "parameters": [{"name": "to", "required": true}], "extra_inputs": true},
+        {"name": "legacy"}
+    ]}"#;
+    std::fs::create_dir_all(dir.path().join(".rhythm")).unwrap();
+    std::fs::write(dir.path().join(".rhythm/tasks.json"), manifest).unwrap();
+    std::fs::create_dir_all(dir.path().join("flows/nested")).unwrap();
+    std::fs::write(
+        dir.path().join("flows/nested/order.flow"),
+        "await Task.run(\"charge\", { amout: 1 })\n\
+         await Task.run(\"charge\", { amount: 1, note: \"n\" })\n\
+         await Task.run(\"charge\")\n\
+         await Task.run(\"notify\", { to: \"a\", cc: \"b\" })\n\
+         await Task.run(\"legacy\", { anything: 1 })\n\
+         const rest = { amount: 2 }\n\
+         await Task.run(\"charge\", { ...rest })\n\
+         await Task.run(\"chrage\", {})\n",
+    )
+    .unwrap();
+    let codes = |out: &Output| -> Vec<(u64, String)> {
+        let all: serde_json::Value = serde_json::from_str(&stdout(out)).unwrap();
+        all.as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["line"].as_u64().unwrap(),
+                    d["code"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    // Found from the file's folder upwards, whatever the current folder.
+    let out = rhythm(&["check", "--format", "json", "flows"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let expected = vec![
+        (1, "unknown-task-input".to_owned()),
+        (1, "missing-task-input".to_owned()),
+        (3, "missing-task-input".to_owned()),
+        (8, "unknown-task".to_owned()),
+    ];
+    let mut found = codes(&out);
+    found.sort();
+    let mut sorted = expected.clone();
+    sorted.sort();
+    assert_eq!(found, sorted);
+    let nested = rhythm(
+        &["check", "--format", "json", "order.flow"],
+        &dir.path().join("flows/nested"),
+    );
+    let mut found = codes(&nested);
+    found.sort();
+    assert_eq!(found, sorted);
+    // An explicit manifest wins; an unreadable one is a usage error.
+    std::fs::write(dir.path().join("other.json"), r#"{"tasks": []}"#).unwrap();
+    let other = rhythm(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--manifest",
+            "other.json",
+            "flows",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        codes(&other)
+            .iter()
+            .filter(|(_, c)| c == "unknown-task")
+            .count(),
+        7
+    );
+    let missing = rhythm(&["check", "--manifest", "nope.json", "flows"], dir.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("nope.json"),
+        "{}",
+        stderr(&missing)
+    );
+}

@@ -107,6 +107,7 @@ fn negotiate(params: &InitializeParams) -> Encoding {
         .and_then(|g| g.position_encodings.as_ref());
     match offered {
         Some(kinds) if kinds.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
+        Some(kinds) if kinds.contains(&PositionEncodingKind::UTF32) => Encoding::Utf32,
         _ => Encoding::Utf16,
     }
 }
@@ -141,6 +142,7 @@ impl LanguageServer for Backend {
                 position_encoding: Some(match encoding {
                     Encoding::Utf8 => PositionEncodingKind::UTF8,
                     Encoding::Utf16 => PositionEncodingKind::UTF16,
+                    Encoding::Utf32 => PositionEncodingKind::UTF32,
                 }),
                 text_document_sync: Some(TextDocumentSyncCapability::Options(
                     TextDocumentSyncOptions {

@@ -146,11 +146,13 @@ impl State {
             )
         };
         let manifest = self.manifest();
-        let known_tasks = manifest.as_ref().map(|m| m.names());
+        let options = manifest
+            .as_deref()
+            .map(Options::from_manifest)
+            .unwrap_or_default();
         let source = text.clone();
         let analysis = analysis
             .get_or_try_init(|| async move {
-                let options = Options { known_tasks };
                 guarded("analysis", move || {
                     rhythm_analyzer::analyze_with(&source, &options)
                 })

@@ -1,13 +1,15 @@
-//! Workflow steps: one transaction per step takes a queued step, locks the execution, loads its
-//! saved engine state (and the program by version), feeds the engine what arrived (start, child
-//! results, due timers, signals), carries out the engine's commands (task attempts, timers,
-//! children, logs, the end) and saves the new state under a state-version check.
+//! Workflow steps, batched: one transaction takes up to N due steps (claim the ready rows and
+//! lock the executions in id order: one statement; load states and consume inbox events and
+//! signals: one statement), runs the engine for each
+//! execution in Rust, then writes what the engine decided for the whole batch with set-based
+//! statements (states under the state-version check, task executions, timers, logs, ends).
+//! A problem in one execution (a program that does not compile, a corrupt state, a lost
+//! state-version check, an invalid command) fails or skips only that execution.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chrono::{DateTime, Utc};
 use rhythm_engine::{
     ChildOutcome, Command, Engine, Event, ExecutionMeta, ExecutionState, FlowVm,
     Status as EngineStatus,
@@ -15,11 +17,12 @@ use rhythm_engine::{
 use rhythm_interpreter::{HandleId, Limits};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::{PgConnection, PgPool};
 
 use crate::error::{Error, Result};
 use crate::model::{Kind, StartOptions};
-use crate::store::{self, sql};
+use crate::store::steps::{self as st, Finish, StateSave, TakenStep};
+use crate::store::{self, NewExecution};
 
 /// Compiled programs by version, shared by a worker's step loops, each run with the worker's
 /// limits.
@@ -56,15 +59,25 @@ impl Programs {
         }
         Ok(vm)
     }
+
+    /// The versions compiled already: a step of these does not load the source.
+    fn known(&self) -> Vec<String> {
+        match self.compiled.lock() {
+            Ok(m) => m.keys().cloned().collect(),
+            Err(_) => Vec::new(),
+        }
+    }
 }
 
-/// What one call of [`run_one`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum StepResult {
-    /// No step was due.
-    Idle,
-    /// A step ran (or found its execution already ended).
-    Ran,
+/// What one call of [`run_batch`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct BatchResult {
+    /// Steps taken from the queue.
+    pub taken: usize,
+    /// Due steps left queued because their execution was busy for a moment (retry soon).
+    pub busy: usize,
+    /// Bytes of engine state saved.
+    pub state_bytes: u64,
 }
 
 fn now_ms() -> f64 {
@@ -86,155 +99,6 @@ fn corrupt(what: &'static str, value: impl std::fmt::Display) -> Error {
         what,
         value: value.to_string(),
     }
-}
-
-/// Runs one due workflow step of `queue`, in one transaction.
-pub(crate) async fn run_one(
-    pool: &PgPool,
-    programs: &Programs,
-    engine: &Engine,
-    queue: &str,
-) -> Result<StepResult> {
-    let mut tx = pool.begin().await?;
-    let id: Option<String> = sqlx::query_scalar(sql::CLAIM_STEP)
-        .bind(queue)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some(id) = id else {
-        tx.commit().await?;
-        return Ok(StepResult::Idle);
-    };
-    match step(&mut tx, programs, engine, &id).await {
-        Ok(()) => {
-            tx.commit().await?;
-            Ok(StepResult::Ran)
-        }
-        Err(e) if e.is_transient() => Err(e),
-        Err(e) => {
-            // Rolled back; a step that cannot run would fail forever, so the execution fails
-            // with the reason, visible in `rhythm status`.
-            drop(tx);
-            tracing::warn!("workflow {id}: step failed: {e}");
-            let error = json!({"type": "StepError", "message": e.to_string()});
-            let mut conn = pool.acquire().await?;
-            finish(&mut conn, &id, "failed", None, Some(&error)).await?;
-            Ok(StepResult::Ran)
-        }
-    }
-}
-
-async fn step(tx: &mut PgConnection, programs: &Programs, engine: &Engine, id: &str) -> Result<()> {
-    let Some(row) = sqlx::query(sql::LOAD_FOR_STEP)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-    else {
-        return Ok(());
-    };
-    let status: String = row.try_get("status")?;
-    if !matches!(status.as_str(), "running" | "waiting") {
-        return Ok(()); // ended meanwhile (cancelled): nothing to do
-    }
-    let name: String = row.try_get("name")?;
-    let inputs: Value = row.try_get("inputs")?;
-    let version: Option<String> = row.try_get("content_hash")?;
-    let version = version.unwrap_or_default();
-    let source: Option<String> = row.try_get("source")?;
-    let saved: Option<Vec<u8>> = row.try_get("state")?;
-    let state_version: Option<i64> = row.try_get("state_version")?;
-
-    let vm = match programs.get(&version, source.as_deref()) {
-        Ok(vm) => vm,
-        Err(message) => {
-            let error = json!({"type": "CompileError", "message": message});
-            finish(tx, id, "failed", None, Some(&error)).await?;
-            return Ok(());
-        }
-    };
-    let mut state = match &saved {
-        Some(bytes) => {
-            ExecutionState::from_bytes(bytes).map_err(|e| corrupt("workflow state", e))?
-        }
-        None => ExecutionState::new(ExecutionMeta {
-            execution_id: id.to_owned(),
-            workflow_name: name.clone(),
-            version: version.clone(),
-            random_seed: seed_of(id),
-        }),
-    };
-
-    // What arrived, in arrival order.
-    let mut arrived: Vec<(DateTime<Utc>, i64, Event)> = Vec::new();
-    for r in sqlx::query(sql::TAKE_INBOX)
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?
-    {
-        let event: Value = r.try_get("event")?;
-        if let Some(e) = inbox_event(&event) {
-            arrived.push((r.try_get("created_at")?, r.try_get("seq")?, e));
-        } else {
-            tracing::warn!("workflow {id}: ignoring an unreadable inbox event {event}");
-        }
-    }
-    for r in sqlx::query(sql::TAKE_SIGNALS)
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?
-    {
-        let event = Event::SignalArrived {
-            name: r.try_get("name")?,
-            payload: r.try_get("payload")?,
-        };
-        arrived.push((r.try_get("created_at")?, r.try_get("seq")?, event));
-    }
-    arrived.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-    let mut events: Vec<Event> = Vec::new();
-    if matches!(state.status, EngineStatus::Created) {
-        events.push(Event::Start { inputs });
-    }
-    events.extend(arrived.into_iter().map(|(_, _, e)| e));
-
-    let now = now_ms();
-    let mut commands = Vec::new();
-    for event in events {
-        match engine.apply(&mut state, vm.as_ref(), event, now) {
-            Ok(c) => commands.extend(c),
-            Err(rejected) => tracing::debug!("workflow {id}: event refused: {rejected}"),
-        }
-    }
-    let ended = carry_out(tx, id, &state, commands, now).await?;
-    if ended {
-        return Ok(());
-    }
-    let bytes = state.to_bytes().map_err(|e| corrupt("workflow state", e))?;
-    let saved: Option<i64> = sqlx::query_scalar(sql::SAVE_STATE)
-        .bind(id)
-        .bind(&bytes)
-        .bind(state_version.unwrap_or(-1))
-        .fetch_optional(&mut *tx)
-        .await?;
-    if saved.is_none() {
-        // Another step advanced the execution since we loaded it; ours must not count.
-        return Err(Error::Invalid {
-            what: "workflow step",
-            reason: format!("state of {id} changed under the step"),
-        });
-    }
-    let waits: Vec<String> = state.signal_waits.keys().cloned().collect();
-    sqlx::query(sql::SET_WAITING)
-        .bind(id)
-        .bind(&waits)
-        .execute(&mut *tx)
-        .await?;
-    // A step that does not end the execution commits without waiting for the WAL flush: if a
-    // crash loses it, everything it consumed and produced is lost together and the step runs
-    // again; anything durable that depended on it (a task's result) flushes it first. Steps
-    // that end an execution stay synchronous, so a finished execution never reappears running.
-    sqlx::query("SELECT set_config('synchronous_commit', 'off', true)")
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
 }
 
 /// Reads an inbox event written by SQL (see `store/sql.rs`).
@@ -296,60 +160,387 @@ fn inbox_event(v: &Value) -> Option<Event> {
     }
 }
 
-/// Carries out the engine's commands inside the step's transaction. Returns whether the
-/// execution ended.
-async fn carry_out(
-    tx: &mut PgConnection,
+/// Runs up to `limit` due workflow steps of `queue` in one transaction. When the batch fails
+/// as a whole for a reason other than a lost connection or a transient conflict (deadlock,
+/// serialization), it is rolled back and its executions run one transaction each, so the
+/// execution at fault fails alone.
+pub(crate) async fn run_batch(
+    pool: &PgPool,
+    programs: &Programs,
+    engine: &Engine,
+    queue: &str,
+    limit: usize,
+) -> Result<BatchResult> {
+    let limit = i64::try_from(limit.max(1)).unwrap_or(1);
+    let mut tx = pool.begin().await?;
+    let claimed = st::claim_steps(&mut tx, queue, limit).await?;
+    let busy = claimed.busy;
+    if claimed.taken.is_empty() {
+        tx.rollback().await?;
+        return Ok(BatchResult {
+            busy,
+            ..BatchResult::default()
+        });
+    }
+    let ids: Vec<String> = claimed.taken.iter().map(|(id, _)| id.clone()).collect();
+    let n = ids.len();
+    match advance(&mut tx, programs, engine, claimed).await {
+        Ok(state_bytes) => {
+            tx.commit().await?;
+            Ok(BatchResult {
+                taken: n,
+                busy,
+                state_bytes,
+            })
+        }
+        Err(e) if e.is_transient() => Err(e),
+        Err(e) => {
+            drop(tx); // rolled back: every step of the batch is queued again
+            if n == 1 {
+                fail_step(pool, &ids[0], &e).await?;
+                return Ok(BatchResult {
+                    taken: 1,
+                    busy,
+                    state_bytes: 0,
+                });
+            }
+            tracing::warn!("workflow steps: a batch of {n} failed ({e}); running them one by one");
+            let mut result = BatchResult {
+                busy,
+                ..BatchResult::default()
+            };
+            for id in ids {
+                let r = run_alone(pool, programs, engine, &id).await?;
+                result.taken += r.taken;
+                result.busy += r.busy;
+                result.state_bytes += r.state_bytes;
+            }
+            Ok(result)
+        }
+    }
+}
+
+/// Runs the step of one execution in its own transaction; a step that fails other than
+/// transiently fails the execution with `{type: "StepError"}`.
+async fn run_alone(
+    pool: &PgPool,
+    programs: &Programs,
+    engine: &Engine,
     id: &str,
-    state: &ExecutionState,
-    commands: Vec<Command>,
+) -> Result<BatchResult> {
+    let mut tx = pool.begin().await?;
+    let claimed = st::claim_steps_by_id(&mut tx, &[id.to_owned()]).await?;
+    let busy = claimed.busy;
+    if claimed.taken.is_empty() {
+        tx.rollback().await?;
+        return Ok(BatchResult {
+            busy,
+            ..BatchResult::default()
+        });
+    }
+    match advance(&mut tx, programs, engine, claimed).await {
+        Ok(state_bytes) => {
+            tx.commit().await?;
+            Ok(BatchResult {
+                taken: 1,
+                busy,
+                state_bytes,
+            })
+        }
+        Err(e) if e.is_transient() => Err(e),
+        Err(e) => {
+            drop(tx);
+            fail_step(pool, id, &e).await?;
+            Ok(BatchResult {
+                taken: 1,
+                busy,
+                state_bytes: 0,
+            })
+        }
+    }
+}
+
+/// A step that cannot run would fail forever: the execution fails with the reason, visible
+/// in `rhythm status`.
+async fn fail_step(pool: &PgPool, id: &str, e: &Error) -> Result<()> {
+    tracing::warn!("workflow {id}: step failed: {e}");
+    st::finish_workflow(
+        pool,
+        Finish {
+            id: id.to_owned(),
+            status: "failed",
+            output: None,
+            error: Some(json!({"type": "StepError", "message": e.to_string()})),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// What the engine decided for one execution in this step.
+#[derive(Default)]
+struct Plan {
+    id: String,
+    /// The new state, unless the execution ended.
+    save: Option<StateSave>,
+    tasks: Vec<NewExecution>,
+    /// Child workflows to start: handle, name, inputs, options.
+    children: Vec<(HandleId, String, Value, StartOptions)>,
+    /// Timers by key: `Some(fire_at)` to start or move, `None` to forget.
+    timers: BTreeMap<String, Option<f64>>,
+    logs: Vec<String>,
+    /// Children to cancel: handle and, for task attempts, the attempt.
+    cancels: Vec<(HandleId, Option<i32>)>,
+    end: Option<Finish>,
+    /// What the step consumed (put back if the state-version check fails).
+    arrived: Vec<st::Arrived>,
+}
+
+/// Loads the claimed executions, runs the engine for every step of the batch, then writes the
+/// outcome. Returns the bytes of state saved.
+async fn advance(
+    tx: &mut PgConnection,
+    programs: &Programs,
+    engine: &Engine,
+    claimed: st::Claimed,
+) -> Result<u64> {
+    // Executions that ended meanwhile (cancelled) have nothing to do.
+    let live: Vec<String> = claimed
+        .taken
+        .into_iter()
+        .filter(|(_, status)| matches!(status.as_str(), "running" | "waiting"))
+        .map(|(id, _)| id)
+        .collect();
+    if live.is_empty() {
+        return Ok(0);
+    }
+    let taken = st::load_steps(tx, &live, &programs.known()).await?;
+    let now = now_ms();
+    let mut plans: Vec<Plan> = Vec::with_capacity(taken.len());
+    for t in taken {
+        if !t.is_live() {
+            continue; // ended meanwhile (cancelled): nothing to do
+        }
+        let id = t.id.clone();
+        let arrived = t.arrived.clone();
+        match plan(programs, engine, t, now) {
+            Ok(p) => plans.push(p),
+            Err(error) => {
+                tracing::warn!("workflow {id}: step failed: {error}");
+                plans.push(Plan {
+                    id: id.clone(),
+                    end: Some(Finish {
+                        id,
+                        status: "failed",
+                        output: None,
+                        error: Some(error),
+                    }),
+                    arrived,
+                    ..Plan::default()
+                });
+            }
+        }
+    }
+
+    // States first: a step that lost the state-version check must write nothing else.
+    let saves: Vec<StateSave> = plans.iter().filter_map(|p| p.save.clone()).collect();
+    let ends_any = plans.iter().any(|p| p.end.is_some());
+    let mut state_bytes = 0u64;
+    if !saves.is_empty() {
+        // Steps that end an execution commit synchronously, so a finished execution never
+        // reappears as running; the others need no WAL flush: a batch lost in a crash loses
+        // what it consumed and produced together and runs again, and anything durable that
+        // depended on it (a task's result) flushes it first.
+        let saved = st::save_states(tx, &saves, !ends_any).await?;
+        let mut kept = Vec::with_capacity(plans.len());
+        for p in plans {
+            match &p.save {
+                Some(_) if !saved.contains(&p.id) => {
+                    tracing::warn!(
+                        "workflow {}: state changed under the step; its events go back",
+                        p.id
+                    );
+                    st::restore_step(tx, &p.id, &p.arrived).await?;
+                }
+                Some(s) => {
+                    state_bytes += s.bytes.len() as u64;
+                    kept.push(p);
+                }
+                None => kept.push(p),
+            }
+        }
+        plans = kept;
+    }
+
+    // Child workflows start on the newest version of their workflow.
+    let child_names: Vec<String> = plans
+        .iter()
+        .flat_map(|p| p.children.iter().map(|c| c.1.clone()))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let versions = if child_names.is_empty() {
+        HashMap::new()
+    } else {
+        st::newest_versions(tx, &child_names).await?
+    };
+
+    let mut new = Vec::new();
+    let mut timer_starts = Vec::new();
+    let mut timer_cancels = Vec::new();
+    let mut logs = Vec::new();
+    let mut ends = Vec::new();
+    let mut unknown_children = Vec::new();
+    let mut cancels = Vec::new();
+    for p in plans {
+        new.extend(p.tasks);
+        for (handle, name, inputs, options) in p.children {
+            match versions.get(&name) {
+                Some(v) => {
+                    let mut n = crate::client::new_execution(
+                        Kind::Workflow,
+                        &name,
+                        inputs,
+                        &options,
+                        Some(v.clone()),
+                    )?;
+                    n.parent_id = Some(p.id.clone());
+                    n.parent_handle = Some(i64::from(handle.0));
+                    new.push(n);
+                }
+                None => unknown_children.push((
+                    p.id.clone(),
+                    json!({"type": "child_finished", "handle": handle.0, "child_id": "",
+                           "status": "failed",
+                           "error": {"type": "UnknownWorkflow",
+                                     "message": format!("no workflow named {name:?} is registered")}}),
+                )),
+            }
+        }
+        for (key, at) in p.timers {
+            match at {
+                Some(at) => timer_starts.push((p.id.clone(), key, at)),
+                None => timer_cancels.push((p.id.clone(), key)),
+            }
+        }
+        logs.extend(p.logs.into_iter().map(|l| (p.id.clone(), l)));
+        cancels.extend(p.cancels.into_iter().map(|(h, a)| (p.id.clone(), h, a)));
+        ends.extend(p.end);
+    }
+
+    if !new.is_empty() {
+        store::insert_executions_on(tx, &new).await?;
+    }
+    for (id, event) in &unknown_children {
+        st::report_to_self(tx, id, event).await?;
+    }
+    if !timer_starts.is_empty() || !timer_cancels.is_empty() {
+        st::set_timers(tx, &timer_starts, &timer_cancels).await?;
+    }
+    if !logs.is_empty() {
+        st::insert_logs(tx, &logs).await?;
+    }
+    for (id, handle, attempt) in &cancels {
+        st::cancel_children(tx, id, i64::from(handle.0), *attempt).await?;
+    }
+    if !ends.is_empty() {
+        st::finish_workflows(tx, &ends).await?;
+    }
+    Ok(state_bytes)
+}
+
+/// Runs the engine for one step; an `Err` is the error the execution fails with.
+fn plan(
+    programs: &Programs,
+    engine: &Engine,
+    t: TakenStep,
     now: f64,
-) -> Result<bool> {
-    let mut new_tasks = Vec::new();
-    let mut ended = false;
-    let meta_queue = None::<String>;
+) -> std::result::Result<Plan, Value> {
+    let step_error = |e: Error| json!({"type": "StepError", "message": e.to_string()});
+    let id = t.id;
+    let vm = programs
+        .get(&t.version, t.source.as_deref())
+        .map_err(|message| json!({"type": "CompileError", "message": message}))?;
+    let mut state = match &t.state {
+        Some(bytes) => ExecutionState::from_bytes(bytes)
+            .map_err(|e| step_error(corrupt("workflow state", e)))?,
+        None => ExecutionState::new(ExecutionMeta {
+            execution_id: id.clone(),
+            workflow_name: t.name.clone(),
+            version: t.version.clone(),
+            random_seed: seed_of(&id),
+        }),
+    };
+
+    // What arrived, in arrival order (the statement sorted it).
+    let mut events: Vec<Event> = Vec::with_capacity(t.arrived.len() + 1);
+    if matches!(state.status, EngineStatus::Created) {
+        events.push(Event::Start { inputs: t.inputs });
+    }
+    for a in &t.arrived {
+        if a.is_signal {
+            let name = a.event.get("name").and_then(Value::as_str);
+            match name {
+                Some(name) => events.push(Event::SignalArrived {
+                    name: name.to_owned(),
+                    payload: a.event.get("payload").cloned().unwrap_or(Value::Null),
+                }),
+                None => tracing::warn!("workflow {id}: ignoring an unreadable signal {}", a.event),
+            }
+        } else if let Some(e) = inbox_event(&a.event) {
+            events.push(e);
+        } else {
+            tracing::warn!(
+                "workflow {id}: ignoring an unreadable inbox event {}",
+                a.event
+            );
+        }
+    }
+
+    let mut commands = Vec::new();
+    for event in events {
+        match engine.apply(&mut state, vm.as_ref(), event, now) {
+            Ok(c) => commands.extend(c),
+            Err(rejected) => tracing::debug!("workflow {id}: event refused: {rejected}"),
+        }
+    }
+
+    let mut p = Plan {
+        id: id.clone(),
+        arrived: t.arrived,
+        ..Plan::default()
+    };
     for c in commands {
         match c {
             Command::QueueTask(a) => {
                 let delay_ms = (a.run_at - now).max(0.0);
                 let timeout = a
                     .timeout_at
-                    .map(|t| Duration::from_millis((t - a.run_at).max(1.0) as u64));
+                    .map(|at| Duration::from_millis((at - a.run_at).max(1.0) as u64));
                 let options = StartOptions {
-                    queue: a.queue.clone().or_else(|| meta_queue.clone()),
-                    priority: a
-                        .priority
-                        .map(|p| p.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
-                        .unwrap_or(0),
+                    queue: a.queue.clone(),
+                    priority: a.priority.map(clamp_priority).unwrap_or(0),
                     delay: Some(Duration::from_millis(delay_ms as u64)),
                     max_attempts: Some(1),
                     timeout,
                     ..StartOptions::default()
                 };
                 let mut n =
-                    crate::client::new_execution(Kind::Task, &a.name, a.inputs, &options, None)?;
-                n.parent_id = Some(id.to_owned());
+                    crate::client::new_execution(Kind::Task, &a.name, a.inputs, &options, None)
+                        .map_err(step_error)?;
+                n.parent_id = Some(id.clone());
                 n.parent_handle = Some(i64::from(a.handle.0));
                 n.parent_attempt = i32::try_from(a.attempt).ok();
-                new_tasks.push(n);
+                p.tasks.push(n);
             }
             Command::WithdrawTask { handle, attempt } => {
-                cancel_child(tx, id, handle, i32::try_from(attempt).ok()).await?;
+                p.cancels.push((handle, i32::try_from(attempt).ok()));
             }
             Command::StartTimer { handle, fire_at } => {
-                sqlx::query(sql::START_TIMER)
-                    .bind(id)
-                    .bind(handle.0.to_string())
-                    .bind(fire_at)
-                    .execute(&mut *tx)
-                    .await?;
+                p.timers.insert(handle.0.to_string(), Some(fire_at));
             }
             Command::CancelTimer { handle } => {
-                sqlx::query(sql::CANCEL_TIMER)
-                    .bind(id)
-                    .bind(handle.0.to_string())
-                    .execute(&mut *tx)
-                    .await?;
+                p.timers.insert(handle.0.to_string(), None);
             }
             Command::StartChild {
                 handle,
@@ -357,121 +548,50 @@ async fn carry_out(
                 inputs,
                 options,
             } => {
-                let version = sqlx::query_scalar::<_, String>(
-                    "SELECT content_hash FROM rhythm_workflow_definitions WHERE name = $1 ORDER BY first_seen_at DESC LIMIT 1",
-                )
-                .bind(&name)
-                .fetch_optional(&mut *tx)
-                .await?;
                 let start = StartOptions {
                     queue: options.queue.clone(),
-                    priority: options
-                        .priority
-                        .map(|p| p.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
-                        .unwrap_or(0),
+                    priority: options.priority.map(clamp_priority).unwrap_or(0),
                     ..StartOptions::default()
                 };
-                match version {
-                    Some(v) => {
-                        let mut n = crate::client::new_execution(
-                            Kind::Workflow,
-                            &name,
-                            inputs,
-                            &start,
-                            Some(v),
-                        )?;
-                        n.parent_id = Some(id.to_owned());
-                        n.parent_handle = Some(i64::from(handle.0));
-                        store::insert_executions_on(tx, &[n]).await?;
-                    }
-                    None => {
-                        // Report the failure to ourselves at the next step.
-                        sqlx::query(
-                            "WITH i AS (INSERT INTO rhythm_inbox (execution_id, event) VALUES ($1, $2))
-                             INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
-                             SELECT id, kind, name, queue, priority, now(), 1 FROM rhythm_executions WHERE id = $1
-                             ON CONFLICT (execution_id) DO NOTHING",
-                        )
-                        .bind(id)
-                        .bind(json!({"type": "child_finished", "handle": handle.0, "child_id": "", "status": "failed",
-                                     "error": {"type": "UnknownWorkflow", "message": format!("no workflow named {name:?} is registered")}}))
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                }
+                p.children.push((handle, name, inputs, start));
             }
-            Command::CancelChild { handle } => cancel_child(tx, id, handle, None).await?,
-            Command::Log { line } => {
-                sqlx::query(sql::INSERT_LOG)
-                    .bind(id)
-                    .bind(line.replace('\0', "\u{FFFD}"))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            Command::Complete { output } => {
-                finish(tx, id, "completed", Some(&output), None).await?;
-                ended = true;
-            }
-            Command::Fail { error } => {
-                finish(tx, id, "failed", None, Some(&error)).await?;
-                ended = true;
-            }
+            Command::CancelChild { handle } => p.cancels.push((handle, None)),
+            Command::Log { line } => p.logs.push(line.replace('\0', "\u{FFFD}")),
+            Command::Complete { output } => p.end = Some(end(&id, "completed", Some(output), None)),
+            Command::Fail { error } => p.end = Some(end(&id, "failed", None, Some(error))),
             Command::Cancelled { error } => {
-                finish(tx, id, "cancelled", None, Some(&error)).await?;
-                ended = true;
+                p.end = Some(end(&id, "cancelled", None, Some(error)));
             }
         }
     }
-    if !new_tasks.is_empty() {
-        store::insert_executions_on(tx, &new_tasks).await?;
+    if p.end.is_none() && !state.status.is_terminal() {
+        let bytes = state
+            .to_bytes()
+            .map_err(|e| step_error(corrupt("workflow state", e)))?;
+        p.save = Some(StateSave {
+            id: id.clone(),
+            bytes,
+            loaded: t.state_version.unwrap_or(-1),
+            waits: state.signal_waits.keys().cloned().collect(),
+        });
     }
-    Ok(ended || state.status.is_terminal())
+    Ok(p)
 }
 
-async fn cancel_child(
-    tx: &mut PgConnection,
-    id: &str,
-    handle: HandleId,
-    attempt: Option<i32>,
-) -> Result<()> {
-    let children: Vec<String> = sqlx::query_scalar(sql::CHILD_ID)
-        .bind(id)
-        .bind(i64::from(handle.0))
-        .bind(attempt)
-        .fetch_all(&mut *tx)
-        .await?;
-    for child in children {
-        sqlx::query(sql::CANCEL)
-            .bind(&child)
-            .fetch_optional(&mut *tx)
-            .await?;
+fn end(id: &str, status: &'static str, output: Option<Value>, error: Option<Value>) -> Finish {
+    Finish {
+        id: id.to_owned(),
+        status,
+        output,
+        error,
     }
-    Ok(())
 }
 
-async fn finish(
-    tx: &mut PgConnection,
-    id: &str,
-    status: &str,
-    output: Option<&Value>,
-    error: Option<&Value>,
-) -> Result<()> {
-    sqlx::query(sql::FINISH_WORKFLOW)
-        .bind(id)
-        .bind(status)
-        .bind(output)
-        .bind(error)
-        .fetch_one(&mut *tx)
-        .await?;
-    Ok(())
+fn clamp_priority(p: i64) -> i32 {
+    p.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
 }
 
 /// Fires due timers (any worker may); returns how many fired.
 pub(crate) async fn fire_timers(pool: &PgPool) -> Result<u64> {
-    let row = sqlx::query(sql::FIRE_TIMERS)
-        .bind(1000_i64)
-        .fetch_one(pool)
-        .await?;
-    let n: i64 = row.try_get("fired")?;
-    Ok(u64::try_from(n).unwrap_or(0))
+    st::fire_timers(pool, 1000).await
 }

@@ -145,6 +145,32 @@ impl NativeClient {
         Ok(started.id)
     }
 
+    /// Queues many standalone tasks of one name in one statement: `inputs_json` is a JSON array
+    /// of input objects; returns the ids in order.
+    #[pyo3(signature = (name, inputs_json, queue=None, priority=None, max_attempts=None, timeout_ms=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn queue_tasks(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        inputs_json: &str,
+        queue: Option<String>,
+        priority: Option<i32>,
+        max_attempts: Option<u32>,
+        timeout_ms: Option<f64>,
+    ) -> PyResult<Vec<String>> {
+        let Json::Array(all) = parse_json("inputs", inputs_json)? else {
+            return Err(PyValueError::new_err("inputs must be a list"));
+        };
+        let opts = options(None, None, queue, priority, None, max_attempts, timeout_ms)?;
+        let tasks = all
+            .into_iter()
+            .map(|inputs| (name.to_owned(), inputs, opts.clone()))
+            .collect();
+        let started = self.block(py, self.client.queue_tasks(tasks))?;
+        Ok(started.into_iter().map(|s| s.id).collect())
+    }
+
     /// Sends a signal; returns its sequence number.
     fn send_signal(
         &self,

@@ -1,39 +1,16 @@
 """``rhythm.Client`` against real Postgres (``DATABASE_URL``, default
-``postgres://postgres@127.0.0.1:5432/postgres``); each test gets a fresh database. Skipped when
-the server is unreachable. (No Python worker yet: these tests cover the client alone.)"""
+``postgres://postgres@127.0.0.1:5432/postgres``); each test gets a fresh database (the
+``database_url`` fixture of conftest.py). Skipped when the server is unreachable. Worker
+processes: test_worker_postgres.py."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import uuid
 
 import pytest
 
 import rhythm
-
-SERVER = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def _psql(sql: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["psql", SERVER, "-v", "ON_ERROR_STOP=1", "-qc", sql], capture_output=True, text=True)
-
-
-@pytest.fixture
-def database_url():
-    try:
-        reachable = _psql("select 1").returncode == 0
-    except FileNotFoundError:
-        reachable = False
-    if not reachable:
-        pytest.skip("Postgres not reachable (set DATABASE_URL)")
-    name = f"rhythm_py_{uuid.uuid4().hex[:12]}"
-    assert _psql(f"create database {name}").returncode == 0
-    base = SERVER.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    _psql(f"drop database if exists {name} with (force)")
 
 
 @pytest.fixture
@@ -138,7 +115,8 @@ def test_task_exception_fails_the_task(client, worker_thread):
     execution = client.wait(declined, timeout=30)
     assert execution.status == "failed"
     assert execution.error["type"] == "PaymentDeclined"
-    assert "Traceback" in execution.error["details"]["traceback"]
+    assert set(execution.error) == {"type", "message", "traceback"}
+    assert "Traceback" in execution.error["traceback"]
 
 
 def test_task_exception_caught_in_a_workflow(client, worker_thread):

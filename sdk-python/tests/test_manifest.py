@@ -16,6 +16,7 @@ EXPECTED = {
         {
             "name": "cancel-order",
             "parameters": [{"name": "orderId", "annotation": "str", "required": True}],
+            "extra_inputs": False,
             "doc": "Cancel the order and tell the customer.",
             "queue": "default",
             "retries": None,
@@ -28,6 +29,7 @@ EXPECTED = {
                 {"name": "userId", "annotation": "str", "required": True},
                 {"name": "currency", "annotation": "str", "required": False},
             ],
+            "extra_inputs": False,
             "doc": "Charge the user's card.",
             "queue": "default",
             "retries": 3,
@@ -75,3 +77,31 @@ def test_console_command_reports_errors_and_usage(tmp_path):
     assert out.returncode == 2 and "unrecognized subcommand" in out.stderr
     out = subprocess.run([rhythm, "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("rhythm ")
+
+
+def test_rhythm_check_reads_the_manifest_python_writes(tmp_path):
+    project = tmp_path / "project"
+    (project / "workflows").mkdir(parents=True)
+    (project / "workflows" / "order.flow").write_text(
+        'await Task.run("process-payment", { amount: 1, userid: "u" })\n'
+        'await Task.run("cancel-ordr", { orderId: "o" })\n'
+        'return await Task.run("cancel-order", { orderId: "o", currency: "EUR" })\n'
+    )
+    subprocess.run(
+        [sys.executable, "-m", "rhythm", "manifest", "--tasks", "sample_tasks.orders", "-o", str(project / ".rhythm" / "tasks.json")],
+        env=_env(), check=True,
+    )
+    rhythm = shutil.which("rhythm", path=os.path.dirname(sys.executable))
+    out = subprocess.run([rhythm, "check", "--format", "json", "workflows"], capture_output=True, text=True, cwd=project)
+    assert out.returncode == 0, out.stderr  # warnings only
+    found = sorted((d["line"], d["code"], d["message"]) for d in json.loads(out.stdout))
+    assert found == [
+        (1, "missing-task-input", "task `process-payment` needs the input `userId`"),
+        (1, "unknown-task-input", "task `process-payment` has no input `userid`; did you mean `userId`?"),
+        (2, "unknown-task", "no task named `cancel-ordr` is defined in the task manifest; did you mean `cancel-order`?"),
+        (3, "unknown-task-input", "task `cancel-order` has no input `currency`"),
+    ]
+    # Without the manifest the same file is clean.
+    (project / ".rhythm" / "tasks.json").unlink()
+    out = subprocess.run([rhythm, "check", "--format", "json", "workflows"], capture_output=True, text=True, cwd=project)
+    assert json.loads(out.stdout) == []

@@ -49,6 +49,15 @@ def test_signal_scheduled_after_a_delay(env):
     assert run.output == {"status": "shipped", "paymentId": "pay_u1_42", }
 
 
+def test_run_until_idle_stops_where_the_run_completed(env):
+    env.register(orders.process_payment, orders.cancel_order)
+    run = env.start("process_order", ORDER)
+    env.signal(run, "manager-approval", {"approved": True}, after="1h")
+    env.run_until_idle()  # the approval's 48h timeout is a leftover once the run completed
+    assert run.status == "completed"
+    assert env.elapsed_ms == 3_600_000
+
+
 def test_payment_failure_fails_the_order(env):
     env.register(orders.process_payment, orders.cancel_order)
     run = env.run("process_order", {**ORDER, "total": 5000})

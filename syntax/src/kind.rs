@@ -1,12 +1,25 @@
 //! `SyntaxKind`: every token and node kind of the `.flow` syntax tree, and the rowan language.
 
-/// The kind of a token or node in the syntax tree.
-#[allow(non_camel_case_types, missing_docs)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[repr(u16)]
-pub enum SyntaxKind {
+/// Declares `SyntaxKind` with consecutive discriminants from 0 and `ALL_KINDS`, the table
+/// `from_raw` indexes, from one list so the two can never drift apart.
+macro_rules! syntax_kinds {
+    ($($(#[$attr:meta])* $kind:ident,)*) => {
+        /// The kind of a token or node in the syntax tree.
+        #[allow(non_camel_case_types, missing_docs)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[repr(u16)]
+        pub enum SyntaxKind {
+            $($(#[$attr])* $kind,)*
+        }
+
+        /// Every kind, indexed by its `u16` value.
+        const ALL_KINDS: &[SyntaxKind] = &[$(SyntaxKind::$kind,)*];
+    };
+}
+
+syntax_kinds! {
     // ---- trivia ----
-    WHITESPACE = 0,
+    WHITESPACE,
     NEWLINE,
     LINE_COMMENT,
     BLOCK_COMMENT,
@@ -226,8 +239,6 @@ pub enum SyntaxKind {
     COND_EXPR,
     ASSIGN_EXPR,
     SEQUENCE_EXPR,
-    #[doc(hidden)]
-    __LAST,
 }
 
 use SyntaxKind::*;
@@ -422,202 +433,9 @@ impl SyntaxKind {
 
     /// Converts a raw `u16` back to a kind (`None` when out of range).
     pub fn from_raw(raw: u16) -> Option<SyntaxKind> {
-        if raw < (__LAST as u16) {
-            Some(ALL_KINDS[raw as usize])
-        } else {
-            None
-        }
+        ALL_KINDS.get(usize::from(raw)).copied()
     }
 }
-
-/// Every kind, indexed by its `u16` value.
-const ALL_KINDS: [SyntaxKind; 185] = [
-    WHITESPACE,
-    NEWLINE,
-    LINE_COMMENT,
-    BLOCK_COMMENT,
-    IDENT,
-    NUMBER,
-    STRING,
-    REGEX,
-    BACKTICK,
-    TEMPLATE_CHUNK,
-    DOLLAR_L_CURLY,
-    ERROR_TOKEN,
-    L_PAREN,
-    R_PAREN,
-    L_BRACK,
-    R_BRACK,
-    L_CURLY,
-    R_CURLY,
-    SEMICOLON,
-    COMMA,
-    DOT,
-    DOT3,
-    QUESTION,
-    QUESTION_DOT,
-    COLON,
-    FAT_ARROW,
-    EQ,
-    EQ2,
-    EQ3,
-    NEQ,
-    NEQ2,
-    LT,
-    LTEQ,
-    GT,
-    GTEQ,
-    PLUS,
-    MINUS,
-    STAR,
-    STAR2,
-    SLASH,
-    PERCENT,
-    PLUS2,
-    MINUS2,
-    SHL,
-    SHR,
-    USHR,
-    AMP,
-    PIPE,
-    CARET,
-    BANG,
-    TILDE,
-    AMP2,
-    PIPE2,
-    QUESTION2,
-    PLUS_EQ,
-    MINUS_EQ,
-    STAR_EQ,
-    STAR2_EQ,
-    SLASH_EQ,
-    PERCENT_EQ,
-    SHL_EQ,
-    SHR_EQ,
-    USHR_EQ,
-    AMP_EQ,
-    PIPE_EQ,
-    CARET_EQ,
-    AMP2_EQ,
-    PIPE2_EQ,
-    QUESTION2_EQ,
-    HASH,
-    AT,
-    AWAIT_KW,
-    BREAK_KW,
-    CASE_KW,
-    CATCH_KW,
-    CLASS_KW,
-    CONST_KW,
-    CONTINUE_KW,
-    DEBUGGER_KW,
-    DEFAULT_KW,
-    DELETE_KW,
-    DO_KW,
-    ELSE_KW,
-    EXPORT_KW,
-    EXTENDS_KW,
-    FALSE_KW,
-    FINALLY_KW,
-    FOR_KW,
-    FUNCTION_KW,
-    IF_KW,
-    IMPORT_KW,
-    IN_KW,
-    INSTANCEOF_KW,
-    LET_KW,
-    NEW_KW,
-    NULL_KW,
-    RETURN_KW,
-    SUPER_KW,
-    SWITCH_KW,
-    THIS_KW,
-    THROW_KW,
-    TRUE_KW,
-    TRY_KW,
-    TYPEOF_KW,
-    VAR_KW,
-    VOID_KW,
-    WHILE_KW,
-    WITH_KW,
-    YIELD_KW,
-    EOF,
-    SCRIPT,
-    ERROR,
-    VAR_DECL,
-    DECLARATOR,
-    EXPR_STMT,
-    BLOCK_STMT,
-    EMPTY_STMT,
-    IF_STMT,
-    ELSE_CLAUSE,
-    FOR_STMT,
-    FOR_IN_STMT,
-    FOR_OF_STMT,
-    FOR_INIT,
-    FOR_TEST,
-    FOR_UPDATE,
-    WHILE_STMT,
-    DO_WHILE_STMT,
-    BREAK_STMT,
-    CONTINUE_STMT,
-    RETURN_STMT,
-    THROW_STMT,
-    TRY_STMT,
-    CATCH_CLAUSE,
-    FINALLY_CLAUSE,
-    FUNCTION_DECL,
-    SWITCH_STMT,
-    SWITCH_CASE,
-    LABELED_STMT,
-    CLASS_DECL,
-    CLASS_BODY,
-    IMPORT_DECL,
-    EXPORT_DECL,
-    WITH_STMT,
-    DEBUGGER_STMT,
-    PARAM_LIST,
-    IDENT_PAT,
-    ARRAY_PAT,
-    OBJECT_PAT,
-    OBJECT_PAT_PROP,
-    ASSIGN_PAT,
-    REST_PAT,
-    HOLE,
-    EXPR_PAT,
-    LITERAL,
-    NAME_REF,
-    THIS_EXPR,
-    SUPER_EXPR,
-    TEMPLATE,
-    TEMPLATE_SUBST,
-    TAGGED_TEMPLATE,
-    ARRAY_EXPR,
-    SPREAD_ELEMENT,
-    OBJECT_EXPR,
-    PROP,
-    SHORTHAND_PROP,
-    METHOD_PROP,
-    ACCESSOR_PROP,
-    PROP_KEY,
-    PAREN_EXPR,
-    ARROW_FUNC,
-    FUNCTION_EXPR,
-    CLASS_EXPR,
-    CALL_EXPR,
-    ARG_LIST,
-    NEW_EXPR,
-    MEMBER_EXPR,
-    INDEX_EXPR,
-    UNARY_EXPR,
-    AWAIT_EXPR,
-    YIELD_EXPR,
-    UPDATE_EXPR,
-    BIN_EXPR,
-    COND_EXPR,
-    ASSIGN_EXPR,
-    SEQUENCE_EXPR,
-];
 
 impl From<SyntaxKind> for rowan::SyntaxKind {
     fn from(kind: SyntaxKind) -> Self {
@@ -647,3 +465,19 @@ pub type SyntaxNode = rowan::SyntaxNode<FlowLanguage>;
 pub type SyntaxToken = rowan::SyntaxToken<FlowLanguage>;
 /// A node or a token.
 pub type SyntaxElement = rowan::SyntaxElement<FlowLanguage>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_round_trips_through_its_raw_value() {
+        let count = u16::try_from(ALL_KINDS.len()).expect("fits");
+        for raw in 0..count {
+            let kind = SyntaxKind::from_raw(raw).expect("in range");
+            assert_eq!(kind as u16, raw);
+        }
+        assert_eq!(SyntaxKind::from_raw(count), None);
+        assert_eq!(SyntaxKind::from_raw(u16::MAX), None);
+    }
+}

@@ -420,6 +420,12 @@ impl Kit {
             let Some((key, item)) = self.queue.pop_first() else {
                 break;
             };
+            // A leftover of a finished wait (a timer cancelled by an earlier signal, the
+            // timeout of an attempt that already ended) does nothing, so it must not move the
+            // clock either: a completed run stops where it completed.
+            if self.is_stale(&item) {
+                continue;
+            }
             if key.at > self.now {
                 self.now = key.at;
             }
@@ -652,6 +658,35 @@ impl Kit {
             }
         }
         Ok(())
+    }
+
+    /// Whether processing `item` would do nothing: a timer no longer set, the timeout or result
+    /// of an attempt that is no longer current, a cancel of an ended execution.
+    fn is_stale(&self, item: &Item) -> bool {
+        match item {
+            Item::Timer {
+                exec,
+                handle,
+                fire_at,
+            } => !self
+                .state(*exec)
+                .is_some_and(|s| !s.status.is_terminal() && s.timers.get(handle) == Some(fire_at)),
+            Item::AttemptTimeout {
+                exec,
+                handle,
+                attempt,
+            }
+            | Item::AttemptDone {
+                exec,
+                handle,
+                attempt,
+                ..
+            } => !self.is_live(*exec, *handle, *attempt),
+            Item::Cancel { exec } => !self
+                .state(*exec)
+                .is_some_and(|s| !s.status.is_terminal() && !s.cancel_requested),
+            _ => false,
+        }
     }
 
     fn is_live(&self, exec: ExecId, handle: HandleId, attempt: u32) -> bool {

@@ -140,6 +140,13 @@ impl Registry {
         self.latest.get(name).map(String::as_str)
     }
 
+    /// The source text of the newest version of `name` (other shells, such as a Postgres
+    /// runtime running the same test files, register it).
+    pub fn source(&self, name: &str) -> Option<&str> {
+        let version = self.latest.get(name)?;
+        self.versions.get(version).map(|v| &*v.source)
+    }
+
     /// The program of `version`, compiling it on first use (once for every clone of the
     /// registry).
     pub fn program(&self, name: &str, version: &str) -> Result<SharedVm, String> {

@@ -49,6 +49,27 @@ fn approval_in_time_completes_and_records_calls_logs_and_timeline() {
 }
 
 #[test]
+fn run_until_idle_stops_where_the_run_completed_not_at_a_leftover_timer() {
+    let mut kit = kit();
+    kit.stub_task("process-payment", Stub::output(json!({ "id": "pay_1" })));
+    let id = kit
+        .start(
+            "order",
+            json!({ "total": 42, "userId": "u1", "orderId": "o1" }),
+        )
+        .unwrap();
+    kit.signal_after(id, H, "manager-approval", json!({ "approved": true }));
+    // The approval wait's 48h timeout is still scheduled when the run completes at 1h.
+    kit.run_until_idle().unwrap();
+    assert_eq!(kit.status(id), Some(KitStatus::Completed));
+    assert_eq!(kit.elapsed_ms(), H);
+    // Advancing past the dead timer fires nothing and only moves the clock as asked.
+    kit.advance(48.0 * H).unwrap();
+    assert_eq!(kit.status(id), Some(KitStatus::Completed));
+    assert_eq!(kit.elapsed_ms(), 49.0 * H);
+}
+
+#[test]
 fn approval_timeout_cancels_the_order() {
     let mut kit = kit();
     kit.stub_task("process-payment", Stub::output(json!({ "id": "pay_1" })));

@@ -243,6 +243,10 @@ fn durations_and_tasks(
             if let (Some(known), Some(first)) = (&options.known_tasks, arg(0)) {
                 known_task(module, first, known, diagnostics);
             }
+            let task = arg(0).and_then(|first| literal_string(module, first));
+            if let Some(inputs) = task.and_then(|t| options.task_inputs.get(t).map(|i| (t, i))) {
+                task_inputs(module, inputs, args, diagnostics);
+            }
         }
         "Signal.next" | "Signal.when" => {
             if let Some(t) = arg(1).and_then(|o| property(module, o, "timeout")) {
@@ -317,6 +321,79 @@ fn duration(module: &Module, id: ExprId, diagnostics: &mut Vec<Diagnostic>) {
             range,
             format!("{why}. Use {ACCEPTED_FORMS}"),
         ));
+    }
+}
+
+/// The inputs object of `Task.run` against the task's parameters: unknown keys (unless the
+/// task takes any), missing required ones (when the object has no spread).
+fn task_inputs(
+    module: &Module,
+    (task, inputs): (&str, &crate::TaskInputs),
+    args: &[Argument],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let call_range = args
+        .first()
+        .map(|a| module.expr_range(a.expr))
+        .unwrap_or_default();
+    let (object_range, keys, complete) = match args.get(1) {
+        None => (call_range, Vec::new(), true),
+        Some(a) if a.spread => return,
+        Some(a) => match module.exprs.get(strip_parens(module, a.expr).index()) {
+            Some(Expr::Object(members)) => {
+                let mut keys = Vec::new();
+                let mut complete = true;
+                for m in members {
+                    match m {
+                        ObjectMember::Property {
+                            key: PropKey::Static(k),
+                            value,
+                        } => keys.push((k.as_str(), module.expr_range(*value))),
+                        _ => complete = false,
+                    }
+                }
+                (module.expr_range(a.expr), keys, complete)
+            }
+            Some(Expr::Literal(Literal::Null)) => (module.expr_range(a.expr), Vec::new(), true),
+            _ => return,
+        },
+    };
+    if !inputs.open {
+        for (key, range) in &keys {
+            if inputs.parameters.iter().any(|p| p == key) {
+                continue;
+            }
+            let mut d = Diagnostic::warning(
+                "unknown-task-input",
+                *range,
+                format!("task `{task}` has no input `{key}`"),
+            );
+            if let Some(s) = did_you_mean(key, inputs.parameters.iter().map(String::as_str)) {
+                d.message.push_str(&format!("; did you mean `{s}`?"));
+            }
+            diagnostics.push(d);
+        }
+    }
+    if complete {
+        let missing: Vec<&str> = inputs
+            .required
+            .iter()
+            .filter(|r| !keys.iter().any(|(k, _)| k == r))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            let list = missing
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let plural = if missing.len() == 1 { "" } else { "s" };
+            diagnostics.push(Diagnostic::warning(
+                "missing-task-input",
+                object_range,
+                format!("task `{task}` needs the input{plural} {list}"),
+            ));
+        }
     }
 }
 

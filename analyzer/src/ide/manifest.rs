@@ -1,8 +1,9 @@
 //! The task manifest (`.rhythm/tasks.json` in a workspace): the tasks the workers define, with
 //! their parameters and docstrings, for completion and hover inside `Task.run("…")`.
 //!
-//! Format: `{"tasks": [{"name": "…", "parameters": [{"name": "…", "annotation": "…"}],
-//! "doc": "…"}]}`; `parameters`, `annotation` and `doc` may be left out.
+//! Format: `{"tasks": [{"name": "…", "parameters": [{"name": "…", "annotation": "…",
+//! "required": true}], "doc": "…", "extra_inputs": false}]}`; everything but `name` may be
+//! left out (inputs are checked only for entries with `extra_inputs`).
 
 use std::collections::BTreeSet;
 
@@ -26,6 +27,10 @@ pub struct TaskInfo {
     /// The task's docstring.
     #[serde(default)]
     pub doc: Option<String>,
+    /// Present when `parameters` is the complete list (the SDK writes it): `true` when the task
+    /// also takes inputs it does not name (Python `**kwargs`). Absent: inputs are not checked.
+    #[serde(default)]
+    pub extra_inputs: Option<bool>,
 }
 
 /// One parameter of a task.
@@ -36,6 +41,9 @@ pub struct TaskParam {
     /// Its type annotation as written in the host language.
     #[serde(default)]
     pub annotation: Option<String>,
+    /// Whether the task needs it (no default value).
+    #[serde(default)]
+    pub required: bool,
 }
 
 impl TaskManifest {

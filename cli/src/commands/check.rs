@@ -3,14 +3,22 @@
 //! Files are given as paths or found by searching folders for `*.flow` (sorted, so the output
 //! is deterministic). Diagnostics are rendered with ariadne, or printed as one JSON array with
 //! `--format json`. Exit status: 0 without errors (warnings allowed), 1 with any error, 2 on a
-//! usage or I/O error (a missing file, a file that is not UTF-8).
+//! usage or I/O error (a missing file, a file that is not UTF-8, an unreadable `--manifest`).
+//!
+//! Like the language server, the check reads the task manifest (`.rhythm/tasks.json`, written
+//! by `python -m rhythm manifest` and by workers): the nearest one in the file's folder or
+//! above, or the one given with `--manifest`. With it, unknown task names and unknown or
+//! missing task inputs are warned about.
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
-use rhythm_analyzer::{Diagnostic, LineIndex, Severity, analyze};
+use rhythm_analyzer::ide::manifest::TaskManifest;
+use rhythm_analyzer::{Diagnostic, LineIndex, Options, Severity, analyze_with};
 use serde::Serialize;
 
 /// Arguments of `rhythm check`.
@@ -24,6 +32,10 @@ pub struct Args {
     /// (Unicode scalar values), not bytes.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// The task manifest to check task names and inputs against (default: the nearest
+    /// `.rhythm/tasks.json` in each file's folder or above, if any).
+    #[arg(long)]
+    pub manifest: Option<PathBuf>,
 }
 
 /// How diagnostics are printed.
@@ -66,6 +78,16 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     }
+    let mut manifests = Manifests::default();
+    if let Some(path) = &args.manifest {
+        match load_manifest(path) {
+            Ok(options) => manifests.fixed = Some(options),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -81,7 +103,7 @@ pub fn run(args: Args) -> ExitCode {
             }
         };
         checked += 1;
-        let analysis = analyze(&text);
+        let analysis = analyze_with(&text, &manifests.for_file(file));
         let name = display_name(file);
         for d in &analysis.diagnostics {
             match d.severity {
@@ -130,6 +152,59 @@ pub fn run(args: Args) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The analysis options of each folder's task manifest, found once per folder.
+#[derive(Default)]
+struct Manifests {
+    /// From `--manifest`: used for every file.
+    fixed: Option<Arc<Options>>,
+    /// Nearest manifest by folder (`None`: none found), read once.
+    by_folder: HashMap<PathBuf, Option<Arc<Options>>>,
+}
+
+impl Manifests {
+    /// The options for `file`: from `--manifest`, else from the nearest `.rhythm/tasks.json`
+    /// in its folder or above (a manifest that cannot be read is reported and ignored).
+    fn for_file(&mut self, file: &Path) -> Arc<Options> {
+        if let Some(fixed) = &self.fixed {
+            return Arc::clone(fixed);
+        }
+        let folder = std::path::absolute(file)
+            .ok()
+            .and_then(|f| f.parent().map(Path::to_path_buf));
+        let found = folder.and_then(|folder| self.nearest(&folder));
+        found.unwrap_or_default()
+    }
+
+    fn nearest(&mut self, folder: &Path) -> Option<Arc<Options>> {
+        if let Some(known) = self.by_folder.get(folder) {
+            return known.clone();
+        }
+        let candidate = folder.join(".rhythm").join("tasks.json");
+        let found = if candidate.is_file() {
+            match load_manifest(&candidate) {
+                Ok(options) => Some(options),
+                Err(message) => {
+                    eprintln!("warning: ignoring the task manifest: {message}");
+                    None
+                }
+            }
+        } else {
+            folder.parent().and_then(|up| self.nearest(up))
+        };
+        self.by_folder.insert(folder.to_path_buf(), found.clone());
+        found
+    }
+}
+
+/// Reads a task manifest into analysis options.
+fn load_manifest(path: &Path) -> Result<Arc<Options>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let manifest = TaskManifest::from_json(&text)
+        .map_err(|e| format!("`{}` is not a task manifest: {e}", path.display()))?;
+    Ok(Arc::new(Options::from_manifest(&manifest)))
 }
 
 /// Adds `path` (a file) or the `*.flow` files under it (a folder), sorted.

@@ -225,6 +225,23 @@ impl Gen<'_> {
     }
 
     /// `(test)` of `if`/`while`/`switch`: breaks inside the parentheses when too long.
+    /// The `(test)` of `if`, `while` or `do … while` starting at `elements[i]`, and how many
+    /// elements it took (3, or 1 when the parentheses are broken and it is printed as it stands).
+    fn paren_test_at(&mut self, elements: &[SyntaxElement], i: usize) -> (Doc, usize) {
+        let open = elements.get(i);
+        if let (Some(open), Some(test), Some(close)) = (
+            open.and_then(|e| e.as_token()),
+            elements.get(i + 1).and_then(|e| e.as_node()),
+            elements.get(i + 2).and_then(|e| e.as_token()),
+        ) {
+            return (self.paren_test(open, test, close), 3);
+        }
+        (
+            open.map_or_else(|| concat(Vec::new()), |e| self.element(e)),
+            1,
+        )
+    }
+
     fn paren_test(&mut self, open: &SyntaxToken, test: &SyntaxNode, close: &SyntaxToken) -> Doc {
         let open = self.tok(open);
         let test = self.expr(test);
@@ -252,16 +269,10 @@ impl Gen<'_> {
                     parts.push(text(" "));
                 }
                 L_PAREN => {
-                    if let (Some(open), Some(test), Some(close)) = (
-                        e.as_token(),
-                        elements.get(i + 1).and_then(|e| e.as_node()),
-                        elements.get(i + 2).and_then(|e| e.as_token()),
-                    ) {
-                        parts.push(self.paren_test(open, test, close));
-                        i += 3;
-                        continue;
-                    }
-                    parts.push(self.element(e));
+                    let (doc, used) = self.paren_test_at(&elements, i);
+                    parts.push(doc);
+                    i += used;
+                    continue;
                 }
                 ELSE_CLAUSE => {
                     if let Some(n) = e.as_node() {
@@ -324,16 +335,10 @@ impl Gen<'_> {
                     parts.push(text(" "));
                 }
                 L_PAREN => {
-                    if let (Some(open), Some(test), Some(close)) = (
-                        e.as_token(),
-                        elements.get(i + 1).and_then(|e| e.as_node()),
-                        elements.get(i + 2).and_then(|e| e.as_token()),
-                    ) {
-                        parts.push(self.paren_test(open, test, close));
-                        i += 3;
-                        continue;
-                    }
-                    parts.push(self.element(e));
+                    let (doc, used) = self.paren_test_at(&elements, i);
+                    parts.push(doc);
+                    i += used;
+                    continue;
                 }
                 SEMICOLON => {
                     if let Some(t) = e.as_token() {

@@ -6,6 +6,9 @@
 //! `pgbench` limit of a minimal batched queue (100 jobs a transaction: insert, claim with
 //! SKIP LOCKED, complete) on the same database with as many connections as the workers use,
 //! with the runtime's figure as a ratio to it. Each phase is bounded to a few seconds.
+//!
+//! `--only SECTIONS` (comma list of `tasks`, `latency`, `workflows`, `pgbench`; default all)
+//! runs only those sections, e.g. `bench --only tasks,pgbench`.
 #![deny(clippy::unwrap_used)]
 
 use std::collections::HashMap;
@@ -42,7 +45,78 @@ async fn main() {
     }
 }
 
+/// The sections of the bench, selectable with `--only`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Sections {
+    tasks: bool,
+    latency: bool,
+    workflows: bool,
+    pgbench: bool,
+}
+
+impl Sections {
+    const ALL: Sections = Sections {
+        tasks: true,
+        latency: true,
+        workflows: true,
+        pgbench: true,
+    };
+
+    /// Parses the command line: no argument runs everything; `--only a,b` (or `--only=a,b`)
+    /// runs the named sections.
+    fn from_args(args: &[String]) -> Result<Sections, BoxError> {
+        let mut only: Option<&str> = None;
+        let mut i = 0;
+        while i < args.len() {
+            let a = args[i].as_str();
+            if a == "--only" {
+                only = Some(args.get(i + 1).ok_or("--only needs a list of sections")?);
+                i += 2;
+            } else if let Some(v) = a.strip_prefix("--only=") {
+                only = Some(v);
+                i += 1;
+            } else if a == "--help" || a == "-h" {
+                return Err(USAGE.into());
+            } else {
+                return Err(format!("unknown argument {a:?}\n{USAGE}").into());
+            }
+        }
+        let Some(list) = only else {
+            return Ok(Sections::ALL);
+        };
+        let mut s = Sections {
+            tasks: false,
+            latency: false,
+            workflows: false,
+            pgbench: false,
+        };
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match name {
+                "tasks" => s.tasks = true,
+                "latency" => s.latency = true,
+                "workflows" => s.workflows = true,
+                "pgbench" => s.pgbench = true,
+                other => return Err(format!("unknown section {other:?}\n{USAGE}").into()),
+            }
+        }
+        if s == (Sections {
+            tasks: false,
+            latency: false,
+            workflows: false,
+            pgbench: false,
+        }) {
+            return Err(format!("--only names no section\n{USAGE}").into());
+        }
+        Ok(s)
+    }
+}
+
+const USAGE: &str =
+    "usage: bench [--only SECTIONS]   (SECTIONS: comma list of tasks, latency, workflows, pgbench)";
+
 async fn run() -> Result<(), BoxError> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sections = Sections::from_args(&args)?;
     let base = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
     let (prefix, _) = base
@@ -57,7 +131,7 @@ async fn run() -> Result<(), BoxError> {
     sqlx::query(&format!("CREATE DATABASE {db}"))
         .execute(&mut admin)
         .await?;
-    let result = bench(&url, &db).await;
+    let result = bench(&url, &db, sections).await;
     // Close every pool before dropping the database.
     tokio::time::sleep(Duration::from_millis(200)).await;
     if let Err(e) = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
@@ -69,14 +143,54 @@ async fn run() -> Result<(), BoxError> {
     result
 }
 
-async fn bench(url: &str, db: &str) -> Result<(), BoxError> {
+async fn bench(url: &str, db: &str, sections: Sections) -> Result<(), BoxError> {
     let pool = PgPoolOptions::new().max_connections(4).connect(url).await?;
     let client = Client::from_pool(pool.clone());
     client.migrate().await?;
     println!(
         "rhythm runtime bench: database {db}, {WORKERS} workers (concurrency 256, claim batch 128)"
     );
+    let rate = if sections.tasks {
+        Some(tasks(url, db, &pool, &client).await?)
+    } else {
+        None
+    };
 
+    if sections.latency {
+        let (p50, p99) = latency(url, &client).await?;
+        println!(
+            "enqueue→start latency (idle):     p50 {p50:.2} ms, p99 {p99:.2} ms ({SAMPLES} samples; targets ≤ 5 ms, ≤ 20 ms)"
+        );
+    }
+
+    if sections.workflows {
+        workflow_awaits(url, db, &pool, &client).await?;
+    }
+
+    if sections.pgbench {
+        let connections = WORKERS * HOT_CONNECTIONS_PER_WORKER;
+        match pgbench(url, &pool, connections).await {
+            Ok(limit) => {
+                println!(
+                    "pgbench limit (100 jobs/tx, {connections} connections, {PGBENCH_SECONDS} s): {limit:>9.0} jobs/s"
+                );
+                if let Some(rate) = rate {
+                    println!(
+                        "no-op tasks / pgbench limit:      {:>9.2}  (target ≥ 0.5)",
+                        rate / limit
+                    );
+                }
+            }
+            Err(e) => println!("pgbench limit: not measured ({e})"),
+        }
+    }
+    pool.close().await;
+    Ok(())
+}
+
+/// Enqueues [`TASKS`] no-op tasks in batches, then drains them with [`WORKERS`] workers;
+/// prints the enqueue rate, the processing rate and commits / WAL per task. Returns tasks/s.
+async fn tasks(url: &str, db: &str, pool: &PgPool, client: &Client) -> Result<f64, BoxError> {
     // Enqueue, batched.
     let t = Instant::now();
     let mut batch = Vec::with_capacity(ENQUEUE_BATCH);
@@ -97,7 +211,7 @@ async fn bench(url: &str, db: &str) -> Result<(), BoxError> {
     println!("enqueue (batches of {ENQUEUE_BATCH}):       {enqueue_rate:>9.0} tasks/s");
 
     // Throughput of no-op tasks from a full queue.
-    let before = db_counters(&pool, db).await?;
+    let before = db_counters(pool, db).await?;
     let t = Instant::now();
     let mut handles = Vec::new();
     for _ in 0..WORKERS {
@@ -120,7 +234,7 @@ async fn bench(url: &str, db: &str) -> Result<(), BoxError> {
     loop {
         let done: i64 =
             sqlx::query_scalar("SELECT count(*) FROM rhythm_executions WHERE status = 'completed'")
-                .fetch_one(&pool)
+                .fetch_one(pool)
                 .await?;
         if done as usize >= TASKS {
             break;
@@ -137,7 +251,7 @@ async fn bench(url: &str, db: &str) -> Result<(), BoxError> {
         total.claimed += s.claimed;
         total.completed += s.completed;
     }
-    let after = db_counters(&pool, db).await?;
+    let after = db_counters(pool, db).await?;
     let rate = TASKS as f64 / elapsed;
     println!(
         "no-op tasks (Rust handlers):      {rate:>9.0} tasks/s  ({TASKS} tasks in {elapsed:.2} s, claimed {}, completed {})",
@@ -149,31 +263,7 @@ async fn bench(url: &str, db: &str) -> Result<(), BoxError> {
         "per task while processing:        {commits:>9.3} commits, {wal:.0} WAL bytes (WAL is cluster-wide: other databases' writes count too); enqueue adds 1/{ENQUEUE_BATCH} commit"
     );
 
-    // Latency with an idle worker.
-    let (p50, p99) = latency(url, &client).await?;
-    println!(
-        "enqueue→start latency (idle):     p50 {p50:.2} ms, p99 {p99:.2} ms ({SAMPLES} samples; targets ≤ 5 ms, ≤ 20 ms)"
-    );
-
-    // Workflows awaiting tasks.
-    workflow_awaits(url, &client).await?;
-
-    // The pgbench limit.
-    let connections = WORKERS * HOT_CONNECTIONS_PER_WORKER;
-    match pgbench(url, &pool, connections).await {
-        Ok(limit) => {
-            println!(
-                "pgbench limit (100 jobs/tx, {connections} connections, {PGBENCH_SECONDS} s): {limit:>9.0} jobs/s"
-            );
-            println!(
-                "no-op tasks / pgbench limit:      {:>9.2}  (target ≥ 0.5)",
-                rate / limit
-            );
-        }
-        Err(e) => println!("pgbench limit: not measured ({e})"),
-    }
-    pool.close().await;
-    Ok(())
+    Ok(rate)
 }
 
 struct Counters {
@@ -319,61 +409,172 @@ async fn pgbench(url: &str, pool: &PgPool, connections: usize) -> Result<f64, Bo
     Ok(tps * 100.0)
 }
 
-/// Figures of workflows awaiting tasks: the time of one await in a sequential loop, and awaits
-/// per second across many concurrent workflows. One worker serves both steps and tasks.
-async fn workflow_awaits(url: &str, client: &Client) -> Result<(), BoxError> {
+/// Workflows of [`SEQ_TASKS`] sequential tasks started at once in the concurrent phase.
+const SEQ_WORKFLOWS: usize = 1000;
+/// Sequential task awaits per workflow in the concurrent phase.
+const SEQ_TASKS: usize = 10;
+
+/// Figures of workflows awaiting tasks: the time of one await in a sequential loop (one idle
+/// worker), then awaits per second of [`SEQ_WORKFLOWS`] workflows of [`SEQ_TASKS`] sequential
+/// no-op tasks each, all started before [`WORKERS`] workers (serving both steps and tasks)
+/// begin, with commits, WAL bytes and saved state bytes per await.
+async fn workflow_awaits(
+    url: &str,
+    db: &str,
+    pool: &PgPool,
+    client: &Client,
+) -> Result<(), BoxError> {
     const SEQUENTIAL: usize = 100;
-    const WORKFLOWS: usize = 200;
-    const AWAITS_EACH: usize = 5;
     client
         .register_workflow(
             "loop",
             "for (let i = 0; i < Inputs.n; i++) { await Task.run(\"noop\", { i }); }\nreturn Inputs.n;",
         )
         .await?;
-    let mut w = Worker::connect(
-        url,
-        WorkerOptions {
-            serve_workflows: true,
-            ..WorkerOptions::default()
-        },
-    )
-    .await?;
-    w.register("noop", |_v: Value| async {
-        Ok::<Value, TaskError>(Value::Null)
-    });
-    let h = w.spawn();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let opts = StartOptions::default;
+    // Step knobs, for experiments: RHYTHM_BENCH_STEP_BATCH, RHYTHM_BENCH_STEP_CONCURRENCY.
+    let knob = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(default)
+    };
+    let defaults = WorkerOptions::default();
+    let step_batch = knob("RHYTHM_BENCH_STEP_BATCH", defaults.step_batch);
+    let step_concurrency = knob("RHYTHM_BENCH_STEP_CONCURRENCY", defaults.step_concurrency);
+    let connect = |concurrency: usize| {
+        let url = url.to_owned();
+        async move {
+            let mut w = Worker::connect(
+                &url,
+                WorkerOptions {
+                    serve_workflows: true,
+                    concurrency,
+                    batch_size: concurrency.min(128),
+                    poll_interval: Duration::from_millis(200),
+                    step_batch,
+                    step_concurrency,
+                    ..WorkerOptions::default()
+                },
+            )
+            .await?;
+            w.register("noop", |_v: Value| async {
+                Ok::<Value, TaskError>(Value::Null)
+            });
+            Ok::<_, BoxError>(w)
+        }
+    };
 
+    // One await at a time.
+    let h = connect(64).await?.spawn();
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let t = Instant::now();
     let id = client
-        .start_workflow("loop", json!({ "n": SEQUENTIAL }), opts())
+        .start_workflow("loop", json!({ "n": SEQUENTIAL }), StartOptions::default())
         .await?
         .id;
     client.wait(&id, Duration::from_secs(60)).await?;
     let per_await = t.elapsed().as_secs_f64() * 1000.0 / SEQUENTIAL as f64;
+    h.shutdown().await?;
     println!(
-        "workflow await (sequential):      {per_await:>9.2} ms per awaited no-op task ({SEQUENTIAL} awaits in one workflow)"
+        "workflow await (sequential):      {per_await:>9.2} ms per awaited no-op task ({SEQUENTIAL} awaits in one workflow, idle worker)"
+    );
+    // Where an await's time goes, from the tasks' timestamps: `created_at` is taken when the
+    // step inserts the task, `completed_at` when the completion's transaction starts.
+    let row = sqlx::query(
+        "WITH t AS (
+             SELECT created_at, completed_at,
+                    lead(created_at) OVER (ORDER BY created_at) AS next_created
+             FROM rhythm_executions WHERE parent_id = $1)
+         SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY
+                     extract(epoch FROM completed_at - created_at)) * 1000)::float8 AS run_ms,
+                (percentile_cont(0.5) WITHIN GROUP (ORDER BY
+                     extract(epoch FROM next_created - completed_at)) * 1000)::float8 AS step_ms
+         FROM t",
+    )
+    .bind(&id)
+    .fetch_one(pool)
+    .await?;
+    let run_ms: Option<f64> = row.try_get("run_ms")?;
+    let step_ms: Option<f64> = row.try_get("step_ms")?;
+    println!(
+        "  (p50: step inserts the task → its completion starts {:.2} ms [step commit, claim, run]; completion starts → the next step inserts the next task {:.2} ms [synchronous completion commit, wake-up, next step])",
+        run_ms.unwrap_or(f64::NAN),
+        step_ms.unwrap_or(f64::NAN)
     );
 
-    let t = Instant::now();
-    let mut ids = Vec::with_capacity(WORKFLOWS);
-    for _ in 0..WORKFLOWS {
-        ids.push(
-            client
-                .start_workflow("loop", json!({ "n": AWAITS_EACH }), opts())
+    // Many workflows of sequential tasks at once: start them all, then let the workers go.
+    let sem = Arc::new(tokio::sync::Semaphore::new(4));
+    let mut starts = tokio::task::JoinSet::new();
+    for _ in 0..SEQ_WORKFLOWS {
+        let client = client.clone();
+        let sem = sem.clone();
+        starts.spawn(async move {
+            let _permit = sem.acquire_owned().await?;
+            let id = client
+                .start_workflow("loop", json!({ "n": SEQ_TASKS }), StartOptions::default())
                 .await?
-                .id,
-        );
+                .id;
+            Ok::<String, BoxError>(id)
+        });
     }
-    for id in &ids {
-        client.wait(id, Duration::from_secs(120)).await?;
+    while let Some(r) = starts.join_next().await {
+        r??;
     }
-    let rate = (WORKFLOWS * AWAITS_EACH) as f64 / t.elapsed().as_secs_f64();
+    let before = db_counters(pool, db).await?;
+    let t = Instant::now();
+    let mut handles = Vec::with_capacity(WORKERS);
+    for _ in 0..WORKERS {
+        handles.push(connect(256).await?.spawn());
+    }
+    // The sequential workflow above has ended too.
+    let expected = SEQ_WORKFLOWS + 1;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let done: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM rhythm_executions
+             WHERE kind = 'workflow' AND status IN ('completed', 'failed', 'cancelled')",
+        )
+        .fetch_one(pool)
+        .await?;
+        if done as usize >= expected {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err(
+                format!("only {done} of {SEQ_WORKFLOWS} workflows ended after 120 s").into(),
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let elapsed = t.elapsed().as_secs_f64();
+    let mut total = WorkerStats::default();
+    for h in handles {
+        let s = h.shutdown().await?;
+        total.steps += s.steps;
+        total.step_batches += s.step_batches;
+        total.state_bytes += s.state_bytes;
+    }
+    let after = db_counters(pool, db).await?;
+    let failed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM rhythm_executions WHERE kind = 'workflow' AND status <> 'completed'",
+    )
+    .fetch_one(pool)
+    .await?;
+    if failed > 0 {
+        return Err(format!("{failed} workflows did not complete").into());
+    }
+    let awaits = (SEQ_WORKFLOWS * SEQ_TASKS) as f64;
     println!(
-        "workflow awaits (concurrent):     {rate:>9.0} awaits/s ({WORKFLOWS} workflows × {AWAITS_EACH} awaits, 4 step transactions at once)"
+        "workflow awaits (concurrent):     {:>9.0} awaits/s  (target ≥ 5 000; {SEQ_WORKFLOWS} workflows × {SEQ_TASKS} sequential tasks in {elapsed:.2} s, {WORKERS} workers × {step_concurrency} step loops × batches of ≤ {step_batch}: {} steps in {} transactions)",
+        awaits / elapsed,
+        total.steps,
+        total.step_batches,
     );
-    h.shutdown().await?;
+    println!(
+        "per await:                        {:>9.3} commits (target ≤ 2), {:.0} WAL bytes, {:.0} bytes of saved state (WAL is cluster-wide; commits count the bench's progress polls)",
+        (after.commits - before.commits) as f64 / awaits,
+        (after.wal - before.wal) as f64 / awaits,
+        total.state_bytes as f64 / awaits,
+    );
     Ok(())
 }

@@ -3,6 +3,9 @@
 //! can sit beside it.
 
 pub(crate) mod sql;
+pub(crate) mod steps;
+#[cfg(test)]
+mod wake_tests;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -337,9 +340,40 @@ pub(crate) async fn release_attempts(
 }
 
 /// Cancels a task at once (with what it started), or asks a workflow to cancel.
+///
+/// Like `send_signal`, queues (or locks) a workflow's step before `REQUEST_CANCEL` locks the
+/// execution, in one transaction, so a cancel sent during a step waits for it instead of
+/// deadlocking with it; a deadlock that still happens rolls back and is retried.
 pub(crate) async fn cancel(pool: &PgPool, id: &str) -> Result<CancelOutcome> {
-    let mut conn = pool.acquire().await?;
-    cancel_on(&mut conn, id).await
+    let mut tries = 0u64;
+    loop {
+        tries += 1;
+        match cancel_once(pool, id).await {
+            Err(Error::Database(sqlx::Error::Database(e)))
+                if e.code().as_deref() == Some("40P01") && tries < 5 =>
+            {
+                tracing::debug!("cancel: deadlock, retrying: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(10 * tries)).await;
+            }
+            r => return r,
+        }
+    }
+}
+
+/// One attempt of [`cancel`], in one transaction.
+async fn cancel_once(pool: &PgPool, id: &str) -> Result<CancelOutcome> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(sql::QUEUE_STEP)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let outcome = cancel_on(&mut tx, id).await?;
+    match outcome {
+        CancelOutcome::Requested | CancelOutcome::Cancelled => tx.commit().await?,
+        // Nothing to cancel: no step to queue either.
+        CancelOutcome::AlreadyFinished(_) => tx.rollback().await?,
+    }
+    Ok(outcome)
 }
 
 /// [`cancel`] on a given connection (inside the caller's transaction, if any).
@@ -402,19 +436,32 @@ async fn status_on(conn: &mut PgConnection, id: &str) -> Result<Status> {
 }
 
 /// Buffers a signal; returns its sequence number.
+///
+/// Locks in the order a step does — the workflow's ready row (queued here first), then the
+/// execution — so a signal sent while a step runs waits for the step instead of deadlocking with
+/// it (the `SEND_SIGNAL` statement alone locks the execution `FOR SHARE` first, then waits for
+/// the ready row a step holds while the step waits for the execution). A deadlock that still
+/// happens rolls everything back, so it is retried.
 pub(crate) async fn send_signal(
     pool: &PgPool,
     id: &str,
     name: &str,
     payload: &Value,
 ) -> Result<i64> {
-    let row = sqlx::query(sql::SEND_SIGNAL)
-        .bind(id)
-        .bind(name)
-        .bind(payload)
-        .fetch_optional(pool)
-        .await?
-        .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+    let mut tries = 0u64;
+    let row = loop {
+        tries += 1;
+        match send_signal_once(pool, id, name, payload).await {
+            Err(Error::Database(sqlx::Error::Database(e)))
+                if e.code().as_deref() == Some("40P01") && tries < 5 =>
+            {
+                tracing::debug!("send_signal: deadlock, retrying: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(10 * tries)).await;
+            }
+            r => break r?,
+        }
+    }
+    .ok_or_else(|| Error::NotFound(id.to_owned()))?;
     if let Some(seq) = row.try_get::<Option<i64>, _>("seq")? {
         return Ok(seq);
     }
@@ -426,6 +473,37 @@ pub(crate) async fn send_signal(
         id: id.to_owned(),
         status: status_of(&row, "status")?,
     })
+}
+
+/// One attempt of `send_signal`, in one transaction.
+async fn send_signal_once(
+    pool: &PgPool,
+    id: &str,
+    name: &str,
+    payload: &Value,
+) -> Result<Option<sqlx::postgres::PgRow>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(sql::QUEUE_STEP)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let row = sqlx::query(sql::SEND_SIGNAL)
+        .bind(id)
+        .bind(name)
+        .bind(payload)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let stored = match &row {
+        Some(r) => r.try_get::<Option<i64>, _>("seq")?.is_some(),
+        None => false,
+    };
+    if stored {
+        tx.commit().await?;
+    } else {
+        // Refused (unknown, a task, or finished meanwhile): no step to queue either.
+        tx.rollback().await?;
+    }
+    Ok(row)
 }
 
 /// One execution.

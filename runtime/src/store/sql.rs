@@ -1,5 +1,14 @@
 //! Every SQL statement of the Postgres store, in one place. Each is one round trip and one
 //! (implicit) transaction; each sends at most one NOTIFY.
+//!
+//! Wake-ups (a `rhythm_ready` row for a workflow that has a new inbox event or signal) use
+//! `ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at`, never `DO NOTHING`:
+//! the update locks an existing ready row until the wake-up commits, so a step cannot claim that
+//! row in between and then miss the uncommitted event (the event would stay in the inbox with no
+//! step queued: a workflow stuck for ever; found by the chaos harness and by
+//! `runtime/tests/processes.rs`). It keeps the row's `run_at` (a signal does not start a
+//! delayed workflow early) and returns the row, so the wake-up still notifies. Rows are woken in
+//! id order to avoid deadlocks between two batches.
 
 /// Inserts executions (and their first ready row) from parallel arrays; idempotency-key
 /// conflicts insert nothing. A task attempt started by a workflow carries the engine's attempt
@@ -101,7 +110,8 @@ WITH input AS (
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
-    ON CONFLICT (execution_id) DO NOTHING
+    ORDER BY p.id
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
 )
 SELECT (SELECT count(*) FROM upd) AS completed,
        (SELECT count(*) FROM (
@@ -148,7 +158,8 @@ macro_rules! settle_failures_tail {
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
     WHERE p.status IN ('running', 'waiting')
-    ON CONFLICT (execution_id) DO NOTHING
+    ORDER BY p.id
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
 )
 SELECT (SELECT count(*) FROM upd WHERE NOT will_retry) AS failed,
        (SELECT count(*) FROM retry) AS retried,
@@ -262,6 +273,16 @@ SELECT e.status AS before,
 FROM rhythm_executions e WHERE e.id = $1
 "#;
 
+/// Queues a step for a running or waiting workflow, or locks the one already queued, before
+/// `SEND_SIGNAL` or `REQUEST_CANCEL` locks the execution: the order a step takes its locks in
+/// (ready row, then execution), so a signal or cancel sent during a step never deadlocks with it.
+pub(crate) const QUEUE_STEP: &str = r#"
+INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
+SELECT id, 'workflow', name, queue, priority, now(), 1 FROM rhythm_executions
+WHERE id = $1 AND kind = 'workflow' AND status IN ('running', 'waiting')
+ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
+"#;
+
 /// Buffers a signal for a running or waiting workflow and queues a step for it (which hands the
 /// signal to the engine; the engine buffers it until a `Signal.next` takes it). Waking on every
 /// signal, not only awaited names, avoids a race with a step that starts waiting meanwhile. Returns the execution's kind and status (no row: unknown id)
@@ -278,7 +299,7 @@ WITH e AS (
     SELECT e.id, 'workflow', e.name, e.queue, e.priority, now(), 1
     FROM e
     WHERE EXISTS (SELECT 1 FROM ins)
-    ON CONFLICT (execution_id) DO NOTHING
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
     RETURNING queue
 )
 SELECT e.kind, e.status, (SELECT seq FROM ins) AS seq,
@@ -329,118 +350,24 @@ SELECT EXISTS (SELECT 1 FROM rhythm_workflow_definitions WHERE name = $1 AND con
 /// The status of one execution.
 pub(crate) const STATUS: &str = "SELECT status FROM rhythm_executions WHERE id = $1";
 
-/// Takes one due workflow step of queue `$1` (the caller's transaction holds the row lock until
-/// the step commits, so a crash mid-step loses nothing).
-pub(crate) const CLAIM_STEP: &str = r#"
-DELETE FROM rhythm_ready r
-WHERE r.execution_id = (
-    SELECT execution_id FROM rhythm_ready
-    WHERE kind = 'workflow' AND queue = $1 AND run_at <= now()
-    ORDER BY priority DESC, run_at, seq
-    LIMIT 1
-    FOR UPDATE SKIP LOCKED
-)
-RETURNING r.execution_id
-"#;
-
-/// A workflow execution and its saved state, locked for the step.
-pub(crate) const LOAD_FOR_STEP: &str = r#"
-SELECT e.name, e.status, e.inputs, e.content_hash, d.source, s.state, s.state_version
-FROM rhythm_executions e
-LEFT JOIN rhythm_workflow_definitions d ON d.name = e.name AND d.content_hash = e.content_hash
-LEFT JOIN rhythm_workflow_state s ON s.execution_id = e.id
-WHERE e.id = $1 AND e.kind = 'workflow'
-FOR UPDATE OF e
-"#;
-
-/// The events waiting for a step (child results, timers), consumed.
-pub(crate) const TAKE_INBOX: &str = r#"
-DELETE FROM rhythm_inbox WHERE execution_id = $1
-RETURNING seq, event, created_at
-"#;
-
-/// The signals waiting for a step, consumed (each exactly once: the rows go with the step).
-pub(crate) const TAKE_SIGNALS: &str = r#"
-DELETE FROM rhythm_signals WHERE execution_id = $1
-RETURNING seq, name, payload, created_at
-"#;
-
-/// Saves a step's state if nobody advanced the execution meanwhile (`$3` = the version loaded;
-/// -1 when there was no state yet). Returns a row only on success.
-pub(crate) const SAVE_STATE: &str = r#"
-INSERT INTO rhythm_workflow_state (execution_id, state, state_version) VALUES ($1, $2, 0)
-ON CONFLICT (execution_id) DO UPDATE
-    SET state = EXCLUDED.state, state_version = rhythm_workflow_state.state_version + 1,
-        updated_at = clock_timestamp()
-    WHERE rhythm_workflow_state.state_version = $3
-RETURNING state_version
-"#;
-
-/// Marks a workflow waiting and rewrites the signal names it waits for.
-pub(crate) const SET_WAITING: &str = r#"
-WITH upd AS (
-    UPDATE rhythm_executions SET status = 'waiting' WHERE id = $1 AND status = 'running'
-), del AS (
-    DELETE FROM rhythm_signal_waits WHERE execution_id = $1
-)
-INSERT INTO rhythm_signal_waits (execution_id, name)
-SELECT $1, n FROM unnest($2::text[]) AS n
-ON CONFLICT DO NOTHING
-"#;
-
-/// Ends a workflow (`$2` status, `$3` output, `$4` error), drops its timers, waits and state,
-/// reports to its parent, and notifies `rhythm_done` once.
-pub(crate) const FINISH_WORKFLOW: &str = r#"
-WITH upd AS (
-    UPDATE rhythm_executions
-    SET status = $2, output = $3, error = $4, completed_at = now()
-    WHERE id = $1 AND status IN ('running', 'waiting')
-    RETURNING id, parent_id, parent_handle
-), dt AS (
-    DELETE FROM rhythm_timers WHERE execution_id = $1
-), dw AS (
-    DELETE FROM rhythm_signal_waits WHERE execution_id = $1
-), ds AS (
-    DELETE FROM rhythm_workflow_state WHERE execution_id = $1
-), inbox AS (
-    INSERT INTO rhythm_inbox (execution_id, event)
-    SELECT parent_id, jsonb_build_object('type', 'child_finished', 'handle', parent_handle,
-                                         'child_id', id, 'status', $2::text,
-                                         'output', $3::jsonb, 'error', $4::jsonb)
-    FROM upd WHERE parent_id IS NOT NULL
-    RETURNING execution_id
-), wake AS (
-    INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
-    SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
-    FROM inbox i JOIN rhythm_executions p ON p.id = i.execution_id
-    WHERE p.status IN ('running', 'waiting')
-    ON CONFLICT (execution_id) DO NOTHING
-)
-SELECT (SELECT count(*) FROM upd) AS finished,
-       (SELECT count(*) FROM (SELECT pg_notify('rhythm_done', id) FROM upd) n) AS notified
-"#;
-
-/// Starts or moves a workflow timer.
-pub(crate) const START_TIMER: &str = r#"
-INSERT INTO rhythm_timers (execution_id, timer_key, fire_at)
-VALUES ($1, $2, to_timestamp($3::float8 / 1000.0))
-ON CONFLICT (execution_id, timer_key) DO UPDATE SET fire_at = EXCLUDED.fire_at
-"#;
-
-/// Forgets a workflow timer.
-pub(crate) const CANCEL_TIMER: &str =
-    "DELETE FROM rhythm_timers WHERE execution_id = $1 AND timer_key = $2";
-
 /// Fires up to `$1` due timers: each becomes an inbox event of its workflow and queues a step.
-/// One NOTIFY `rhythm_ready` when any fired.
+/// The workflows are locked first (`FOR SHARE ... SKIP LOCKED`, in id order): a timer whose
+/// workflow is in a step right now stays and fires at the next round, so firing never waits on
+/// (or deadlocks with) a step that is rewriting that workflow's timers. One NOTIFY
+/// `rhythm_ready` when any fired.
 pub(crate) const FIRE_TIMERS: &str = r#"
-WITH due AS (
-    DELETE FROM rhythm_timers t
-    WHERE t.id IN (
-        SELECT id FROM rhythm_timers WHERE fire_at <= now()
-        ORDER BY fire_at LIMIT $1
-        FOR UPDATE SKIP LOCKED
-    )
+WITH pick AS (
+    SELECT id, execution_id FROM rhythm_timers WHERE fire_at <= now()
+    ORDER BY fire_at LIMIT $1
+    FOR UPDATE SKIP LOCKED
+), owners AS (
+    SELECT p.id, p.kind, p.name, p.queue, p.priority, p.status FROM rhythm_executions p
+    WHERE p.id IN (SELECT execution_id FROM pick)
+    ORDER BY p.id
+    FOR SHARE SKIP LOCKED
+), due AS (
+    DELETE FROM rhythm_timers t USING pick, owners o
+    WHERE t.id = pick.id AND pick.execution_id = o.id
     RETURNING t.execution_id, t.timer_key, t.fire_at
 ), inbox AS (
     INSERT INTO rhythm_inbox (execution_id, event)
@@ -449,13 +376,15 @@ WITH due AS (
     RETURNING execution_id
 ), wake AS (
     INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
-    SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
-    FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
-    WHERE p.status IN ('running', 'waiting')
-    ON CONFLICT (execution_id) DO NOTHING
+    SELECT o.id, o.kind, o.name, o.queue, o.priority, now(), 1
+    FROM owners o
+    WHERE o.status IN ('running', 'waiting') AND o.id IN (SELECT execution_id FROM due)
+    ORDER BY o.id
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
     RETURNING queue
 )
 SELECT (SELECT count(*) FROM due) AS fired,
+       (SELECT count(*) FROM inbox) AS events,
        (SELECT count(*) FROM (
             SELECT pg_notify('rhythm_ready', s)
             FROM (SELECT string_agg(DISTINCT queue, ',') AS s FROM wake) a
@@ -467,10 +396,6 @@ pub(crate) const CHILD_ID: &str = r#"
 SELECT id FROM rhythm_executions
 WHERE parent_id = $1 AND parent_handle = $2 AND ($3::int4 IS NULL OR parent_attempt = $3)
 "#;
-
-/// Appends a log line.
-pub(crate) const INSERT_LOG: &str =
-    "INSERT INTO rhythm_logs (execution_id, level, message) VALUES ($1, 'info', $2)";
 
 /// Asks a running or waiting workflow to cancel: a `cancel` inbox event and a queued step, so
 /// the engine raises `Cancelled` at the current await and `catch` / `finally` can clean up.
@@ -487,10 +412,251 @@ WITH e AS (
     INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
     SELECT e.id, 'workflow', e.name, e.queue, e.priority, now(), 1
     FROM e WHERE EXISTS (SELECT 1 FROM ins)
-    ON CONFLICT (execution_id) DO NOTHING
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
     RETURNING queue
 )
 SELECT e.kind, e.status, EXISTS (SELECT 1 FROM ins) AS requested,
        (SELECT count(*) FROM (SELECT pg_notify('rhythm_ready', queue) FROM wake) n) AS notified
 FROM e
+"#;
+
+// ---------------------------------------------------------------------------------------------
+// Batched workflow steps (see `store/steps.rs` and docs/runtime.md, "Workflow steps").
+// ---------------------------------------------------------------------------------------------
+
+/// The shared tail of [`CLAIM_STEPS`] and [`CLAIM_STEPS_BY_ID`]. Expects a CTE `picked
+/// (execution_id)` of ready rows locked with `SKIP LOCKED`. Locks their executions **in id
+/// order** with `FOR NO KEY UPDATE SKIP LOCKED` (which excludes other steps, and signal sends
+/// and cancel requests, which lock the execution first) and deletes the ready rows of the
+/// executions it locked. A ready row whose execution is busy (a signal or cancel being recorded
+/// for it right now) stays queued, so the claim never waits on a lock and a sender never
+/// deadlocks with it. Wake-ups that coalesce with a queued ready row hold that row locked until
+/// they commit (`ON CONFLICT ... DO UPDATE`, see the module doc), so `picked`
+/// skips it meanwhile. Returns every picked row with its status and whether it was taken.
+macro_rules! claim_steps_tail {
+    () => {
+        r#"
+, locked AS (
+    SELECT e.id, e.status FROM rhythm_executions e
+    WHERE e.id IN (SELECT execution_id FROM picked)
+    ORDER BY e.id
+    FOR NO KEY UPDATE SKIP LOCKED
+), taken AS (
+    DELETE FROM rhythm_ready r USING locked l
+    WHERE r.execution_id = l.id
+    RETURNING r.execution_id
+)
+SELECT p.execution_id AS id, l.status, (t.execution_id IS NOT NULL) AS taken
+FROM picked p
+LEFT JOIN locked l ON l.id = p.execution_id
+LEFT JOIN taken t ON t.execution_id = p.execution_id
+ORDER BY p.execution_id
+"#
+    };
+}
+
+/// Claims up to `$2` due workflow steps of queue `$1` (see `claim_steps_tail!`). The caller's
+/// transaction holds the locks until the batch commits, so a crash mid-batch loses nothing.
+pub(crate) const CLAIM_STEPS: &str = concat!(
+    r#"
+WITH picked AS (
+    SELECT execution_id FROM rhythm_ready
+    WHERE kind = 'workflow' AND queue = $1 AND run_at <= now()
+    ORDER BY priority DESC, run_at, seq
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+)"#,
+    claim_steps_tail!()
+);
+
+/// [`CLAIM_STEPS`] for the given executions `$1` (at most `$2`): one execution at a time when
+/// a batch failed as a whole.
+pub(crate) const CLAIM_STEPS_BY_ID: &str = concat!(
+    r#"
+WITH picked AS (
+    SELECT execution_id FROM rhythm_ready
+    WHERE kind = 'workflow' AND execution_id = ANY($1::text[]) AND run_at <= now()
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+)"#,
+    claim_steps_tail!()
+);
+
+/// Loads the claimed (locked) executions `$1` for their steps: consumes their inbox events and
+/// signals and returns one row per execution with its saved state, the source of its version
+/// only when `$2` (the versions the worker has compiled) does not hold it, and what arrived as
+/// a JSON array in arrival order. A statement of its own, after the claim: its snapshot is
+/// taken once the claim got its locks, so it sees every event whose sender held the ready row
+/// or the execution (see `claim_steps_tail!`) and committed before; a sender that commits
+/// later queues a new step. In one statement with the claim, its snapshot would predate a
+/// sender that committed while the claim waited, and the event would be stranded.
+pub(crate) const LOAD_STEPS: &str = r#"
+WITH inbox AS (
+    DELETE FROM rhythm_inbox i WHERE i.execution_id = ANY($1::text[])
+    RETURNING i.execution_id, i.seq, i.created_at, 'inbox' AS source, i.event
+), signals AS (
+    DELETE FROM rhythm_signals s WHERE s.execution_id = ANY($1::text[])
+    RETURNING s.execution_id, s.seq, s.created_at, 'signal' AS source,
+              jsonb_build_object('name', s.name, 'payload', s.payload) AS event
+), arrived AS (
+    SELECT a.execution_id,
+           jsonb_agg(jsonb_build_object('seq', a.seq, 'created_at', a.created_at,
+                                        'source', a.source, 'event', a.event)
+                     ORDER BY a.created_at, a.seq) AS events
+    FROM (SELECT * FROM inbox UNION ALL SELECT * FROM signals) a
+    GROUP BY a.execution_id
+)
+SELECT e.id, e.name, e.status, e.inputs, e.content_hash, d.source, s.state, s.state_version,
+       coalesce(a.events, '[]'::jsonb) AS events
+FROM rhythm_executions e
+LEFT JOIN rhythm_workflow_definitions d
+       ON d.name = e.name AND d.content_hash = e.content_hash
+      AND NOT (e.content_hash = ANY($2::text[]))
+LEFT JOIN rhythm_workflow_state s ON s.execution_id = e.id
+LEFT JOIN arrived a ON a.execution_id = e.id
+WHERE e.id = ANY($1::text[])
+ORDER BY e.id
+"#;
+
+/// Saves the states of a batch (parallel arrays id `$1`, state `$2`, the `state_version`
+/// loaded `$3`, -1 when there was none) where nobody advanced the execution meanwhile, marks
+/// those executions `waiting` and rewrites their signal waits (parallel arrays `$4` id, `$5`
+/// name). `$6`: commit without waiting for the WAL flush. Returns the ids saved; an id missing
+/// from the result lost the state-version check.
+pub(crate) const SAVE_STATES: &str = r#"
+WITH input AS (
+    SELECT * FROM UNNEST($1::text[], $2::bytea[], $3::int8[]) AS i(execution_id, state, loaded)
+), ins AS (
+    INSERT INTO rhythm_workflow_state (execution_id, state, state_version)
+    SELECT execution_id, state, 0 FROM input WHERE loaded = -1
+    ON CONFLICT (execution_id) DO NOTHING
+    RETURNING execution_id
+), upd AS (
+    UPDATE rhythm_workflow_state s
+    SET state = i.state, state_version = s.state_version + 1, updated_at = clock_timestamp()
+    FROM input i
+    WHERE s.execution_id = i.execution_id AND i.loaded >= 0 AND s.state_version = i.loaded
+    RETURNING s.execution_id
+), saved AS (
+    SELECT execution_id FROM ins UNION ALL SELECT execution_id FROM upd
+), waiting AS (
+    UPDATE rhythm_executions e SET status = 'waiting'
+    FROM saved WHERE e.id = saved.execution_id AND e.status = 'running'
+), waits AS (
+    SELECT w.execution_id, w.name FROM UNNEST($4::text[], $5::text[]) AS w(execution_id, name)
+    WHERE w.execution_id IN (SELECT execution_id FROM saved)
+), del_waits AS (
+    DELETE FROM rhythm_signal_waits w USING saved
+    WHERE w.execution_id = saved.execution_id
+      AND NOT EXISTS (SELECT 1 FROM waits n WHERE n.execution_id = w.execution_id AND n.name = w.name)
+), add_waits AS (
+    INSERT INTO rhythm_signal_waits (execution_id, name) SELECT execution_id, name FROM waits
+    ON CONFLICT DO NOTHING
+)
+SELECT coalesce((SELECT array_agg(execution_id) FROM saved), '{}'::text[]) AS saved,
+       (SELECT count(*) FROM (
+            SELECT set_config('synchronous_commit',
+                              CASE WHEN $6 THEN 'off' ELSE current_setting('synchronous_commit') END,
+                              true)) c) AS configured
+"#;
+
+/// Starts or moves timers (parallel arrays `$1` id, `$2` key, `$3` fire time in epoch ms) and
+/// forgets others (`$4` id, `$5` key), for a whole batch.
+pub(crate) const SET_TIMERS: &str = r#"
+WITH del AS (
+    DELETE FROM rhythm_timers t USING UNNEST($4::text[], $5::text[]) AS c(execution_id, timer_key)
+    WHERE t.execution_id = c.execution_id AND t.timer_key = c.timer_key
+), ins AS (
+    INSERT INTO rhythm_timers (execution_id, timer_key, fire_at)
+    SELECT execution_id, timer_key, to_timestamp(fire_at / 1000.0)
+    FROM UNNEST($1::text[], $2::text[], $3::float8[]) AS s(execution_id, timer_key, fire_at)
+    ON CONFLICT (execution_id, timer_key) DO UPDATE SET fire_at = EXCLUDED.fire_at
+)
+SELECT 1 AS done
+"#;
+
+/// Appends log lines of a batch (parallel arrays `$1` id, `$2` line), in order.
+pub(crate) const INSERT_LOGS: &str = r#"
+INSERT INTO rhythm_logs (execution_id, level, message)
+SELECT execution_id, 'info', message
+FROM UNNEST($1::text[], $2::text[]) WITH ORDINALITY AS l(execution_id, message, n)
+ORDER BY n
+"#;
+
+/// Ends workflows (parallel arrays `$1` id, `$2` status, `$3` output, `$4` error) unless
+/// terminal already: drops their timers, waits and state, reports to their parents (inbox
+/// event and a queued step), and notifies `rhythm_done` once with the ids that ended.
+pub(crate) const FINISH_WORKFLOWS: &str = r#"
+WITH input AS (
+    SELECT * FROM UNNEST($1::text[], $2::text[], $3::jsonb[], $4::jsonb[])
+        AS i(id, status, output, error)
+), upd AS (
+    UPDATE rhythm_executions e
+    SET status = i.status, output = i.output, error = i.error, completed_at = now()
+    FROM input i
+    WHERE e.id = i.id AND e.status IN ('running', 'waiting')
+    RETURNING e.id, e.parent_id, e.parent_handle, i.status, i.output, i.error
+), dt AS (
+    DELETE FROM rhythm_timers t USING upd WHERE t.execution_id = upd.id
+), dw AS (
+    DELETE FROM rhythm_signal_waits w USING upd WHERE w.execution_id = upd.id
+), ds AS (
+    DELETE FROM rhythm_workflow_state s USING upd WHERE s.execution_id = upd.id
+), inbox AS (
+    INSERT INTO rhythm_inbox (execution_id, event)
+    SELECT parent_id, jsonb_build_object('type', 'child_finished', 'handle', parent_handle,
+                                         'child_id', id, 'status', status,
+                                         'output', output, 'error', error)
+    FROM upd WHERE parent_id IS NOT NULL
+    RETURNING execution_id
+), wake AS (
+    INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
+    SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
+    FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
+    WHERE p.status IN ('running', 'waiting')
+    ORDER BY p.id
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
+)
+SELECT (SELECT count(*) FROM upd) AS finished,
+       (SELECT count(*) FROM (
+            SELECT pg_notify('rhythm_done', CASE WHEN length(s) > 7900 THEN '*' ELSE s END)
+            FROM (SELECT string_agg(id, ',') AS s FROM upd) a
+            WHERE s IS NOT NULL) n) AS notified
+"#;
+
+/// The newest version of each workflow named in `$1`.
+pub(crate) const NEWEST_WORKFLOWS: &str = r#"
+SELECT DISTINCT ON (name) name, content_hash FROM rhythm_workflow_definitions
+WHERE name = ANY($1::text[])
+ORDER BY name, first_seen_at DESC
+"#;
+
+/// Reports an event `$2` to workflow `$1` itself at its next step (a child workflow that could
+/// not start).
+pub(crate) const REPORT_TO_SELF: &str = r#"
+WITH i AS (INSERT INTO rhythm_inbox (execution_id, event) VALUES ($1, $2))
+INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
+SELECT id, kind, name, queue, priority, now(), 1 FROM rhythm_executions WHERE id = $1
+ON CONFLICT (execution_id) DO NOTHING
+"#;
+
+/// Puts back what a step of `$1` consumed (inbox rows: parallel arrays `$2` seq, `$3` time,
+/// `$4` event; signals: `$5` seq, `$6` time, `$7` name, `$8` payload) with their original
+/// sequence numbers, and queues the step again: the step lost the state-version check, so it
+/// must not count, and the events go to the step that runs on the current state.
+pub(crate) const RESTORE_STEP: &str = r#"
+WITH ib AS (
+    INSERT INTO rhythm_inbox (seq, execution_id, event, created_at) OVERRIDING SYSTEM VALUE
+    SELECT seq, $1, event, created_at::timestamptz
+    FROM UNNEST($2::int8[], $3::text[], $4::jsonb[]) AS i(seq, created_at, event)
+), sg AS (
+    INSERT INTO rhythm_signals (seq, execution_id, name, payload, created_at) OVERRIDING SYSTEM VALUE
+    SELECT seq, $1, name, payload, created_at::timestamptz
+    FROM UNNEST($5::int8[], $6::text[], $7::text[], $8::jsonb[])
+        AS s(seq, created_at, name, payload)
+)
+INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
+SELECT id, kind, name, queue, priority, now(), 1 FROM rhythm_executions
+WHERE id = $1 AND status IN ('running', 'waiting')
+ON CONFLICT (execution_id) DO NOTHING
 "#;

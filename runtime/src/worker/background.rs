@@ -67,10 +67,11 @@ pub(super) async fn listen(pool: PgPool, wake: Arc<Notify>, step_wake: Option<Ar
     }
 }
 
-/// Wakes every idle step loop (several run at once), keeping a permit for one that is busy
-/// and about to wait.
+/// Wakes one step loop (or gives the next one to wait a permit). One is enough: a loop whose
+/// batch came back full wakes the next (see [`steps`]), so more loops join only when there is
+/// more work than one batch; waking them all on every notification made them race for the
+/// same step and slowed a lone workflow down (12 → 20 ms per await with 4 loops).
 fn wake_steps(n: &Notify) {
-    n.notify_waiters();
     n.notify_one();
 }
 
@@ -139,13 +140,17 @@ pub(super) async fn reap(pool: PgPool, every: Duration, wake: Arc<Notify>, stats
 /// Writes finished attempts in batches of up to `max_batch`: everything that arrived while the
 /// previous batch was being written goes in the next one. Retries with backoff on database
 /// errors (rewriting a batch is harmless: settled attempts are ignored the second time).
-/// Returns when the channel is closed and drained.
+/// Returns when the channel is closed and drained. When this worker also serves workflow
+/// steps (`step_wake`), a written batch wakes its step loops at once: a result of a task a
+/// workflow awaits has queued that workflow's step, and this skips the round trip through the
+/// `rhythm_done` notification.
 pub(super) async fn complete(
     pool: PgPool,
     worker_id: String,
     mut rx: mpsc::UnboundedReceiver<AttemptResult>,
     max_batch: usize,
     stats: Arc<Stats>,
+    step_wake: Option<Arc<Notify>>,
 ) {
     let mut buf: Vec<AttemptResult> = Vec::new();
     let mut backoff = Backoff::new();
@@ -167,6 +172,11 @@ pub(super) async fn complete(
                 stats.add_settled(s);
                 buf.clear();
                 backoff.reset();
+                if let Some(w) = &step_wake
+                    && s.completed + s.failed > 0
+                {
+                    wake_steps(w);
+                }
             }
             Err(e) => {
                 tracing::warn!(
@@ -179,14 +189,17 @@ pub(super) async fn complete(
     }
 }
 
-/// Runs workflow steps of `queues` one transaction at a time while any are due; sleeps until
-/// a notification (new work, a finished task) or the poll interval otherwise.
+/// Runs workflow steps of `queues` in batches of up to `batch` (one transaction each) while
+/// any are due; sleeps until a notification (new work, a finished task) or the poll interval
+/// otherwise.
 pub(super) async fn steps(
     pool: PgPool,
     queues: Vec<String>,
     wake: Arc<Notify>,
     poll: Duration,
+    batch: usize,
     programs: Arc<crate::step::Programs>,
+    stats: Arc<Stats>,
 ) {
     let engine = rhythm_engine::Engine::default();
     let mut backoff = Backoff::new();
@@ -194,15 +207,25 @@ pub(super) async fn steps(
         let mut ran = false;
         for q in &queues {
             loop {
-                match crate::step::run_one(&pool, &programs, &engine, q).await {
-                    Ok(crate::step::StepResult::Ran) => {
+                match crate::step::run_batch(&pool, &programs, &engine, q, batch).await {
+                    Ok(r) if r.taken > 0 => {
                         ran = true;
                         backoff.reset();
+                        stats.add_steps(r.taken as u64, r.state_bytes);
+                        if r.taken >= batch {
+                            // More may be due than one batch: bring another loop in.
+                            wake.notify_one();
+                        }
                     }
-                    Ok(crate::step::StepResult::Idle) => break,
+                    Ok(r) if r.busy > 0 => {
+                        // Due steps whose execution is locked for a moment (a result or a
+                        // signal being recorded): try again shortly.
+                        tokio::time::sleep(Duration::from_millis(2)).await;
+                    }
+                    Ok(_) => break,
                     Err(e) => {
                         let d = backoff.next_delay();
-                        tracing::warn!("worker: workflow step failed, retrying in {d:?}: {e}");
+                        tracing::warn!("worker: workflow steps failed, retrying in {d:?}: {e}");
                         tokio::time::sleep(d).await;
                         break;
                     }

@@ -66,6 +66,8 @@ pub struct TaskError {
     pub message: String,
     /// Whether another attempt may succeed.
     pub retryable: bool,
+    /// Where it was raised (an SDK's formatted stack trace), stored as `traceback`.
+    pub traceback: Option<String>,
     /// Extra data, stored with the error.
     pub details: Option<Value>,
 }
@@ -77,6 +79,7 @@ impl TaskError {
             error_type: error_type.into(),
             message: message.into(),
             retryable: true,
+            traceback: None,
             details: None,
         }
     }
@@ -89,12 +92,38 @@ impl TaskError {
         }
     }
 
-    /// The JSON stored as the execution's error: `{type, message, details?}`.
+    /// The JSON stored as the execution's error: `{type, message, traceback?, details?}`.
     pub fn to_json(&self) -> Value {
         let mut v = json!({ "type": self.error_type, "message": self.message });
-        if let (Some(details), Some(obj)) = (&self.details, v.as_object_mut()) {
-            obj.insert("details".to_owned(), details.clone());
+        if let Some(obj) = v.as_object_mut() {
+            if let Some(traceback) = &self.traceback {
+                obj.insert("traceback".to_owned(), Value::String(traceback.clone()));
+            }
+            if let Some(details) = &self.details {
+                obj.insert("details".to_owned(), details.clone());
+            }
         }
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stored_error_has_the_traceback_beside_type_and_message() {
+        let mut error = TaskError::new("ValueError", "bad");
+        assert_eq!(
+            error.to_json(),
+            json!({"type": "ValueError", "message": "bad"})
+        );
+        error.traceback = Some("Traceback ...".to_owned());
+        error.details = Some(json!({"code": 7}));
+        assert_eq!(
+            error.to_json(),
+            json!({"type": "ValueError", "message": "bad", "traceback": "Traceback ...",
+                   "details": {"code": 7}})
+        );
     }
 }

@@ -57,8 +57,10 @@ pub struct WorkerOptions {
     /// Also run workflow steps of these queues (default false). Every worker fires due
     /// workflow timers either way.
     pub serve_workflows: bool,
-    /// Workflow steps run at once, each in its own transaction (default 4).
+    /// Step transactions run at once (default 4).
     pub step_concurrency: usize,
+    /// Workflow steps (of distinct executions) one step transaction takes at most (default 64).
+    pub step_batch: usize,
     /// The sandbox bounds of every workflow step this worker runs: instructions between two
     /// awaits, call depth, heap and saved-state size (default: the interpreter's defaults).
     /// A workflow over a bound fails with `LimitExceeded`; the worker carries on.
@@ -80,6 +82,7 @@ impl Default for WorkerOptions {
             completion_batch: 512,
             serve_workflows: false,
             step_concurrency: 4,
+            step_batch: 64,
             limits: rhythm_interpreter::Limits::default(),
         }
     }
@@ -100,6 +103,12 @@ pub struct WorkerStats {
     pub reaped: u64,
     /// Attempts released on shutdown.
     pub released: u64,
+    /// Workflow steps this worker ran.
+    pub steps: u64,
+    /// Step transactions (batches) that ran at least one step.
+    pub step_batches: u64,
+    /// Bytes of workflow state this worker's steps saved.
+    pub state_bytes: u64,
 }
 
 /// Counters shared by the worker's loops.
@@ -111,6 +120,9 @@ pub(crate) struct Stats {
     retried: AtomicU64,
     reaped: AtomicU64,
     released: AtomicU64,
+    steps: AtomicU64,
+    step_batches: AtomicU64,
+    state_bytes: AtomicU64,
 }
 
 impl Stats {
@@ -118,6 +130,11 @@ impl Stats {
         self.completed.fetch_add(s.completed, Ordering::Relaxed);
         self.failed.fetch_add(s.failed, Ordering::Relaxed);
         self.retried.fetch_add(s.retried, Ordering::Relaxed);
+    }
+    fn add_steps(&self, steps: u64, state_bytes: u64) {
+        self.steps.fetch_add(steps, Ordering::Relaxed);
+        self.step_batches.fetch_add(1, Ordering::Relaxed);
+        self.state_bytes.fetch_add(state_bytes, Ordering::Relaxed);
     }
     fn add_reaped(&self, n: u64) {
         self.reaped.fetch_add(n, Ordering::Relaxed);
@@ -130,6 +147,9 @@ impl Stats {
             retried: self.retried.load(Ordering::Relaxed),
             reaped: self.reaped.load(Ordering::Relaxed),
             released: self.released.load(Ordering::Relaxed),
+            steps: self.steps.load(Ordering::Relaxed),
+            step_batches: self.step_batches.load(Ordering::Relaxed),
+            state_bytes: self.state_bytes.load(Ordering::Relaxed),
         }
     }
 }
@@ -282,7 +302,9 @@ impl Worker {
                     o.queues.clone(),
                     step_wake.clone(),
                     o.poll_interval,
+                    o.step_batch.max(1),
                     programs.clone(),
+                    stats.clone(),
                 ));
             }
         }
@@ -305,6 +327,7 @@ impl Worker {
             done_rx,
             o.completion_batch.max(1),
             stats.clone(),
+            o.serve_workflows.then(|| step_wake.clone()),
         ));
         // Abort the completer too if this future is dropped (a killed worker writes nothing).
         let completer_abort = AbortOnDrop(completer.abort_handle());

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .client import AsyncClient, Client, Execution, RhythmError
 from .manifest import build_manifest, write_manifest
-from .task import TaskDefinition, TaskOutputError, task
+from .task import TaskDefinition, TaskInfo, TaskOutputError, current_task, task
 from .worker import Worker
 
 __all__ = [
@@ -18,5 +18,6 @@ __all__ = [
     "Client",
     "Execution",
     "RhythmError",
-    "TaskDefinition", "TaskOutputError", "build_manifest", "task", "write_manifest", "Worker"]
+    "TaskDefinition", "TaskInfo", "TaskOutputError", "build_manifest", "current_task", "task", "write_manifest",
+    "Worker"]
 __version__ = "0.1.0"

@@ -34,11 +34,17 @@ def _worker(argv: list[str]) -> int:
     parser.add_argument("--queue", action="append", dest="queues", help="queue to serve (repeatable; default: default)")
     parser.add_argument("--concurrency", type=int)
     parser.add_argument("--database-url")
+    parser.add_argument("--lease", help="attempt lease, renewed by heartbeats (default 30s)")
+    parser.add_argument("--shutdown-grace", help="how long attempts in flight may finish on SIGTERM (default 30s)")
+    parser.add_argument("--poll-interval", help="claim without a notification this often (default 500ms)")
+    parser.add_argument("--batch-size", type=int, help="attempts claimed per query at most (default 64)")
     args = parser.parse_args(argv)
     sys.path.insert(0, "")
     from .worker import Worker
 
-    worker = Worker(args.workflows, args.tasks, args.queues, args.concurrency, database_url=args.database_url)
+    worker = Worker(args.workflows, args.tasks, args.queues, args.concurrency, database_url=args.database_url,
+                    lease=args.lease, shutdown_grace=args.shutdown_grace, poll_interval=args.poll_interval,
+                    batch_size=args.batch_size)
     print(f"rhythm worker: {len(worker.tasks)} tasks on {', '.join(worker.queues)}", file=sys.stderr)
     stats = worker.run()
     print(f"rhythm worker stopped: {stats}", file=sys.stderr)

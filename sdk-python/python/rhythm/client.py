@@ -106,6 +106,14 @@ class Client:
         """Queues a standalone task; returns the execution id."""
         return self._start("task", name, inputs, id, idempotency_key, queue, priority, delay, max_attempts, timeout)
 
+    def queue_tasks(self, name: str, inputs: list[Any], *, queue: str | None = None,
+                    priority: int | None = None, max_attempts: int | None = None,
+                    timeout: str | float | None = None) -> list[str]:
+        """Queues one standalone task ``name`` per element of ``inputs`` in one statement (one
+        transaction); returns the execution ids in order."""
+        return self._native.queue_tasks(name, _dumps(list(inputs), "the inputs"), queue, priority,
+                                        max_attempts, _ms(timeout))
+
     def send_signal(self, execution_id: str, name: str, payload: Any = None) -> int:
         """Sends a signal to a workflow; returns its sequence number."""
         return self._native.send_signal(execution_id, name, _dumps(payload, "the signal payload"))

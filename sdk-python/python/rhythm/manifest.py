@@ -1,7 +1,9 @@
 """The task manifest (``.rhythm/tasks.json``) the language server and analyzer read.
 
-Shape: ``{"tasks": [{"name", "parameters": [{"name", "annotation", "required"}], "doc",
-"queue", "retries", "timeout"}]}``, tasks sorted by name, parameters in declaration order.
+Shape: ``{"tasks": [{"name", "parameters": [{"name", "annotation", "required"}],
+"extra_inputs", "doc", "queue", "retries", "timeout"}]}``, tasks sorted by name, parameters in
+declaration order; ``extra_inputs`` says the function also takes ``**kwargs`` (``rhythm check``
+and the language server then accept any input name).
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ def _annotation_text(annotation: Any) -> str | None:
 def task_entry(definition: TaskDefinition) -> dict[str, Any]:
     """The manifest entry of one task."""
     parameters = []
+    extra_inputs = False
     for parameter in inspect.signature(definition.fn).parameters.values():
+        if parameter.kind == parameter.VAR_KEYWORD:
+            extra_inputs = True
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD, parameter.POSITIONAL_ONLY):
             continue
         parameters.append(
@@ -42,6 +47,7 @@ def task_entry(definition: TaskDefinition) -> dict[str, Any]:
     return {
         "name": definition.name,
         "parameters": parameters,
+        "extra_inputs": extra_inputs,
         "doc": definition.doc,
         "queue": definition.queue,
         "retries": definition.retries,

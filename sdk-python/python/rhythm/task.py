@@ -8,13 +8,14 @@ JSON-serializable value. A task that raises fails its attempt with
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 import json
 import threading
 import traceback
 import types
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, TypeVar, overload
+from typing import Any, Callable, Iterable, NamedTuple, TypeVar, overload
 
 from . import _native
 
@@ -156,10 +157,16 @@ def error_value(exc: BaseException) -> dict[str, Any]:
     }
 
 
+#: One encoder for every result (``json.dumps`` with options builds a new one per call).
+_ENCODER = json.JSONEncoder(allow_nan=False)
+
+
 def output_json(definition: TaskDefinition, value: Any) -> str:
     """The JSON text of a task's return value, or ``TaskOutputError`` saying why it has none."""
+    if value is None:
+        return "null"
     try:
-        return json.dumps(value, allow_nan=False)
+        return _ENCODER.encode(value)
     except (TypeError, ValueError) as exc:
         raise TaskOutputError(
             f"task {definition.name!r} returned a value that is not JSON-serializable "
@@ -190,21 +197,69 @@ def run_coroutine(coroutine: Any) -> Any:
     return box.get("value")
 
 
-def invoke(definition: TaskDefinition, inputs_json: str) -> tuple[bool, str]:
+class TaskInfo(NamedTuple):
+    """The attempt a task function is running for (see ``current_task``)."""
+
+    execution_id: str
+    name: str
+    attempt: int
+
+
+_CURRENT: contextvars.ContextVar[TaskInfo | None] = contextvars.ContextVar("rhythm_task", default=None)
+
+
+def current_task() -> TaskInfo | None:
+    """Inside a task run by a ``rhythm.Worker``: its execution id, name and attempt number
+    (1 for the first); ``None`` elsewhere."""
+    return _CURRENT.get()
+
+
+_loads = json.loads
+
+
+def _inputs(definition: TaskDefinition, inputs_json: str) -> dict[str, Any]:
+    inputs = _loads(inputs_json) if inputs_json else {}
+    if type(inputs) is dict:
+        return inputs
+    if inputs is None:
+        return {}
+    if not isinstance(inputs, dict):
+        raise TypeError(
+            f"task {definition.name!r} takes a JSON object of keyword arguments, "
+            f"got {type(inputs).__name__}"
+        )
+    return inputs
+
+
+def _failure(exc: BaseException) -> tuple[bool, str]:
+    return False, json.dumps(error_value(exc), default=str)
+
+
+def invoke(definition: TaskDefinition, inputs_json: str, info: TaskInfo | None = None) -> tuple[bool, str]:
     """Runs one attempt synchronously: ``(True, output_json)`` or ``(False, error_json)``.
     ``async def`` tasks run to the end on an event loop."""
+    token = _CURRENT.set(info) if info is not None else None
     try:
-        inputs = json.loads(inputs_json) if inputs_json else {}
-        if inputs is None:
-            inputs = {}
-        if not isinstance(inputs, dict):
-            raise TypeError(
-                f"task {definition.name!r} takes a JSON object of keyword arguments, "
-                f"got {type(inputs).__name__}"
-            )
-        result = definition.fn(**inputs)
+        result = definition.fn(**_inputs(definition, inputs_json))
         if inspect.isawaitable(result):
             result = run_coroutine(result)
         return True, output_json(definition, result)
     except Exception as exc:
-        return False, json.dumps(error_value(exc), default=str)
+        return _failure(exc)
+    finally:
+        if token is not None:
+            _CURRENT.reset(token)
+
+
+async def invoke_async(definition: TaskDefinition, inputs_json: str, info: TaskInfo | None = None) -> tuple[bool, str]:
+    """Runs one attempt of an ``async def`` task on the running event loop: ``(True,
+    output_json)`` or ``(False, error_json)``."""
+    if info is not None:
+        _CURRENT.set(info)  # this coroutine runs in its own copy of the context
+    try:
+        result = definition.fn(**_inputs(definition, inputs_json))
+        if inspect.isawaitable(result):
+            result = await result
+        return True, output_json(definition, result)
+    except Exception as exc:
+        return _failure(exc)

@@ -18,7 +18,7 @@ use crate::registry::{Compiler, Registry};
 use crate::stub::{Stub, StubResult};
 
 pub use report::{Summary, find_test_files, run_paths};
-pub use run::{CaseReport, run_case};
+pub use run::{CaseReport, diff as json_diff, run_case};
 pub use spec::StatusSpec;
 
 /// A malformed test file: where and what.

@@ -156,8 +156,9 @@ fn check(kit: &Kit, root: crate::ExecId, case: &Case, failures: &mut Vec<String>
 }
 
 /// A line diff of two values pretty-printed as JSON (the expected object's keys are shown in
-/// the actual value's order, so only real differences show).
-fn diff(expected: &Json, actual: &Json) -> String {
+/// the actual value's order, so only real differences show). Lines start with `-` (expected
+/// only), `+` (actual only) or a space.
+pub fn diff(expected: &Json, actual: &Json) -> String {
     let e = serde_json::to_string_pretty(&align(expected, actual)).unwrap_or_default();
     let a = serde_json::to_string_pretty(actual).unwrap_or_default();
     line_diff(&e, &a)

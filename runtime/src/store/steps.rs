@@ -1,0 +1,490 @@
+//! The statements of batched workflow steps: claim a batch (take the ready rows, lock the
+//! executions: one statement), load it (states, and the inbox events and signals consumed: one
+//! statement), save states under the state-version check, and write what the engine decided
+//! for the whole batch with set-based statements. Every function runs on the caller's
+//! connection, inside the batch's transaction.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool, Row};
+
+use super::sql;
+use crate::error::{Error, Result};
+
+/// One workflow step taken from the queue, with everything it needs.
+#[derive(Debug, Clone)]
+pub(crate) struct TakenStep {
+    /// The execution.
+    pub id: String,
+    /// Workflow name.
+    pub name: String,
+    /// Status when locked (`running`, `waiting`, or terminal: nothing to do).
+    pub status: String,
+    /// Workflow inputs (for the first step).
+    pub inputs: Value,
+    /// Version (content hash).
+    pub version: String,
+    /// Source of the version, only when the worker has not compiled it yet.
+    pub source: Option<String>,
+    /// Saved engine state (none before the first step).
+    pub state: Option<Vec<u8>>,
+    /// The `state_version` of the saved state.
+    pub state_version: Option<i64>,
+    /// What arrived since the last step, consumed, in arrival order.
+    pub arrived: Vec<Arrived>,
+}
+
+impl TakenStep {
+    /// Whether the execution can still advance.
+    pub fn is_live(&self) -> bool {
+        matches!(self.status.as_str(), "running" | "waiting")
+    }
+}
+
+/// One consumed inbox event or signal.
+#[derive(Debug, Clone)]
+pub(crate) struct Arrived {
+    /// Its sequence number in its table.
+    pub seq: i64,
+    /// When it arrived (timestamp text from Postgres).
+    pub created_at: String,
+    /// An inbox event (`{type, ...}`) or, for a signal, `{name, payload}`.
+    pub event: Value,
+    /// Whether it is a signal (else an inbox event).
+    pub is_signal: bool,
+}
+
+fn taken_step(r: &sqlx::postgres::PgRow) -> Result<TakenStep> {
+    let id: String = r.try_get("id")?;
+    let events: Value = r.try_get("events")?;
+    let mut arrived = Vec::new();
+    for e in events.as_array().map(Vec::as_slice).unwrap_or_default() {
+        let seq = e.get("seq").and_then(Value::as_i64);
+        let created_at = e.get("created_at").and_then(Value::as_str);
+        let source = e.get("source").and_then(Value::as_str);
+        let (Some(seq), Some(created_at), Some(source)) = (seq, created_at, source) else {
+            return Err(Error::Corrupt {
+                what: "step event",
+                value: e.to_string(),
+            });
+        };
+        arrived.push(Arrived {
+            seq,
+            created_at: created_at.to_owned(),
+            event: e.get("event").cloned().unwrap_or(Value::Null),
+            is_signal: source == "signal",
+        });
+    }
+    let version: Option<String> = r.try_get("content_hash")?;
+    Ok(TakenStep {
+        id,
+        name: r.try_get("name")?,
+        status: r.try_get("status")?,
+        inputs: r.try_get("inputs")?,
+        version: version.unwrap_or_default(),
+        source: r.try_get("source")?,
+        state: r.try_get("state")?,
+        state_version: r.try_get("state_version")?,
+        arrived,
+    })
+}
+
+/// What a claim got: the executions taken (id, status) and how many due steps it had to
+/// leave queued because their execution was busy.
+#[derive(Debug, Default)]
+pub(crate) struct Claimed {
+    /// Executions whose ready row was taken, with their status.
+    pub taken: Vec<(String, String)>,
+    /// Due steps left queued (execution locked by someone else for a moment).
+    pub busy: usize,
+}
+
+fn claimed(rows: &[sqlx::postgres::PgRow]) -> Result<Claimed> {
+    let mut c = Claimed::default();
+    for r in rows {
+        if r.try_get::<bool, _>("taken")? {
+            let status: Option<String> = r.try_get("status")?;
+            c.taken.push((r.try_get("id")?, status.unwrap_or_default()));
+        } else {
+            c.busy += 1;
+        }
+    }
+    Ok(c)
+}
+
+/// Claims up to `limit` due steps of `queue` (see [`sql::CLAIM_STEPS`]).
+pub(crate) async fn claim_steps(
+    conn: &mut PgConnection,
+    queue: &str,
+    limit: i64,
+) -> Result<Claimed> {
+    let rows = sqlx::query(sql::CLAIM_STEPS)
+        .bind(queue)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    claimed(&rows)
+}
+
+/// Claims the due steps of the given executions (see [`sql::CLAIM_STEPS_BY_ID`]).
+pub(crate) async fn claim_steps_by_id(conn: &mut PgConnection, ids: &[String]) -> Result<Claimed> {
+    let rows = sqlx::query(sql::CLAIM_STEPS_BY_ID)
+        .bind(ids)
+        .bind(i64::try_from(ids.len()).unwrap_or(i64::MAX))
+        .fetch_all(&mut *conn)
+        .await?;
+    claimed(&rows)
+}
+
+/// Loads claimed executions and consumes what arrived for them (see [`sql::LOAD_STEPS`]);
+/// `compiled` lists the versions whose source need not be loaded.
+pub(crate) async fn load_steps(
+    conn: &mut PgConnection,
+    ids: &[String],
+    compiled: &[String],
+) -> Result<Vec<TakenStep>> {
+    let rows = sqlx::query(sql::LOAD_STEPS)
+        .bind(ids)
+        .bind(compiled)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(taken_step).collect()
+}
+
+/// A state to save: execution, bytes, the version loaded (-1: none), the signal names waited for.
+#[derive(Debug, Clone)]
+pub(crate) struct StateSave {
+    /// The execution.
+    pub id: String,
+    /// The new state.
+    pub bytes: Vec<u8>,
+    /// The `state_version` the step loaded, -1 when there was no state.
+    pub loaded: i64,
+    /// Signal names the execution now waits for.
+    pub waits: Vec<String>,
+}
+
+/// Saves states (see [`sql::SAVE_STATES`]); returns the ids saved (the others lost the
+/// state-version check). `async_commit`: the batch may commit without a WAL flush.
+pub(crate) async fn save_states(
+    conn: &mut PgConnection,
+    saves: &[StateSave],
+    async_commit: bool,
+) -> Result<HashSet<String>> {
+    let ids: Vec<&str> = saves.iter().map(|s| s.id.as_str()).collect();
+    let bytes: Vec<&[u8]> = saves.iter().map(|s| s.bytes.as_slice()).collect();
+    let loaded: Vec<i64> = saves.iter().map(|s| s.loaded).collect();
+    let mut wait_ids = Vec::new();
+    let mut wait_names = Vec::new();
+    for s in saves {
+        for n in &s.waits {
+            wait_ids.push(s.id.as_str());
+            wait_names.push(n.as_str());
+        }
+    }
+    let row = sqlx::query(sql::SAVE_STATES)
+        .bind(&ids)
+        .bind(&bytes)
+        .bind(&loaded)
+        .bind(&wait_ids)
+        .bind(&wait_names)
+        .bind(async_commit)
+        .fetch_one(&mut *conn)
+        .await?;
+    let saved: Vec<String> = row.try_get("saved")?;
+    Ok(saved.into_iter().collect())
+}
+
+/// Timers of a batch: `(execution, key, fire time in epoch ms)` to start or move, and
+/// `(execution, key)` to forget.
+pub(crate) async fn set_timers(
+    conn: &mut PgConnection,
+    starts: &[(String, String, f64)],
+    cancels: &[(String, String)],
+) -> Result<()> {
+    let (s_ids, s_keys, s_at): (Vec<&str>, Vec<&str>, Vec<f64>) = starts.iter().fold(
+        (Vec::new(), Vec::new(), Vec::new()),
+        |(mut a, mut b, mut c), (id, key, at)| {
+            a.push(id.as_str());
+            b.push(key.as_str());
+            c.push(*at);
+            (a, b, c)
+        },
+    );
+    let c_ids: Vec<&str> = cancels.iter().map(|(id, _)| id.as_str()).collect();
+    let c_keys: Vec<&str> = cancels.iter().map(|(_, k)| k.as_str()).collect();
+    sqlx::query(sql::SET_TIMERS)
+        .bind(&s_ids)
+        .bind(&s_keys)
+        .bind(&s_at)
+        .bind(&c_ids)
+        .bind(&c_keys)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Appends log lines `(execution, line)` in order.
+pub(crate) async fn insert_logs(conn: &mut PgConnection, lines: &[(String, String)]) -> Result<()> {
+    let ids: Vec<&str> = lines.iter().map(|(id, _)| id.as_str()).collect();
+    let text: Vec<&str> = lines.iter().map(|(_, l)| l.as_str()).collect();
+    sqlx::query(sql::INSERT_LOGS)
+        .bind(&ids)
+        .bind(&text)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// How a workflow ends.
+#[derive(Debug, Clone)]
+pub(crate) struct Finish {
+    /// The execution.
+    pub id: String,
+    /// `completed`, `failed` or `cancelled`.
+    pub status: &'static str,
+    /// Output, when completed.
+    pub output: Option<Value>,
+    /// Error, otherwise.
+    pub error: Option<Value>,
+}
+
+/// Ends workflows (see [`sql::FINISH_WORKFLOWS`]); returns how many ended.
+pub(crate) async fn finish_workflows(conn: &mut PgConnection, ends: &[Finish]) -> Result<u64> {
+    let ids: Vec<&str> = ends.iter().map(|f| f.id.as_str()).collect();
+    let statuses: Vec<&str> = ends.iter().map(|f| f.status).collect();
+    let outputs: Vec<Option<&Value>> = ends.iter().map(|f| f.output.as_ref()).collect();
+    let errors: Vec<Option<&Value>> = ends.iter().map(|f| f.error.as_ref()).collect();
+    let row = sqlx::query(sql::FINISH_WORKFLOWS)
+        .bind(&ids)
+        .bind(&statuses)
+        .bind(&outputs)
+        .bind(&errors)
+        .fetch_one(&mut *conn)
+        .await?;
+    let n: i64 = row.try_get("finished")?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Ends one workflow outside any batch (a step that cannot run).
+pub(crate) async fn finish_workflow(pool: &PgPool, end: Finish) -> Result<u64> {
+    let mut conn = pool.acquire().await?;
+    finish_workflows(&mut conn, &[end]).await
+}
+
+/// The newest version of each named workflow.
+pub(crate) async fn newest_versions(
+    conn: &mut PgConnection,
+    names: &[String],
+) -> Result<HashMap<String, String>> {
+    let rows = sqlx::query(sql::NEWEST_WORKFLOWS)
+        .bind(names)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("name")?, r.try_get("content_hash")?)))
+        .collect()
+}
+
+/// Reports an event to a workflow itself, for its next step.
+pub(crate) async fn report_to_self(conn: &mut PgConnection, id: &str, event: &Value) -> Result<()> {
+    sqlx::query(sql::REPORT_TO_SELF)
+        .bind(id)
+        .bind(event)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Cancels the children of workflow `parent` behind `handle` (and `attempt`, for tasks).
+pub(crate) async fn cancel_children(
+    conn: &mut PgConnection,
+    parent: &str,
+    handle: i64,
+    attempt: Option<i32>,
+) -> Result<()> {
+    let children: Vec<String> = sqlx::query_scalar(sql::CHILD_ID)
+        .bind(parent)
+        .bind(handle)
+        .bind(attempt)
+        .fetch_all(&mut *conn)
+        .await?;
+    for child in children {
+        sqlx::query(sql::CANCEL)
+            .bind(&child)
+            .fetch_optional(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Puts back what a step consumed and queues it again (see [`sql::RESTORE_STEP`]).
+pub(crate) async fn restore_step(
+    conn: &mut PgConnection,
+    id: &str,
+    arrived: &[Arrived],
+) -> Result<()> {
+    let (signals, inbox): (Vec<&Arrived>, Vec<&Arrived>) =
+        arrived.iter().partition(|a| a.is_signal);
+    let i_seq: Vec<i64> = inbox.iter().map(|a| a.seq).collect();
+    let i_at: Vec<&str> = inbox.iter().map(|a| a.created_at.as_str()).collect();
+    let i_ev: Vec<&Value> = inbox.iter().map(|a| &a.event).collect();
+    let s_seq: Vec<i64> = signals.iter().map(|a| a.seq).collect();
+    let s_at: Vec<&str> = signals.iter().map(|a| a.created_at.as_str()).collect();
+    let s_name: Vec<&str> = signals
+        .iter()
+        .map(|a| a.event.get("name").and_then(Value::as_str).unwrap_or(""))
+        .collect();
+    let s_payload: Vec<Value> = signals
+        .iter()
+        .map(|a| a.event.get("payload").cloned().unwrap_or(Value::Null))
+        .collect();
+    sqlx::query(sql::RESTORE_STEP)
+        .bind(id)
+        .bind(&i_seq)
+        .bind(&i_at)
+        .bind(&i_ev)
+        .bind(&s_seq)
+        .bind(&s_at)
+        .bind(&s_name)
+        .bind(&s_payload)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Fires due timers (any worker may); returns how many fired.
+pub(crate) async fn fire_timers(pool: &PgPool, limit: i64) -> Result<u64> {
+    let row = sqlx::query(sql::FIRE_TIMERS)
+        .bind(limit)
+        .fetch_one(pool)
+        .await?;
+    let n: i64 = row.try_get("fired")?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use serde_json::json;
+    use sqlx::PgPool;
+
+    use super::*;
+    use crate::{Client, StartOptions};
+
+    /// A step that loses the state-version check puts back exactly what it consumed (same
+    /// sequence numbers, so arrival order holds) and queues itself again.
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_lost_version_check_restores_the_events(pool: PgPool) {
+        let client = Client::from_pool(pool.clone());
+        client
+            .register_workflow("w", r#"return await Signal.next("go");"#)
+            .await
+            .unwrap();
+        let id = client
+            .start_workflow("w", json!({}), StartOptions::default())
+            .await
+            .unwrap()
+            .id;
+        // Pretend an earlier step saved a state (version 0), then two signals arrive.
+        sqlx::query("INSERT INTO rhythm_workflow_state (execution_id, state) VALUES ($1, '\\x00')")
+            .bind(&id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let s1 = client.send_signal(&id, "go", json!(1)).await.unwrap();
+        let s2 = client.send_signal(&id, "go", json!(2)).await.unwrap();
+
+        let mut tx = pool.begin().await.unwrap();
+        let claimed = claim_steps(&mut tx, "default", 10).await.unwrap();
+        assert_eq!(claimed.taken.len(), 1);
+        assert_eq!(claimed.busy, 0);
+        let taken = load_steps(&mut tx, std::slice::from_ref(&id), &[])
+            .await
+            .unwrap();
+        assert_eq!(taken.len(), 1);
+        let step = &taken[0];
+        assert_eq!(step.state_version, Some(0));
+        assert!(step.source.is_some(), "the version is not compiled yet");
+        let seqs: Vec<i64> = step.arrived.iter().map(|a| a.seq).collect();
+        assert_eq!(seqs, vec![s1, s2]);
+
+        // Someone else advances the execution meanwhile.
+        sqlx::query("UPDATE rhythm_workflow_state SET state_version = 1 WHERE execution_id = $1")
+            .bind(&id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let save = StateSave {
+            id: id.clone(),
+            bytes: b"{}".to_vec(),
+            loaded: 0,
+            waits: vec!["go".to_owned()],
+        };
+        let saved = save_states(&mut tx, &[save], true).await.unwrap();
+        assert!(saved.is_empty(), "the check must fail");
+        restore_step(&mut tx, &id, &step.arrived).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let back: Vec<(i64, Value)> = sqlx::query_as(
+            "SELECT seq, payload FROM rhythm_signals WHERE execution_id = $1 ORDER BY seq",
+        )
+        .bind(&id)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(back, vec![(s1, json!(1)), (s2, json!(2))]);
+        let ready: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM rhythm_ready WHERE execution_id = $1")
+                .bind(&id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(ready, 1);
+        // The state is the other step's, untouched.
+        let version: i64 = sqlx::query_scalar(
+            "SELECT state_version FROM rhythm_workflow_state WHERE execution_id = $1",
+        )
+        .bind(&id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(version, 1);
+    }
+
+    /// A due step whose execution is locked by someone else is left queued, not waited for.
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_busy_execution_is_skipped_not_waited_for(pool: PgPool) {
+        let client = Client::from_pool(pool.clone());
+        client.register_workflow("w", r#"return 1;"#).await.unwrap();
+        let a = client
+            .start_workflow("w", json!({}), StartOptions::default())
+            .await
+            .unwrap()
+            .id;
+        let b = client
+            .start_workflow("w", json!({}), StartOptions::default())
+            .await
+            .unwrap()
+            .id;
+        let mut holder = pool.begin().await.unwrap();
+        sqlx::query("SELECT 1 FROM rhythm_executions WHERE id = $1 FOR SHARE")
+            .bind(&a)
+            .execute(&mut *holder)
+            .await
+            .unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        let claimed = claim_steps(&mut tx, "default", 10).await.unwrap();
+        assert_eq!(claimed.taken, vec![(b.clone(), "running".to_owned())]);
+        assert_eq!(claimed.busy, 1);
+        tx.commit().await.unwrap();
+        holder.rollback().await.unwrap();
+        let left: Vec<String> = sqlx::query_scalar("SELECT execution_id FROM rhythm_ready")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(left, vec![a]);
+    }
+}
