@@ -331,8 +331,12 @@ fn comment_doc(c: &Comment) -> Doc {
 }
 
 /// Re-quotes a string literal: double quotes unless the content holds more double quotes
-/// than single quotes (Prettier's rule). Escapes other than quotes are kept as written.
+/// than single quotes (Prettier's rule). Escapes other than quotes are kept as written. A
+/// literal with an invalid escape (which the analyzer reports) is kept exactly as written.
 pub fn normalize_string(raw: &str) -> String {
+    if rhythm_syntax::cook_string_literal(raw).is_err() {
+        return raw.to_string();
+    }
     let Some(inner) = raw.get(1..raw.len().saturating_sub(1)) else {
         return raw.to_string();
     };
@@ -370,6 +374,21 @@ pub fn normalize_string(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::normalize_string;
+
+    /// Found by the `format` fuzz target: re-quoting a string with an invalid escape changed
+    /// its text, and the formatter refused the file with an internal error.
+    #[test]
+    fn strings_with_invalid_escapes_are_kept_as_written() {
+        for raw in [r#""\"q\" \u\"x\"""#, r#""\"a\" \u{zz}""#, r#""\"\" \x4""#] {
+            assert_eq!(normalize_string(raw), raw);
+            let text = format!("const s = {raw}\n");
+            match crate::format(&text, &crate::Options::default()) {
+                Ok(out) => assert_eq!(out, text),
+                Err(crate::FormatError::Syntax(_)) => {}
+                Err(e) => panic!("{raw}: {e}"),
+            }
+        }
+    }
 
     #[test]
     fn strings_prefer_double_quotes() {

@@ -169,6 +169,13 @@ impl Heap {
         self.len() == 0
     }
 
+    /// Counts work that grew memory without allocating objects (long arrays and strings built
+    /// by builtins), in elements or bytes, so that such growth also leads to a collection and
+    /// the heap-limit check that follows it.
+    pub fn note_growth(&mut self, units: usize) {
+        self.allocated_since_gc = self.allocated_since_gc.saturating_add(units / 8);
+    }
+
     /// True when enough was allocated since the last collection to make one worthwhile.
     pub fn wants_gc(&self) -> bool {
         self.allocated_since_gc > 50_000 && self.allocated_since_gc > self.live_after_gc

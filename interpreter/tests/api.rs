@@ -273,6 +273,49 @@ fn heap_limit_stops_runaway_allocation() {
     assert_eq!(error_type(&step), "LimitExceeded");
 }
 
+/// Strings and arrays grown past the heap limit fail the execution with `LimitExceeded`, which
+/// `try`/`catch` cannot swallow; a string longer than JavaScript allows stays a catchable
+/// `RangeError`, as in JavaScript.
+#[test]
+fn huge_strings_and_arrays_exceed_the_heap_limit() {
+    let mut c = ctx();
+    c.limits.max_heap_bytes = 1024 * 1024;
+    for source in [
+        "let s = \"x\"\nwhile (true) { s = s + s }",
+        "try { return \"x\".repeat(2000000) } catch (e) { return e.message }",
+        "try { return \"x\".padStart(2000000) } catch (e) { return e.message }",
+        "let s = \"ab\"\ntry { while (true) { s = `${s}${s}` } } catch (e) { return e.message }",
+        "const xs = []\ntry { while (true) { xs.push(1, 2, 3, 4) } } catch (e) { return 1 }",
+        // Growth without many objects: long arrays from builtins, many distinct strings.
+        "let xs = [1]\nwhile (true) { xs = xs.concat(xs) }",
+        "const xs = []\nconst big = \"x\".repeat(10000)\nwhile (true) { xs.push(big + xs.length) }",
+    ] {
+        let step = start(&compile(source), json!({}), &c);
+        assert_eq!(
+            error_type(&step),
+            "LimitExceeded",
+            "{source}: {:?}",
+            step.outcome
+        );
+        let Outcome::Failed { error } = &step.outcome else {
+            unreachable!()
+        };
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(message.contains("heap limit"), "{source}: {message}");
+    }
+    let step = start(
+        &compile("try { \"x\".repeat(2 ** 30) } catch (e) { return e.name }"),
+        json!({}),
+        &ctx(),
+    );
+    assert_eq!(
+        step.outcome,
+        Outcome::Completed {
+            output: json!("RangeError")
+        }
+    );
+}
+
 #[test]
 fn saved_state_size_limit() {
     let program =

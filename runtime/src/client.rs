@@ -110,6 +110,11 @@ impl Client {
     ) -> Result<Started> {
         validate::name("workflow name", name)?;
         let hash = match &options.version {
+            // A version that is not one of this workflow's would fail at its first step:
+            // refuse it now and store nothing.
+            Some(v) if !store::workflow_version_exists(&self.pool, name, v).await? => {
+                return Err(Error::UnknownWorkflow(format!("{name} (version {v})")));
+            }
             Some(v) => v.clone(),
             None => store::newest_workflow(&self.pool, name)
                 .await?

@@ -17,7 +17,7 @@ pub enum Error {
     /// An execution with this id already exists (ids are chosen by the caller here).
     #[error("an execution with id {0:?} already exists")]
     DuplicateId(String),
-    /// No version of this workflow has been registered.
+    /// No version of this workflow has been registered (or not the version asked for).
     #[error("unknown workflow {0:?}: register its source first (rhythm start --workflows DIR)")]
     UnknownWorkflow(String),
     /// The execution is finished; it cannot take signals any more.

@@ -22,5 +22,6 @@ pub use model::{
     AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions,
     Started, Status,
 };
+pub use rhythm_interpreter::Limits;
 pub use validate::{MAX_NAME_CHARS, MAX_PAYLOAD_BYTES};
 pub use worker::{TaskContext, TaskError, TaskHandler, Worker, WorkerHandle, WorkerOptions};

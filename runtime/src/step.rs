@@ -14,7 +14,7 @@ use rhythm_engine::{
     ChildOutcome, Command, Engine, Event, ExecutionMeta, ExecutionState, FlowVm,
     Status as EngineStatus,
 };
-use rhythm_interpreter::HandleId;
+use rhythm_interpreter::{HandleId, Limits};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
@@ -24,13 +24,23 @@ use crate::model::{Kind, StartOptions};
 use crate::store::steps::{self as st, Finish, StateSave, TakenStep};
 use crate::store::{self, NewExecution};
 
-/// Compiled programs by version, shared by a worker's step loops.
+/// Compiled programs by version, shared by a worker's step loops, each run with the worker's
+/// limits.
 #[derive(Default)]
 pub(crate) struct Programs {
     compiled: Mutex<HashMap<String, Arc<FlowVm>>>,
+    limits: Limits,
 }
 
 impl Programs {
+    /// No program yet; every program compiled later runs within `limits`.
+    pub(crate) fn new(limits: Limits) -> Self {
+        Programs {
+            compiled: Mutex::default(),
+            limits,
+        }
+    }
+
     fn get(&self, version: &str, source: Option<&str>) -> std::result::Result<Arc<FlowVm>, String> {
         if let Ok(m) = self.compiled.lock()
             && let Some(vm) = m.get(version)
@@ -39,7 +49,11 @@ impl Programs {
         }
         let source =
             source.ok_or_else(|| format!("workflow version {version} is not registered"))?;
-        let vm = Arc::new(FlowVm::compile(source).map_err(|e| e.to_string())?);
+        let vm = Arc::new(
+            FlowVm::compile(source)
+                .map_err(|e| e.to_string())?
+                .with_limits(self.limits.clone()),
+        );
         if let Ok(mut m) = self.compiled.lock() {
             m.insert(version.to_owned(), vm.clone());
         }

@@ -87,3 +87,21 @@ fn three_hundred_parens_report_depth() {
             .any(|e| e.message.contains("nested too deeply"))
     );
 }
+
+/// Found by the `format` fuzz target: an unterminated template right after `import` was skipped
+/// as part of the module clause without an error, so the formatter's added newline changed it.
+#[test]
+fn templates_after_import_or_export_are_parsed_and_checked() {
+    for text in ["import`", "import `a", "import x from `", "export { a } `b"] {
+        let parse = rhythm_syntax::parse(text);
+        assert_eq!(parse.syntax().to_string(), text);
+        assert!(
+            parse
+                .errors()
+                .iter()
+                .any(|e| e.message.contains("unterminated template")),
+            "{text:?}: {:?}",
+            parse.errors()
+        );
+    }
+}

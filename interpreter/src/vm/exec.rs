@@ -823,9 +823,13 @@ impl Machine<'_> {
         }
     }
 
-    /// Charges the instruction budget for work proportional to `units` (elements, bytes).
-    pub fn charge(&mut self, units: usize) {
+    /// Charges the instruction budget for work proportional to `units` (elements, bytes), and
+    /// checks the heap limit when the work since the last collection calls for it (builtins
+    /// can grow arrays and strings a lot without allocating objects).
+    pub fn charge(&mut self, units: usize) -> Result<(), Exc> {
         self.budget = self.budget.saturating_sub((units / 8) as u64);
+        self.s.heap.note_growth(units);
+        self.maybe_gc()
     }
 
     fn set_pc(&mut self, t: u32) {
@@ -861,16 +865,28 @@ impl Machine<'_> {
     /// A rough count of the bytes the heap holds.
     pub fn approx_heap_bytes(&self) -> usize {
         let mut n = 0usize;
+        // Strings are shared, so one held in many places is counted in each: an upper bound.
+        let strings = |vs: &mut dyn Iterator<Item = &Value>| -> usize {
+            vs.map(|v| match v {
+                Value::String(s) => s.len(),
+                _ => 0,
+            })
+            .sum()
+        };
         for (_, o) in self.s.heap.iter() {
             n += 48
                 + match o {
-                    Obj::Object(p) | Obj::Error(p, _) => p.map.len() * 48,
-                    Obj::Array(items) => items.len() * 24,
-                    Obj::Env { slots, .. } => slots.len() * 24,
+                    Obj::Object(p) | Obj::Error(p, _) => {
+                        p.map.len() * 48
+                            + strings(&mut p.map.values())
+                            + p.map.keys().map(|k| k.len()).sum::<usize>()
+                    }
+                    Obj::Array(items) => items.len() * 24 + strings(&mut items.iter()),
+                    Obj::Env { slots, .. } => slots.len() * 24 + strings(&mut slots.iter()),
                     _ => 16,
                 };
         }
-        n
+        n + strings(&mut self.s.stack.iter())
     }
 
     /// The elements `for…of` and spread visit.

@@ -76,7 +76,7 @@ impl Machine<'_> {
             },
             _ => 0,
         };
-        self.charge(size);
+        self.charge(size)?;
         use crate::builtins::{ARRAY_METHODS, DATE_METHODS, NUMBER_METHODS, STRING_METHODS};
         let r = match &recv {
             Value::String(s) if STRING_METHODS.contains(&name) => {
@@ -332,8 +332,11 @@ impl Machine<'_> {
                     Value::Undefined => None,
                     v => Some(self.to_str(&v)?),
                 };
-                if nums[0] > (self.limits().max_heap_bytes.min(1 << 29)) as f64 {
+                if nums[0] > super::ops::MAX_JS_STRING_BYTES as f64 {
                     return Err(self.range_error("Invalid string length"));
+                }
+                if nums[0] > self.limits().max_heap_bytes as f64 {
+                    return Err(self.heap_limit(format!("a string of {} characters", nums[0])));
                 }
                 let r = if name == "padStart" {
                     js::pad_start(s, nums[0], fill.as_deref())
@@ -449,7 +452,7 @@ impl Machine<'_> {
                     None => 1,
                 };
                 if n == 0 {
-                    return Err(self.range_error("Invalid array length"));
+                    return Err(self.heap_limit(format!("an array of more than {max} items")));
                 }
                 Value::Number((n - 1) as f64)
             }

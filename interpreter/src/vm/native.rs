@@ -208,6 +208,10 @@ impl Machine<'_> {
                 cur,
             } => {
                 let reverse = matches!(op, EachOp::FindLast | EachOp::FindLastIndex);
+                // Saved state may be corrupt: the cursor never passes the end.
+                if *i > *len {
+                    return Err(self.fatal_internal("iteration state is inconsistent"));
+                }
                 if *i > 0 {
                     let idx = if reverse { *len - *i } else { *i - 1 };
                     match op {
@@ -311,6 +315,8 @@ impl Machine<'_> {
                 let n = items.len() as u32;
                 // Saved state may be corrupt: never index out of range.
                 if buf.len() != items.len()
+                    || *width == 0
+                    || *lo > n
                     || *li > n
                     || *ri > n
                     || *k > n
@@ -345,8 +351,8 @@ impl Machine<'_> {
                         }
                         return Ok(NativeStep::Done(Value::Object(*arr)));
                     }
-                    let mid = (*lo + *width).min(n);
-                    let hi = (*lo + 2 * *width).min(n);
+                    let mid = lo.saturating_add(*width).min(n);
+                    let hi = lo.saturating_add(width.saturating_mul(2)).min(n);
                     if *li < mid && *ri < hi {
                         *comparing = true;
                         return Ok(NativeStep::Call(
@@ -367,10 +373,10 @@ impl Machine<'_> {
                     *lo = hi;
                     if *lo >= n {
                         std::mem::swap(items, buf);
-                        *width *= 2;
+                        *width = width.saturating_mul(2);
                         *lo = 0;
                     }
-                    let mid = (*lo + *width).min(n);
+                    let mid = lo.saturating_add(*width).min(n);
                     *li = *lo;
                     *ri = mid;
                     *k = *lo;
@@ -408,5 +414,60 @@ impl Machine<'_> {
                 Ok(NativeStep::Done(Value::str(&out)))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::program::{Program, RunContext};
+    use crate::vm::{Machine, VmState};
+
+    /// Found by the `state` fuzz target: a saved sort whose run width is 0 (or near
+    /// `u32::MAX`) looped forever. Such state is now refused as inconsistent.
+    #[test]
+    fn a_corrupt_sort_width_fails_instead_of_looping() {
+        let program = Program::compile("return 1").unwrap();
+        let ctx = RunContext::default();
+        for width in [0, u32::MAX / 2 + 1, u32::MAX] {
+            let mut m = Machine::new(&program, &ctx, VmState::default());
+            let arr =
+                m.s.heap
+                    .alloc(Obj::Array(vec![Value::Number(2.0), Value::Number(1.0)]));
+            let mut task = NativeTask::Sort {
+                arr,
+                f: Value::Undefined,
+                items: vec![Value::Number(2.0), Value::Number(1.0), Value::Number(0.0)],
+                buf: vec![Value::Undefined; 3],
+                width,
+                lo: 2,
+                li: 3,
+                ri: 3,
+                k: 3,
+                comparing: false,
+            };
+            // Returns (an error, or the array) instead of looping.
+            let _ = m.native_step(&mut task, Value::Undefined);
+        }
+    }
+
+    /// Found by the `state` fuzz target: a saved `findLast` whose cursor is past the end
+    /// overflowed (a panic). It is refused as inconsistent.
+    #[test]
+    fn a_corrupt_iteration_cursor_is_an_error() {
+        let program = Program::compile("return 1").unwrap();
+        let ctx = RunContext::default();
+        let mut m = Machine::new(&program, &ctx, VmState::default());
+        let arr = m.s.heap.alloc(Obj::Array(vec![Value::Number(1.0)]));
+        let mut task = NativeTask::Each {
+            op: EachOp::FindLast,
+            arr,
+            f: Value::Undefined,
+            i: 5,
+            len: 1,
+            out: Vec::new(),
+            cur: Value::Undefined,
+        };
+        assert!(m.native_step(&mut task, Value::Undefined).is_err());
     }
 }

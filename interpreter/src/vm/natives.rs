@@ -164,7 +164,7 @@ impl Machine<'_> {
             },
             _ => 0,
         };
-        self.charge(size);
+        self.charge(size)?;
         let num = |m: &mut Self, i: usize| -> Result<f64, Exc> { m.to_num(&arg(&args, i)) };
         let v = match n {
             Native::TaskRun => {

@@ -9,6 +9,9 @@ use super::conv::{num_to_string, string_to_number, to_int32, to_uint32};
 use super::{Exc, Machine};
 use crate::value::{Obj, Str, Value};
 
+/// The longest string JavaScript engines build (V8: 2^29 - 24 characters), in bytes here.
+pub const MAX_JS_STRING_BYTES: usize = 1 << 29;
+
 /// Which primitive `ToPrimitive` prefers.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Hint {
@@ -264,12 +267,25 @@ impl Machine<'_> {
         Ok(Value::String(Str::from(s)))
     }
 
-    /// Refuses strings larger than the heap limit allows.
+    /// Refuses strings longer than JavaScript allows (a `RangeError`, as in JavaScript) or
+    /// larger than the heap limit (the sandbox bound: an uncatchable `LimitExceeded`).
     pub fn check_string_len(&mut self, len: usize) -> Result<(), Exc> {
-        if len > self.limits().max_heap_bytes.min(1 << 29) {
+        if len > MAX_JS_STRING_BYTES {
             return Err(self.range_error("Invalid string length"));
         }
+        if len > self.limits().max_heap_bytes {
+            return Err(self.heap_limit(format!("a string of {len} bytes")));
+        }
+        self.s.heap.note_growth(len);
         Ok(())
+    }
+
+    /// The uncatchable `LimitExceeded` failure of something too large for the heap limit.
+    pub fn heap_limit(&self, what: String) -> Exc {
+        self.fatal_limit(format!(
+            "heap limit exceeded ({what}, limit {} bytes)",
+            self.limits().max_heap_bytes
+        ))
     }
 
     /// Applies a binary operator.

@@ -592,6 +592,19 @@ pub(crate) async fn upsert_workflow(
 }
 
 /// The newest registered version of a workflow, if any.
+/// True when `version` is a registered version of workflow `name`.
+pub(crate) async fn workflow_version_exists(
+    pool: &PgPool,
+    name: &str,
+    version: &str,
+) -> Result<bool> {
+    Ok(sqlx::query_scalar(sql::WORKFLOW_VERSION_EXISTS)
+        .bind(name)
+        .bind(version)
+        .fetch_one(pool)
+        .await?)
+}
+
 pub(crate) async fn newest_workflow(pool: &PgPool, name: &str) -> Result<Option<String>> {
     let row = sqlx::query(sql::NEWEST_WORKFLOW)
         .bind(name)

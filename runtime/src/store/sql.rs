@@ -371,6 +371,10 @@ SELECT content_hash FROM rhythm_workflow_definitions WHERE name = $1
 ORDER BY first_seen_at DESC LIMIT 1
 "#;
 
+pub(crate) const WORKFLOW_VERSION_EXISTS: &str = r#"
+SELECT EXISTS (SELECT 1 FROM rhythm_workflow_definitions WHERE name = $1 AND content_hash = $2)
+"#;
+
 /// The status of one execution.
 pub(crate) const STATUS: &str = "SELECT status FROM rhythm_executions WHERE id = $1";
 

@@ -61,6 +61,10 @@ pub struct WorkerOptions {
     pub step_concurrency: usize,
     /// Workflow steps (of distinct executions) one step transaction takes at most (default 64).
     pub step_batch: usize,
+    /// The sandbox bounds of every workflow step this worker runs: instructions between two
+    /// awaits, call depth, heap and saved-state size (default: the interpreter's defaults).
+    /// A workflow over a bound fails with `LimitExceeded`; the worker carries on.
+    pub limits: rhythm_interpreter::Limits,
 }
 
 impl Default for WorkerOptions {
@@ -79,6 +83,7 @@ impl Default for WorkerOptions {
             serve_workflows: false,
             step_concurrency: 4,
             step_batch: 64,
+            limits: rhythm_interpreter::Limits::default(),
         }
     }
 }
@@ -290,7 +295,7 @@ impl Worker {
             o.serve_workflows.then(|| step_wake.clone()),
         ));
         if o.serve_workflows {
-            let programs = Arc::new(crate::step::Programs::default());
+            let programs = Arc::new(crate::step::Programs::new(o.limits.clone()));
             for _ in 0..o.step_concurrency.max(1) {
                 aux.spawn(background::steps(
                     self.pool.clone(),

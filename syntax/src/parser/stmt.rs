@@ -581,7 +581,9 @@ impl Parser<'_> {
         let first = self.pos;
         loop {
             match self.current() {
-                EOF | SEMICOLON => break,
+                // A template is never part of a module clause; skipping it would hide its
+                // errors (an unterminated template swallowing the rest of the file).
+                EOF | SEMICOLON | BACKTICK => break,
                 STRING => {
                     self.bump();
                     break;
