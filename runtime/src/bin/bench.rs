@@ -29,7 +29,7 @@ const WORKERS: usize = 2;
 /// Connections each worker keeps busy on the hot path (claims, results).
 const HOT_CONNECTIONS_PER_WORKER: usize = 2;
 /// Tasks in the throughput phase.
-const TASKS: usize = 30_000;
+const TASKS: usize = 100_000;
 /// Enqueue batch size.
 const ENQUEUE_BATCH: usize = 1000;
 /// Latency samples.
