@@ -83,10 +83,30 @@ FROM ins JOIN rhythm_executions e ON e.id = ins.execution_id
 WHERE (SELECT count(*) FROM async_commit) = 1
 "#;
 
+/// The CTE `wake` that queues a step for each live workflow with a new event in the CTE
+/// `inbox (execution_id)`, in id order, coalescing with a queued step through `ON CONFLICT DO
+/// UPDATE` (which keeps that row locked until the event commits: see the module doc). One
+/// definition, so every wake-up keeps that rule.
+macro_rules! wake_inbox_owners {
+    () => {
+        r#"
+), wake AS (
+    INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
+    SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
+    FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
+    WHERE p.status IN ('running', 'waiting')
+    ORDER BY p.id
+    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
+)
+"#
+    };
+}
+
 /// Records successful attempts of worker `$4` (parallel arrays id, attempt, output). An
 /// attempt that is no longer this worker's (cancelled, reaped, retried) is ignored; a terminal
 /// execution never changes. Notifies `rhythm_done` once with the finished ids.
-pub(crate) const COMPLETE_ATTEMPTS: &str = r#"
+pub(crate) const COMPLETE_ATTEMPTS: &str = concat!(
+    r#"
 WITH input AS (
     SELECT * FROM UNNEST($1::text[], $2::int4[], $3::jsonb[]) AS i(execution_id, attempt, output)
 ), del AS (
@@ -105,20 +125,15 @@ WITH input AS (
                                          'attempt', parent_attempt, 'output', output)
     FROM upd WHERE parent_id IS NOT NULL
     RETURNING execution_id
-), wake AS (
-    INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
-    SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
-    FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
-    WHERE p.status IN ('running', 'waiting')
-    ORDER BY p.id
-    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
-)
-SELECT (SELECT count(*) FROM upd) AS completed,
+"#,
+    wake_inbox_owners!(),
+    r#"SELECT (SELECT count(*) FROM upd) AS completed,
        (SELECT count(*) FROM (
             SELECT pg_notify('rhythm_done', CASE WHEN length(s) > 7900 THEN '*' ELSE s END)
             FROM (SELECT string_agg(id, ',') AS s FROM upd) a
             WHERE s IS NOT NULL) n) AS notified
-"#;
+"#
+);
 
 /// The shared tail of the statements that settle failed attempts. Expects a CTE `failed
 /// (execution_id, attempt, error, retryable, immediate)` of deleted attempt rows. Retries what
@@ -126,7 +141,8 @@ SELECT (SELECT count(*) FROM upd) AS completed,
 /// executions first so a concurrent cancel either wins (nothing retried) or sees the retry row.
 macro_rules! settle_failures_tail {
     () => {
-        r#"
+        concat!(
+            r#"
 , info AS (
     SELECT f.execution_id, f.attempt, f.error, e.kind, e.name, e.queue, e.priority,
            (f.retryable AND f.attempt < e.max_attempts) AS will_retry,
@@ -153,21 +169,16 @@ macro_rules! settle_failures_tail {
                                          'attempt', parent_attempt, 'error', error)
     FROM upd WHERE parent_id IS NOT NULL AND NOT will_retry
     RETURNING execution_id
-), wake AS (
-    INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
-    SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
-    FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
-    WHERE p.status IN ('running', 'waiting')
-    ORDER BY p.id
-    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
-)
-SELECT (SELECT count(*) FROM upd WHERE NOT will_retry) AS failed,
+"#,
+            wake_inbox_owners!(),
+            r#"SELECT (SELECT count(*) FROM upd WHERE NOT will_retry) AS failed,
        (SELECT count(*) FROM retry) AS retried,
        (SELECT count(*) FROM (
             SELECT pg_notify('rhythm_done', CASE WHEN length(s) > 7900 THEN '*' ELSE s END)
             FROM (SELECT string_agg(id, ',') AS s FROM upd WHERE NOT will_retry) a
             WHERE s IS NOT NULL) n) AS notified
 "#
+        )
     };
 }
 
@@ -614,7 +625,8 @@ ORDER BY n
 /// Ends workflows (parallel arrays `$1` id, `$2` status, `$3` output, `$4` error) unless
 /// terminal already: drops their timers, waits and state, reports to their parents (inbox
 /// event and a queued step), and notifies `rhythm_done` once with the ids that ended.
-pub(crate) const FINISH_WORKFLOWS: &str = r#"
+pub(crate) const FINISH_WORKFLOWS: &str = concat!(
+    r#"
 WITH input AS (
     SELECT * FROM UNNEST($1::text[], $2::text[], $3::jsonb[], $4::jsonb[])
         AS i(id, status, output, error)
@@ -637,20 +649,15 @@ WITH input AS (
                                          'output', output, 'error', error)
     FROM upd WHERE parent_id IS NOT NULL
     RETURNING execution_id
-), wake AS (
-    INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
-    SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
-    FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
-    WHERE p.status IN ('running', 'waiting')
-    ORDER BY p.id
-    ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
-)
-SELECT (SELECT count(*) FROM upd) AS finished,
+"#,
+    wake_inbox_owners!(),
+    r#"SELECT (SELECT count(*) FROM upd) AS finished,
        (SELECT count(*) FROM (
             SELECT pg_notify('rhythm_done', CASE WHEN length(s) > 7900 THEN '*' ELSE s END)
             FROM (SELECT string_agg(id, ',') AS s FROM upd) a
             WHERE s IS NOT NULL) n) AS notified
-"#;
+"#
+);
 
 /// The newest version of each workflow named in `$1`.
 pub(crate) const NEWEST_WORKFLOWS: &str = r#"
