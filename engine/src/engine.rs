@@ -6,6 +6,7 @@ use rhythm_interpreter::effects::{
 
 use crate::backoff::retry_delay;
 use crate::command::{Command, TaskAttempt};
+use crate::defaults::TaskDefinitions;
 use crate::errors;
 use crate::event::{ChildOutcome, Event};
 use crate::state::{ExecutionState, Pending, Status, TaskCall};
@@ -43,18 +44,30 @@ pub enum Rejected {
 pub struct Engine {
     /// Its configuration.
     pub config: EngineConfig,
+    /// The defaults of the tasks' definitions, for calls that leave options out.
+    pub task_defaults: TaskDefinitions,
 }
 
 /// Commands gathered while applying one event.
-struct Out {
+struct Out<'a> {
     now: EpochMillis,
     commands: Vec<Command>,
+    task_defaults: &'a TaskDefinitions,
 }
 
 impl Engine {
     /// An engine with `config`.
     pub fn new(config: EngineConfig) -> Self {
-        Engine { config }
+        Engine {
+            config,
+            task_defaults: TaskDefinitions::default(),
+        }
+    }
+
+    /// The same engine with the defaults of the tasks' definitions.
+    pub fn with_task_defaults(mut self, task_defaults: TaskDefinitions) -> Self {
+        self.task_defaults = task_defaults;
+        self
     }
 
     /// Applies `event`, happening at `now`, to `state`, running `vm` as far as it can go.
@@ -72,6 +85,7 @@ impl Engine {
         let mut out = Out {
             now,
             commands: Vec::new(),
+            task_defaults: &self.task_defaults,
         };
         match (&state.status, &event) {
             (Status::Created, Event::Start { .. }) => {}
@@ -384,8 +398,9 @@ fn request_made(state: &mut ExecutionState, request: Request, out: &mut Out) {
             handle,
             name,
             inputs,
-            options,
+            mut options,
         } => {
+            out.task_defaults.fill(&name, &mut options);
             let call = TaskCall {
                 name,
                 inputs,

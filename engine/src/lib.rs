@@ -7,7 +7,8 @@
 //! - Tasks: attempt 1 is queued at once; a failed or timed-out attempt (a timeout is a failure
 //!   of type `Timeout`) is retried after [`backoff::retry_delay`] while attempts remain
 //!   (`retries.max + 1`, one attempt without a policy); then the call rejects with
-//!   `{ type: "TaskFailed", name, task, message, attempts, cause }`.
+//!   `{ type: "TaskFailed", name, task, message, attempts, cause }`. Options a call leaves out
+//!   come from the task's definition when the engine has one ([`defaults`]).
 //! - Signals: buffered per name in arrival order; a wait takes the oldest; several waits are
 //!   served oldest wait first; a withdrawn wait consumes nothing; a wait's `timeout_at`
 //!   rejects it with `{ type: "Timeout" }`. Signals to an ended execution are refused.
@@ -23,6 +24,7 @@
 
 pub mod backoff;
 pub mod command;
+pub mod defaults;
 pub mod duration;
 pub mod engine;
 pub mod errors;
@@ -33,6 +35,7 @@ pub mod state;
 pub mod vm;
 
 pub use command::{Command, TaskAttempt};
+pub use defaults::{DefaultsError, TaskDefaults, TaskDefinitions};
 pub use engine::{Engine, EngineConfig, Rejected};
 pub use event::{ChildOutcome, Event};
 pub use flow::FlowVm;

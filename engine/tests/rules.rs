@@ -3,7 +3,7 @@
 use rhythm_engine::scripted::{self, Script, ScriptedVm, complete, fail, suspend, task, timer};
 use rhythm_engine::{
     ChildOutcome, Command, Engine, EngineConfig, Event, ExecutionMeta, ExecutionState, Rejected,
-    Status, Vm,
+    Status, TaskDefinitions, Vm,
 };
 use rhythm_interpreter::effects::{
     Delivery, HandleId, Outcome, Request, RetryPolicy, Settlement, TaskOptions, WorkflowOptions,
@@ -229,6 +229,68 @@ fn a_retry_that_succeeds_delivers_its_output() {
         1000.0,
     );
     assert_eq!(r.state.status, Status::Completed { output: json!(7) });
+}
+
+fn pay_defaults() -> TaskDefinitions {
+    TaskDefinitions::from_manifest(
+        r#"{"tasks": [{"name": "pay", "retries": 1, "timeout": "30s", "queue": "payments"}]}"#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_task_definition_fills_the_options_a_call_leaves_out() {
+    let mut r = Run::new(one_task(TaskOptions::default()));
+    r.engine = r.engine.clone().with_task_defaults(pay_defaults());
+    let c = r.start();
+    assert_eq!(queued(&c), vec![(1, 1, 0.0, Some(30_000.0))]);
+    let Some(Command::QueueTask(attempt)) = c.first() else {
+        panic!("{c:?}")
+    };
+    assert_eq!(attempt.queue.as_deref(), Some("payments"));
+    let c = r.send(
+        Event::TaskFailed {
+            handle: h(1),
+            attempt: 1,
+            error: json!({ "type": "Flaky" }),
+        },
+        10.0,
+    );
+    assert_eq!(
+        queued(&c),
+        vec![(1, 2, 1010.0, Some(31_010.0))],
+        "retried by the definition's policy"
+    );
+}
+
+#[test]
+fn a_call_s_own_options_win_over_the_definition() {
+    let own = TaskOptions {
+        retries: Some(RetryPolicy::count(0)),
+        timeout_ms: Some(5000.0),
+        queue: Some("fast".into()),
+        ..TaskOptions::default()
+    };
+    let mut r = Run::new(one_task(own));
+    r.engine = r.engine.clone().with_task_defaults(pay_defaults());
+    let c = r.start();
+    assert_eq!(queued(&c), vec![(1, 1, 0.0, Some(5000.0))]);
+    let Some(Command::QueueTask(attempt)) = c.first() else {
+        panic!("{c:?}")
+    };
+    assert_eq!(attempt.queue.as_deref(), Some("fast"));
+    r.send(
+        Event::TaskFailed {
+            handle: h(1),
+            attempt: 1,
+            error: json!({ "type": "Boom" }),
+        },
+        10.0,
+    );
+    assert!(
+        matches!(r.state.status, Status::Failed { .. }),
+        "retries: 0 means one attempt"
+    );
 }
 
 #[test]

@@ -32,6 +32,18 @@ pub struct RetryPolicy {
     pub max_delay_ms: Option<f64>,
 }
 
+impl RetryPolicy {
+    /// `retries: n`: `n` retries, the first after one second, each delay twice the last.
+    pub fn count(max: u32) -> Self {
+        RetryPolicy {
+            max,
+            initial_ms: 1000.0,
+            factor: 2.0,
+            max_delay_ms: None,
+        }
+    }
+}
+
 /// Options of `Task.run(name, inputs, options)`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskOptions {

@@ -16,6 +16,7 @@ pub mod worker;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cli::run_cli, m)?)?;
     m.add_function(wrap_pyfunction!(testing::parse_duration_ms, m)?)?;
+    m.add_function(wrap_pyfunction!(testing::check_task_defaults, m)?)?;
     m.add_class::<testing::NativeEnvironment>()?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<worker::NativeWorker>()?;

@@ -10,6 +10,7 @@ use std::sync::{Mutex, MutexGuard};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
+use rhythm_engine::TaskDefaults;
 use rhythm_testkit::{ExecId, Kit, KitError, Registry, Stub, StubCall, StubResult, flow_compiler};
 use serde_json::{Value as Json, json};
 
@@ -28,6 +29,18 @@ pub fn parse_duration_ms(text: &str) -> PyResult<f64> {
             "invalid duration {text:?} (try \"30s\", \"1h30m\", \"500ms\")"
         ))
     })
+}
+
+/// Checks the defaults of a task definition (`{"queue", "retries", "timeout"}` as JSON text),
+/// with the parser the engine uses; raises `ValueError` naming the task and the option.
+#[pyfunction]
+pub fn check_task_defaults(name: &str, defaults_json: &str) -> PyResult<()> {
+    task_defaults(name, defaults_json).map(drop)
+}
+
+fn task_defaults(name: &str, defaults_json: &str) -> PyResult<TaskDefaults> {
+    let entry = parse_json("the task defaults", defaults_json)?;
+    TaskDefaults::from_entry(name, &entry).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 fn parse_json(what: &str, text: &str) -> PyResult<Json> {
@@ -153,6 +166,14 @@ impl NativeEnvironment {
             _ => Stub::Sequence(fixed),
         };
         self.stub(kind, name, stub)
+    }
+
+    /// Sets the defaults of the definition of task `name` (`{"queue", "retries", "timeout"}`
+    /// as JSON text), used by calls that leave those options out.
+    fn set_task_defaults(&self, name: &str, defaults_json: &str) -> PyResult<()> {
+        let defaults = task_defaults(name, defaults_json)?;
+        self.kit()?.set_task_defaults(name, defaults);
+        Ok(())
     }
 
     /// Stubs a task or child workflow with a Python callable.

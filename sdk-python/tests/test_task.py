@@ -27,6 +27,28 @@ def test_bad_timeout_and_retries_are_refused():
         rhythm.task(timeout="soon")(lambda: None)
     with pytest.raises(ValueError, match="retries"):
         rhythm.task(retries=-1)(lambda: None)
+    with pytest.raises(ValueError, match="retries"):
+        rhythm.task(retries="3")(lambda: None)
+    with pytest.raises(ValueError, match="factor"):
+        rhythm.task(retries=rhythm.Retry(factor=0.5))(lambda: None)
+    with pytest.raises(ValueError, match="not a duration"):
+        rhythm.task(retries=rhythm.Retry(initial="soon"))(lambda: None)
+    with pytest.raises(ValueError, match="queue"):
+        rhythm.task(queue="")(lambda: None)
+
+
+def test_defaults_are_what_a_call_that_leaves_options_out_gets():
+    assert definition_of(orders.process_payment).defaults() == {
+        "queue": "default", "retries": 3, "timeout": "30s"}
+
+    @rhythm.task(retries=rhythm.Retry(max=5, initial=0.5, max_delay="1m"), queue="slow")
+    def policy() -> None: ...
+
+    assert definition_of(policy).defaults() == {
+        "queue": "slow",
+        "retries": {"max": 5, "initial": 0.5, "factor": 2.0, "maxDelay": "1m"},
+        "timeout": None,
+    }
 
 
 def test_invoke_sync_async_and_failure():

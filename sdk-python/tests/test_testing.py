@@ -191,3 +191,39 @@ def test_register_uses_the_task_name():
     run = env.run("calc", {"n": 21})
     assert run.output == 42
     assert env.elapsed_ms == 2000
+
+
+def test_the_decorator_s_retries_and_timeout_apply_to_calls_that_leave_them_out():
+    attempts: list[int] = []
+
+    @rhythm.task(name="flaky", retries=rhythm.Retry(max=2, initial="10s", factor=3), timeout="1m")
+    def flaky() -> str:
+        attempts.append(len(attempts) + 1)
+        if len(attempts) < 3:
+            raise ConnectionError("try again")
+        return "ok"
+
+    env = WorkflowEnvironment([])
+    env.add_workflow("default", 'return await Task.run("flaky", {})')
+    env.add_workflow("own", 'return await Task.run("flaky", {}, { retries: 0 })')
+    env.register(flaky)
+    run = env.run("default")
+    assert run.output == "ok"
+    assert [c.attempt for c in run.calls] == [1, 2, 3]
+    # Backoff 10 s then 30 s, each shortened by at most 20 % of seeded jitter.
+    assert 32_000 <= env.elapsed_ms <= 40_000
+
+    attempts.clear()
+    run = env.run("own")  # the call's own options win
+    assert run.status == "failed"
+    assert run.error["type"] == "TaskFailed" and run.error["attempts"] == 1
+
+    @rhythm.task(name="slow", timeout="1s")
+    def slow() -> str:
+        return "late"
+
+    env.add_workflow("slow", 'return await Task.run("slow", {})')
+    env.register(slow, takes="2s")
+    run = env.run("slow")
+    assert run.status == "failed"
+    assert run.error["cause"]["type"] == "Timeout"

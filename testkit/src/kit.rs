@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rhythm_engine::duration::format_duration;
 use rhythm_engine::{
     ChildOutcome, Command, Engine, EngineConfig, Event, ExecutionMeta, ExecutionState, Rejected,
-    Status, TaskAttempt,
+    Status, TaskAttempt, TaskDefaults, TaskDefinitions,
 };
 use rhythm_interpreter::effects::{EpochMillis, HandleId, Json};
 
@@ -252,7 +252,20 @@ impl Kit {
 
     /// Sets the engine's configuration (for example no retry jitter).
     pub fn with_engine_config(mut self, config: EngineConfig) -> Self {
-        self.engine = Engine::new(config);
+        self.engine.config = config;
+        self
+    }
+
+    /// Sets the defaults of the tasks' definitions (retries, timeout, queue) for calls that
+    /// leave those options out, as the SDK's `@task` decorator does in production.
+    pub fn with_task_defaults(mut self, defaults: TaskDefinitions) -> Self {
+        self.engine = self.engine.clone().with_task_defaults(defaults);
+        self
+    }
+
+    /// Sets the defaults of one task's definition (see [`Kit::with_task_defaults`]).
+    pub fn set_task_defaults(&mut self, name: &str, defaults: TaskDefaults) -> &mut Self {
+        self.engine.task_defaults.insert(name, defaults);
         self
     }
 

@@ -22,6 +22,8 @@
 //! - When the root execution ends, what is due at that same instant still runs (fire-and-forget
 //!   attempts are recorded); the clock does not move further.
 //! - Test files accept `payload_json` on signal events, like `output_json`.
+//! - Task defaults (`@rhythm.task(retries=…, timeout=…, queue=…)`) come from the nearest
+//!   `.rhythm/tasks.json` above a test file ([`manifest`]); a call's own options win.
 //! - Exit status of `rhythm test`: 0 all passed, 1 a case failed, 2 a malformed file or no test
 //!   file at all.
 #![deny(clippy::unwrap_used)]
@@ -29,6 +31,7 @@
 pub mod flow;
 pub mod kit;
 pub mod local;
+pub mod manifest;
 pub mod matching;
 pub mod registry;
 pub mod stub;

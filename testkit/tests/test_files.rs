@@ -278,6 +278,50 @@ calls = ["flaky", "flaky", "flaky"]
 }
 
 #[test]
+fn task_definitions_in_the_nearest_manifest_set_retries_and_timeouts() {
+    let d = Dir::new();
+    let cases = r#"
+workflows = ["../workflows"]
+
+[[case]]
+name = "the definition's retry takes the declined payment's second attempt"
+workflow = "order"
+inputs = { total = 42, userId = "u1", orderId = "o1" }
+[case.tasks]
+"process-payment" = [ { error = { type = "Declined" } }, { output = { id = "p" }, takes = "1s" } ]
+[[case.events]]
+at = "1h"
+signal = "manager-approval"
+payload = { approved = true }
+[case.expect]
+output = { status = "shipped", paymentId = "p" }
+calls = ["process-payment", "process-payment"]
+"#;
+    let file = d.write("orders/order.test.toml", cases);
+    let (summary, out) = d.run(std::slice::from_ref(&file));
+    assert_eq!(summary.failed, 1, "without a manifest, one attempt: {out}");
+
+    d.write(
+        ".rhythm/tasks.json",
+        r#"{"tasks": [{"name": "process-payment", "retries": 1, "timeout": "30s"}]}"#,
+    );
+    let (summary, out) = d.run(std::slice::from_ref(&file));
+    assert_eq!(summary.passed, 1, "{out}");
+
+    d.write(
+        ".rhythm/tasks.json",
+        r#"{"tasks": [{"name": "process-payment", "timeout": "500ms"}]}"#,
+    );
+    let (summary, out) = d.run(std::slice::from_ref(&file));
+    assert_eq!(summary.failed, 1, "the definition's timeout applies: {out}");
+
+    d.write(".rhythm/tasks.json", "{\"tasks\": [\n  {\"name\": }]}");
+    let (summary, out) = d.run(&[file]);
+    assert_eq!(summary.malformed, 1, "{out}");
+    assert!(out.contains(".rhythm/tasks.json:2:"), "{out}");
+}
+
+#[test]
 fn failures_show_a_diff_the_log_and_the_timeline() {
     let d = Dir::new();
     let file = d.write(

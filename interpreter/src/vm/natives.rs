@@ -56,12 +56,7 @@ impl Machine<'_> {
         let retries = self.opt_field(opts, "retries")?;
         o.retries = match &retries {
             Value::Undefined | Value::Null => None,
-            Value::Number(n) => Some(RetryPolicy {
-                max: n.max(0.0) as u32,
-                initial_ms: 1000.0,
-                factor: 2.0,
-                max_delay_ms: None,
-            }),
+            Value::Number(n) => Some(RetryPolicy::count(n.max(0.0) as u32)),
             Value::Object(_) => {
                 let max = self.get_prop(&retries, "max")?;
                 let initial = self.get_prop(&retries, "initial")?;

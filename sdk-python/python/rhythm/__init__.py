@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .client import AsyncClient, Client, Execution, RhythmError
 from .manifest import build_manifest, write_manifest
-from .task import TaskDefinition, TaskInfo, TaskOutputError, current_task, task
+from .task import Retry, TaskDefinition, TaskInfo, TaskOutputError, current_task, task
 from .worker import Worker
 
 __all__ = [
@@ -18,6 +18,14 @@ __all__ = [
     "Client",
     "Execution",
     "RhythmError",
-    "TaskDefinition", "TaskInfo", "TaskOutputError", "build_manifest", "current_task", "task", "write_manifest",
-    "Worker"]
+    "Retry",
+    "TaskDefinition",
+    "TaskInfo",
+    "TaskOutputError",
+    "Worker",
+    "build_manifest",
+    "current_task",
+    "task",
+    "write_manifest",
+]
 __version__ = "0.1.0"

@@ -1,7 +1,8 @@
 """The task manifest (``.rhythm/tasks.json``) the language server and analyzer read.
 
 Shape: ``{"tasks": [{"name", "parameters": [{"name", "annotation", "required"}],
-"extra_inputs", "doc", "queue", "retries", "timeout"}]}``, tasks sorted by name, parameters in
+"extra_inputs", "doc", "queue", "retries", "timeout"}]}`` (``retries``: a count or
+``{max, initial, factor, maxDelay}``), tasks sorted by name, parameters in
 declaration order; ``extra_inputs`` says the function also takes ``**kwargs`` (``rhythm check``
 and the language server then accept any input name).
 """
@@ -49,9 +50,7 @@ def task_entry(definition: TaskDefinition) -> dict[str, Any]:
         "parameters": parameters,
         "extra_inputs": extra_inputs,
         "doc": definition.doc,
-        "queue": definition.queue,
-        "retries": definition.retries,
-        "timeout": definition.timeout,
+        **definition.defaults(),
     }
 
 

@@ -26,12 +26,29 @@ TASK_ATTRIBUTE = "__rhythm_task__"
 
 
 @dataclass(frozen=True)
+class Retry:
+    """A retry policy for ``@rhythm.task(retries=Retry(...))``: at most ``max`` retries after
+    the first attempt, the first after ``initial``, each next delay ``factor`` times the last,
+    none longer than ``max_delay``. Durations are strings (``"500ms"``, ``"1m"``) or seconds.
+    ``retries=3`` is ``Retry(max=3)``."""
+
+    max: int = 3
+    initial: str | float = "1s"
+    factor: float = 2.0
+    max_delay: str | float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The policy as a ``.flow`` file writes it (``{max, initial, factor, maxDelay}``)."""
+        return {"max": self.max, "initial": self.initial, "factor": self.factor, "maxDelay": self.max_delay}
+
+
+@dataclass(frozen=True)
 class TaskDefinition:
     """What ``@task`` records about a function."""
 
     name: str
     fn: Callable[..., Any]
-    retries: int | None
+    retries: int | Retry | None
     timeout: str | None
     timeout_ms: float | None
     queue: str
@@ -41,6 +58,12 @@ class TaskDefinition:
     def is_async(self) -> bool:
         """Whether the function is ``async def``."""
         return inspect.iscoroutinefunction(self.fn)
+
+    def defaults(self) -> dict[str, Any]:
+        """The options a workflow's ``Task.run`` of this task gets when it leaves them out:
+        ``{"queue", "retries", "timeout"}`` (the shape of the task manifest)."""
+        retries = self.retries.to_json() if isinstance(self.retries, Retry) else self.retries
+        return {"queue": self.queue, "retries": retries, "timeout": self.timeout}
 
 
 class TaskOutputError(TypeError):
@@ -59,7 +82,7 @@ def task(fn: F, /) -> F: ...
 def task(
     *,
     name: str | None = None,
-    retries: int | None = None,
+    retries: int | Retry | None = None,
     timeout: str | float | None = None,
     queue: str = "default",
 ) -> Callable[[F], F]: ...
@@ -70,7 +93,7 @@ def task(
     /,
     *,
     name: str | None = None,
-    retries: int | None = None,
+    retries: int | Retry | None = None,
     timeout: str | float | None = None,
     queue: str = "default",
 ) -> Any:
@@ -80,13 +103,24 @@ def task(
     both work. The function is returned unchanged (callable as before) with the definition in
     its ``__rhythm_task__`` attribute. ``timeout`` is a duration string (``"30s"``, ``"1h30m"``)
     or a number of seconds.
+
+    ``retries``, ``timeout`` and ``queue`` are the task's defaults: a workflow's
+    ``Task.run(name, inputs)`` that leaves an option out gets the decorator's (its own options
+    win), on Postgres as in ``rhythm.testing`` and ``rhythm test``. ``retries`` is a count or a
+    :class:`Retry` policy; without it a task is attempted once.
     """
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
         if not callable(f):
             raise TypeError(f"@rhythm.task needs a function, got {f!r}")
-        if retries is not None and (not isinstance(retries, int) or retries < 0):
-            raise ValueError(f"@rhythm.task(retries=...) must be a non-negative int, got {retries!r}")
+        if retries is not None and (
+            isinstance(retries, bool) or not isinstance(retries, (int, Retry)) or (isinstance(retries, int) and retries < 0)
+        ):
+            raise ValueError(
+                f"@rhythm.task(retries=...) must be a non-negative int or a rhythm.Retry, got {retries!r}"
+            )
+        if not isinstance(queue, str) or not queue:
+            raise ValueError(f"@rhythm.task(queue=...) must be a queue name, got {queue!r}")
         timeout_text = None if timeout is None else str(timeout)
         timeout_ms = None if timeout_text is None else _native.parse_duration_ms(timeout_text)
         definition = TaskDefinition(
@@ -98,6 +132,10 @@ def task(
             queue=queue,
             doc=inspect.getdoc(f),
         )
+        try:
+            _native.check_task_defaults(definition.name, json.dumps(definition.defaults()))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"@rhythm.task: {exc}") from None
         setattr(f, TASK_ATTRIBUTE, definition)
         return f
 

@@ -158,12 +158,15 @@ class WorkflowEnvironment:
 
     def register(self, *functions: Callable[..., Any], takes: str | float | None = None) -> None:
         """Runs these ``@rhythm.task`` functions (sync or async) for real when the workflow
-        calls them; each attempt lasts ``takes`` of fake time (default none)."""
+        calls them; each attempt lasts ``takes`` of fake time (default none). The decorator's
+        ``retries``, ``timeout`` and ``queue`` apply to calls that leave them out, as on
+        Postgres."""
         takes_ms = 0.0 if takes is None else _ms(takes)
         for fn in functions:
             definition = definition_of(fn)
             if definition is None:
                 raise TypeError(f"{fn!r} is not a @rhythm.task function")
+            self._native.set_task_defaults(definition.name, json.dumps(definition.defaults()))
             self._native.stub_callable("task", definition.name, _task_callable(definition, takes_ms))
 
     def stub_task(

@@ -11,6 +11,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rhythm_engine::TaskDefinitions;
 use rhythm_interpreter::effects::Json;
 use toml::Spanned;
 
@@ -108,6 +109,8 @@ pub struct TestFile {
     pub cases: Vec<Case>,
     /// The workflows its cases can run.
     pub registry: Registry,
+    /// The defaults of the task definitions of the nearest `.rhythm/tasks.json`, if any.
+    pub task_defaults: TaskDefinitions,
 }
 
 /// The 1-based line and column of byte `offset` in `text`.
@@ -181,10 +184,17 @@ pub fn parse(path: &Path, text: &str, compiler: Arc<dyn Compiler>) -> Result<Tes
     for case in spec.cases {
         cases.push(convert_case(&cx, &base, &mut registry, case)?);
     }
+    let task_defaults = crate::manifest::task_defaults_near(&base).map_err(|e| Malformed {
+        path: e.path,
+        line: e.line,
+        column: e.column,
+        message: e.message,
+    })?;
     Ok(TestFile {
         path: path.to_owned(),
         cases,
         registry,
+        task_defaults,
     })
 }
 

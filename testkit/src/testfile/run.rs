@@ -30,7 +30,9 @@ impl CaseReport {
 
 /// Runs `case` of `file` in a fresh kit.
 pub fn run_case(file: &TestFile, case: &Case) -> CaseReport {
-    let mut kit = Kit::new(file.registry.clone()).with_start(case.start_ms);
+    let mut kit = Kit::new(file.registry.clone())
+        .with_start(case.start_ms)
+        .with_task_defaults(file.task_defaults.clone());
     for (name, stub) in &case.tasks {
         kit.stub_task(name, stub.clone());
     }
