@@ -1,62 +1,55 @@
 //! The client API: start tasks and workflows, signal, inspect, wait for and cancel executions.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use sqlx::PgPool;
-use sqlx::postgres::{PgListener, PgPoolOptions};
 
 use crate::error::{Error, Result};
 use crate::model::{
     CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions, Started,
 };
-use crate::store::{self, NewExecution};
+use crate::store::postgres::{PgPool, PgStore};
+use crate::store::{Channel, NewExecution, Store};
 use crate::validate;
-
-/// The embedded migrations (`migrations/` at the repository root).
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
-
-/// The channel workers listen on for new work.
-pub const READY_CHANNEL: &str = "rhythm_ready";
-/// The channel `wait` listens on for finished executions.
-pub const DONE_CHANNEL: &str = "rhythm_done";
 
 /// How often `wait` re-reads the status when no notification came.
 const WAIT_POLL: Duration = Duration::from_millis(500);
 
-/// A handle on a Rhythm database. Cheap to clone (shares one connection pool).
+/// A handle on a Rhythm store. Cheap to clone (shares the store and its connections).
 #[derive(Debug, Clone)]
 pub struct Client {
-    pool: PgPool,
+    store: Arc<dyn Store>,
 }
 
 impl Client {
-    /// Connects to the database at `url` (a pool of up to 10 connections).
+    /// Connects to the Postgres database at `url` (a pool of up to 10 connections).
     pub async fn connect(url: &str) -> Result<Self> {
-        let pool = PgPoolOptions::new()
-            .max_connections(10)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
-            .await?;
-        Ok(Client { pool })
+        Ok(Client::with_store(Arc::new(
+            PgStore::connect(url, 10).await?,
+        )))
     }
 
-    /// Wraps an existing pool.
+    /// A client on an existing Postgres pool.
     pub fn from_pool(pool: PgPool) -> Self {
-        Client { pool }
+        Client::with_store(Arc::new(PgStore::new(pool)))
     }
 
-    /// The connection pool.
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
+    /// A client on any store.
+    pub fn with_store(store: Arc<dyn Store>) -> Self {
+        Client { store }
     }
 
-    /// Applies the pending migrations (safe to run from several processes at once: sqlx takes
-    /// an advisory lock).
+    /// The store (to share with a [`Worker`](crate::Worker), say).
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Applies the pending migrations (safe to run from several processes at once: the
+    /// Postgres store takes an advisory lock).
     pub async fn migrate(&self) -> Result<()> {
-        MIGRATOR.run(&self.pool).await?;
-        Ok(())
+        self.store.migrate().await
     }
 
     /// Queues a standalone task. With an idempotency key that was used before, returns the
@@ -67,8 +60,8 @@ impl Client {
         inputs: Value,
         options: StartOptions,
     ) -> Result<Started> {
-        let new = new_execution(Kind::Task, name, inputs, &options, None)?;
-        let mut started = store::insert_executions(&self.pool, &[new]).await?;
+        let new = NewExecution::validated(Kind::Task, name, inputs, &options, None)?;
+        let mut started = self.store.insert_executions(&[new]).await?;
         started
             .pop()
             .ok_or_else(|| Error::NotFound(name.to_owned()))
@@ -81,9 +74,11 @@ impl Client {
     ) -> Result<Vec<Started>> {
         let new = tasks
             .into_iter()
-            .map(|(name, inputs, options)| new_execution(Kind::Task, &name, inputs, &options, None))
+            .map(|(name, inputs, options)| {
+                NewExecution::validated(Kind::Task, &name, inputs, &options, None)
+            })
             .collect::<Result<Vec<_>>>()?;
-        store::insert_executions(&self.pool, &new).await
+        self.store.insert_executions(&new).await
     }
 
     /// Stores a workflow's source as a version (its SHA-256); returns the version. Idempotent.
@@ -96,7 +91,7 @@ impl Client {
             });
         }
         let hash = content_hash(source);
-        store::upsert_workflow(&self.pool, name, &hash, source).await?;
+        self.store.upsert_workflow(name, &hash, source).await?;
         Ok(hash)
     }
 
@@ -112,16 +107,18 @@ impl Client {
         let hash = match &options.version {
             // A version that is not one of this workflow's would fail at its first step:
             // refuse it now and store nothing.
-            Some(v) if !store::workflow_version_exists(&self.pool, name, v).await? => {
+            Some(v) if !self.store.workflow_version_exists(name, v).await? => {
                 return Err(Error::UnknownWorkflow(format!("{name} (version {v})")));
             }
             Some(v) => v.clone(),
-            None => store::newest_workflow(&self.pool, name)
+            None => self
+                .store
+                .newest_workflow(name)
                 .await?
                 .ok_or_else(|| Error::UnknownWorkflow(name.to_owned()))?,
         };
-        let new = new_execution(Kind::Workflow, name, inputs, &options, Some(hash))?;
-        let mut started = store::insert_executions(&self.pool, &[new]).await?;
+        let new = NewExecution::validated(Kind::Workflow, name, inputs, &options, Some(hash))?;
+        let mut started = self.store.insert_executions(&[new]).await?;
         started
             .pop()
             .ok_or_else(|| Error::NotFound(name.to_owned()))
@@ -133,36 +130,31 @@ impl Client {
         validate::name("execution id", id)?;
         validate::name("signal name", name)?;
         validate::payload("signal payload", &payload)?;
-        store::send_signal(&self.pool, id, name, &payload).await
+        self.store.send_signal(id, name, &payload).await
     }
 
     /// Reads one execution.
     pub async fn get(&self, id: &str) -> Result<Execution> {
         validate::name("execution id", id)?;
-        store::get(&self.pool, id).await
+        self.store.get(id).await
     }
 
-    /// Waits until the execution is terminal, woken by `LISTEN rhythm_done` and re-reading the
-    /// status every 500 ms in case a notification was missed (or the connection dropped).
+    /// Waits until the execution is terminal, woken by the store's [`Channel::Done`]
+    /// notifications (`LISTEN rhythm_done` on Postgres) and re-reading the status every 500 ms
+    /// in case a notification was missed (or the connection dropped).
     pub async fn wait(&self, id: &str, timeout: Duration) -> Result<Execution> {
         validate::name("execution id", id)?;
         let deadline = Instant::now() + timeout;
         // Listen before the first read, so a completion between the two is not missed.
-        let mut listener = match PgListener::connect_with(&self.pool).await {
-            Ok(mut l) => match l.listen(DONE_CHANNEL).await {
-                Ok(()) => Some(l),
-                Err(e) => {
-                    tracing::debug!("wait: LISTEN failed, polling only: {e}");
-                    None
-                }
-            },
+        let mut listener = match self.store.listen(&[Channel::Done]).await {
+            Ok(l) => Some(l),
             Err(e) => {
-                tracing::debug!("wait: no listener connection, polling only: {e}");
+                tracing::debug!("wait: cannot listen, polling only: {e}");
                 None
             }
         };
         loop {
-            let execution = store::get(&self.pool, id).await?;
+            let execution = self.store.get(id).await?;
             if execution.status.is_terminal() {
                 return Ok(execution);
             }
@@ -183,8 +175,7 @@ impl Client {
                         match tokio::time::timeout_at(until, l.recv()).await {
                             Err(_) => break,
                             Ok(Ok(n)) => {
-                                let p = n.payload();
-                                if p == "*" || p.split(',').any(|x| x == id) {
+                                if n.may_have_finished(id) {
                                     break;
                                 }
                             }
@@ -207,87 +198,16 @@ impl Client {
     /// await, so cleanup code runs. Terminal executions never change.
     pub async fn cancel(&self, id: &str) -> Result<CancelOutcome> {
         validate::name("execution id", id)?;
-        store::cancel(&self.pool, id).await
+        self.store.cancel(id).await
     }
 
     /// Lists executions, newest first.
     pub async fn list(&self, filter: &ListFilter) -> Result<Vec<ExecutionSummary>> {
-        store::list(&self.pool, filter).await
+        self.store.list(filter).await
     }
 }
 
 /// The version of a workflow source: lowercase hex SHA-256 of its bytes.
 pub fn content_hash(source: &str) -> String {
     hex::encode(Sha256::digest(source.as_bytes()))
-}
-
-pub(crate) fn new_execution(
-    kind: Kind,
-    name: &str,
-    inputs: Value,
-    options: &StartOptions,
-    content_hash: Option<String>,
-) -> Result<NewExecution> {
-    let what = match kind {
-        Kind::Task => "task name",
-        Kind::Workflow => "workflow name",
-    };
-    validate::name(what, name)?;
-    validate::payload("inputs", &inputs)?;
-    let id = match &options.id {
-        Some(id) => {
-            validate::name("execution id", id)?;
-            id.clone()
-        }
-        None => uuid::Uuid::now_v7().to_string(),
-    };
-    if let Some(k) = &options.idempotency_key {
-        validate::name("idempotency key", k)?;
-    }
-    let queue = options
-        .queue
-        .clone()
-        .unwrap_or_else(|| "default".to_owned());
-    validate::name("queue", &queue)?;
-    let max_attempts = options.max_attempts.unwrap_or(3);
-    if !(1..=1000).contains(&max_attempts) {
-        return Err(Error::Invalid {
-            what: "max_attempts",
-            reason: format!("{max_attempts}, expected 1 to 1000"),
-        });
-    }
-    let timeout_ms = options
-        .timeout
-        .map(|t| validate::millis_i32("timeout", t))
-        .transpose()?;
-    if timeout_ms == Some(0) {
-        return Err(Error::Invalid {
-            what: "timeout",
-            reason: "must be at least 1 ms".into(),
-        });
-    }
-    Ok(NewExecution {
-        id,
-        kind,
-        name: name.to_owned(),
-        inputs,
-        queue,
-        priority: options.priority,
-        idempotency_key: options.idempotency_key.clone(),
-        max_attempts: i32::try_from(max_attempts).unwrap_or(1000),
-        backoff_ms: validate::millis_i32(
-            "backoff",
-            options.backoff.unwrap_or(Duration::from_secs(1)),
-        )?,
-        timeout_ms,
-        delay_ms: options
-            .delay
-            .map(|d| validate::millis_i64("delay", d))
-            .transpose()?
-            .unwrap_or(0),
-        content_hash,
-        parent_id: None,
-        parent_handle: None,
-        parent_attempt: None,
-    })
 }

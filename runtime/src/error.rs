@@ -64,32 +64,9 @@ impl Error {
     /// restarting, pool exhausted, serialization failure).
     pub fn is_transient(&self) -> bool {
         match self {
-            Error::Database(e) => is_transient_db(e),
+            Error::Database(e) => crate::store::postgres::is_transient_db(e),
             _ => false,
         }
-    }
-}
-
-/// Whether a database error is worth retrying.
-pub(crate) fn is_transient_db(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::Io(_)
-        | sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::Tls(_)
-        | sqlx::Error::Protocol(_)
-        | sqlx::Error::WorkerCrashed => true,
-        sqlx::Error::Database(db) => {
-            // Class 08 (connection), 40 (rollback: serialization, deadlock), 53 (resources),
-            // 57P (operator intervention: shutdown, restart).
-            db.code().is_some_and(|c| {
-                c.starts_with("08")
-                    || c.starts_with("40")
-                    || c.starts_with("53")
-                    || c.starts_with("57P")
-            })
-        }
-        _ => false,
     }
 }
 

@@ -1,11 +1,12 @@
-//! The Postgres runtime: durable executions, the task queue, timers, signals, workers and the
-//! client API. Postgres is the single source of truth.
+//! The runtime: durable executions, the task queue, timers, signals, workers and the client
+//! API, on a [`Store`] ([`PgStore`]: Postgres, the single source of truth).
 //!
 //! - [`Client`] starts tasks and workflows, sends signals, reads, waits for and cancels
 //!   executions.
 //! - [`Worker`] claims task attempts in batches and runs registered [`TaskHandler`]s, with
 //!   leases, heartbeats, retries, timeouts, batched completions and graceful shutdown.
-//! - The schema lives in `migrations/` and is applied by [`Client::migrate`].
+//! - [`store`] is the storage trait and its Postgres implementation, the only place that
+//!   knows SQL. The schema lives in `migrations/` and is applied by [`Client::migrate`].
 #![deny(clippy::unwrap_used)]
 
 mod client;
@@ -16,12 +17,14 @@ pub mod store;
 mod validate;
 pub mod worker;
 
-pub use client::{Client, DONE_CHANNEL, MIGRATOR, READY_CHANNEL, content_hash};
+pub use client::{Client, content_hash};
 pub use error::{Error, Result};
 pub use model::{
     AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions,
     Started, Status,
 };
 pub use rhythm_interpreter::Limits;
+pub use store::Store;
+pub use store::postgres::{DONE_CHANNEL, MIGRATOR, PgStore, READY_CHANNEL};
 pub use validate::{MAX_NAME_CHARS, MAX_PAYLOAD_BYTES};
 pub use worker::{TaskContext, TaskError, TaskHandler, Worker, WorkerHandle, WorkerOptions};

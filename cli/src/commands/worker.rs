@@ -53,7 +53,7 @@ pub fn run(args: Args) -> ExitCode {
             serve_workflows: true,
             ..WorkerOptions::default()
         };
-        let worker = Worker::new(client.pool().clone(), options);
+        let worker = Worker::with_store(client.store().clone(), options);
         eprintln!(
             "rhythm worker {}: serving workflow steps and timers of queue(s) {}; tasks run in \
              workers with task handlers. Ctrl-C to stop.",

@@ -1,42 +1,282 @@
-//! The Postgres store: every query of the runtime, with binds only (no SQL is built from
-//! input). Dialect specifics stay in this module so a second store (SQLite for `rhythm dev`)
-//! can sit beside it.
+//! The runtime's storage, behind a trait: [`Store`] is every operation the client and the
+//! worker need, with the backend-neutral types they exchange. [`postgres::PgStore`] is the
+//! implementation; all SQL, and every sqlx and Postgres type, lives in [`postgres`], so a
+//! second store (SQLite for a zero-setup `rhythm dev`) can sit beside it.
+//!
+//! Workflow steps are split between the store and the engine: the store runs a step
+//! transaction ([`Store::run_step_batch`]: take due steps, load them, write what was decided)
+//! and calls back into a [`StepPlanner`] — pure Rust, the engine and the compiled programs,
+//! in `step.rs` — to decide what each step does.
 
-pub(crate) mod sql;
-pub(crate) mod steps;
-#[cfg(test)]
-mod wake_tests;
+pub mod postgres;
 
-use std::collections::HashMap;
-use std::str::FromStr;
+use std::collections::BTreeMap;
+use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use async_trait::async_trait;
 use serde_json::Value;
-use sqlx::{PgConnection, PgPool, Row};
 
 use crate::error::{Error, Result};
 use crate::model::{
-    AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, Started, Status,
+    CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions, Started,
 };
+use crate::validate;
+
+/// The storage of a Rhythm runtime: executions, the queue of ready work, attempts and their
+/// leases, workflow states, inbox events, timers, signals and logs.
+///
+/// Every implementation guarantees:
+///
+/// - **Atomic operations.** Each method is all or nothing (one transaction); a method that
+///   fails wrote nothing, so retrying it is safe. A [`Store::run_step_batch`] is one
+///   transaction for the whole batch: a crash mid-batch loses all of it, and its steps are
+///   taken again.
+/// - **Terminal is final.** A `completed`, `failed` or `cancelled` execution never changes.
+/// - **At most one advancing worker per execution.** A step is taken by one batch at a time,
+///   and a step's new state is saved only if the state it loaded is still the saved one
+///   (the state-version check); a step that loses the check writes nothing else, puts back
+///   what it consumed (in the original order) and queues itself again.
+/// - **Events and signals are consumed once**, in arrival order, by the step that saves; a
+///   sender either is seen by a step's load or queues a new step after it.
+/// - **Leases.** A claimed attempt belongs to one worker until its result, its release, its
+///   cancel or its lease expiry; results and heartbeats of a worker that no longer holds an
+///   attempt change nothing.
+/// - **Wake-ups.** Work that becomes ready now is announced on [`Channel::Ready`], finished
+///   executions on [`Channel::Done`]; notifications may be lost (listeners also poll), but
+///   they are sent only after the change they announce is visible.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    /// Creates or upgrades the schema (safe to run from several processes at once).
+    async fn migrate(&self) -> Result<()>;
+
+    /// Inserts executions with their first ready work, honouring idempotency keys: a key used
+    /// before inserts nothing and returns the first execution (`created: false`). The result
+    /// is in input order. Announces the executions due now on [`Channel::Ready`].
+    async fn insert_executions(&self, new: &[NewExecution]) -> Result<Vec<Started>>;
+
+    /// Stores a workflow version (idempotent).
+    async fn upsert_workflow(&self, name: &str, version: &str, source: &str) -> Result<()>;
+
+    /// Whether `version` is a registered version of workflow `name`.
+    async fn workflow_version_exists(&self, name: &str, version: &str) -> Result<bool>;
+
+    /// The newest registered version of a workflow, if any.
+    async fn newest_workflow(&self, name: &str) -> Result<Option<String>>;
+
+    /// Buffers a signal for a workflow and queues its next step; returns the signal's
+    /// sequence number. Fails with `NotFound`, `NotAWorkflow` or `Finished`.
+    async fn send_signal(&self, id: &str, name: &str, payload: &Value) -> Result<i64>;
+
+    /// Cancels a task at once (with what it started), or asks a workflow to cancel (its next
+    /// step delivers `Cancelled`).
+    async fn cancel(&self, id: &str) -> Result<CancelOutcome>;
+
+    /// One execution.
+    async fn get(&self, id: &str) -> Result<Execution>;
+
+    /// Executions matching a filter, newest first.
+    async fn list(&self, filter: &ListFilter) -> Result<Vec<ExecutionSummary>>;
+
+    /// Claims up to `limit` due attempts of tasks named in `names` for `worker_id`, with a
+    /// lease of `lease_ms`, from `queues` in the order given (the next queue only when the
+    /// previous one has fewer than `limit` due).
+    async fn claim_tasks(
+        &self,
+        queues: &[String],
+        names: &[String],
+        limit: usize,
+        worker_id: &str,
+        lease_ms: i64,
+    ) -> Result<Vec<ClaimedTask>>;
+
+    /// Records finished attempts of a worker (retrying failures that may be retried, waking
+    /// the workflows that awaited them); results of attempts it no longer holds are ignored.
+    async fn settle_attempts(&self, worker_id: &str, results: &[AttemptResult]) -> Result<Settled>;
+
+    /// Extends the leases of a worker's attempts `ids` to `lease_ms` from now; returns the
+    /// attempts it still holds.
+    async fn heartbeat(
+        &self,
+        worker_id: &str,
+        ids: &[String],
+        lease_ms: i64,
+    ) -> Result<Vec<String>>;
+
+    /// Gives a worker's attempts back to the queue with the same attempt number; returns how
+    /// many went back.
+    async fn release_attempts(&self, worker_id: &str, ids: &[String]) -> Result<u64>;
+
+    /// Settles up to `limit` attempts (of any worker) whose lease expired or whose deadline
+    /// passed.
+    async fn reap_expired(&self, limit: usize) -> Result<Settled>;
+
+    /// Turns up to `limit` due workflow timers into events for their workflows' next steps;
+    /// returns how many fired.
+    async fn fire_timers(&self, limit: usize) -> Result<u64>;
+
+    /// Runs one step transaction: takes the due steps `which` selects (skipping, not waiting
+    /// for, executions busy for a moment), loads them, consumes what arrived for them, asks
+    /// `planner` what each step does and writes all of it. Executions that ended meanwhile are
+    /// skipped.
+    async fn run_step_batch(
+        &self,
+        which: StepSelection<'_>,
+        planner: &dyn StepPlanner,
+    ) -> std::result::Result<StepBatch, StepBatchError>;
+
+    /// Fails a workflow outside any step (a step that cannot run); returns whether it ended
+    /// (false when it was terminal already).
+    async fn fail_workflow(&self, id: &str, error: Value) -> Result<bool>;
+
+    /// Subscribes to notifications on `channels`.
+    async fn listen(&self, channels: &[Channel]) -> Result<Box<dyn Notifications>>;
+}
+
+/// A notification channel of the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    /// Work became ready: a task attempt or a workflow step.
+    Ready,
+    /// Executions finished (or a task settled).
+    Done,
+}
+
+/// A notification received by a [`Notifications`] subscription.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notification {
+    /// On [`Channel::Ready`]: work became ready.
+    Ready,
+    /// On [`Channel::Done`]: these executions finished, or `None` when the sender did not
+    /// say which (too many to list).
+    Finished(Option<Vec<String>>),
+}
+
+impl Notification {
+    /// Whether this notification may concern execution `id` finishing.
+    pub fn may_have_finished(&self, id: &str) -> bool {
+        match self {
+            Notification::Ready => false,
+            Notification::Finished(None) => true,
+            Notification::Finished(Some(ids)) => ids.iter().any(|x| x == id),
+        }
+    }
+}
+
+/// A subscription to store notifications (see [`Store::listen`]).
+#[async_trait]
+pub trait Notifications: Send {
+    /// The next notification. An error means the subscription is broken (connection lost):
+    /// notifications sent meanwhile are lost; subscribe again.
+    async fn recv(&mut self) -> Result<Notification>;
+}
 
 /// A new execution, validated.
 #[derive(Debug, Clone)]
-pub(crate) struct NewExecution {
+pub struct NewExecution {
+    /// Its id (caller-chosen or a new UUIDv7).
     pub id: String,
+    /// Task or workflow.
     pub kind: Kind,
+    /// Task or workflow name.
     pub name: String,
+    /// Its inputs.
     pub inputs: Value,
+    /// The queue its work goes to.
     pub queue: String,
+    /// Higher runs first within its queue.
     pub priority: i32,
+    /// Starts with the same key (and kind) return the first execution instead.
     pub idempotency_key: Option<String>,
+    /// Attempts allowed in all (tasks).
     pub max_attempts: i32,
+    /// Base of the exponential retry backoff, in ms.
     pub backoff_ms: i32,
+    /// Per-attempt timeout in ms, if any.
     pub timeout_ms: Option<i32>,
+    /// Delay before its first work is due, in ms.
     pub delay_ms: i64,
+    /// The workflow version it runs (workflows only).
     pub content_hash: Option<String>,
+    /// The workflow that started it, if any.
     pub parent_id: Option<String>,
+    /// The parent's handle on it.
     pub parent_handle: Option<i64>,
+    /// The parent's attempt number of it (tasks of workflows).
     pub parent_attempt: Option<i32>,
+}
+
+impl NewExecution {
+    /// Validates a start request and builds the execution to insert (no parent yet).
+    pub(crate) fn validated(
+        kind: Kind,
+        name: &str,
+        inputs: Value,
+        options: &StartOptions,
+        content_hash: Option<String>,
+    ) -> Result<NewExecution> {
+        let what = match kind {
+            Kind::Task => "task name",
+            Kind::Workflow => "workflow name",
+        };
+        validate::name(what, name)?;
+        validate::payload("inputs", &inputs)?;
+        let id = match &options.id {
+            Some(id) => {
+                validate::name("execution id", id)?;
+                id.clone()
+            }
+            None => uuid::Uuid::now_v7().to_string(),
+        };
+        if let Some(k) = &options.idempotency_key {
+            validate::name("idempotency key", k)?;
+        }
+        let queue = options
+            .queue
+            .clone()
+            .unwrap_or_else(|| "default".to_owned());
+        validate::name("queue", &queue)?;
+        let max_attempts = options.max_attempts.unwrap_or(3);
+        if !(1..=1000).contains(&max_attempts) {
+            return Err(Error::Invalid {
+                what: "max_attempts",
+                reason: format!("{max_attempts}, expected 1 to 1000"),
+            });
+        }
+        let timeout_ms = options
+            .timeout
+            .map(|t| validate::millis_i32("timeout", t))
+            .transpose()?;
+        if timeout_ms == Some(0) {
+            return Err(Error::Invalid {
+                what: "timeout",
+                reason: "must be at least 1 ms".into(),
+            });
+        }
+        Ok(NewExecution {
+            id,
+            kind,
+            name: name.to_owned(),
+            inputs,
+            queue,
+            priority: options.priority,
+            idempotency_key: options.idempotency_key.clone(),
+            max_attempts: i32::try_from(max_attempts).unwrap_or(1000),
+            backoff_ms: validate::millis_i32(
+                "backoff",
+                options.backoff.unwrap_or(Duration::from_secs(1)),
+            )?,
+            timeout_ms,
+            delay_ms: options
+                .delay
+                .map(|d| validate::millis_i64("delay", d))
+                .transpose()?
+                .unwrap_or(0),
+            content_hash,
+            parent_id: None,
+            parent_handle: None,
+            parent_attempt: None,
+        })
+    }
 }
 
 /// A task attempt a worker claimed.
@@ -58,13 +298,16 @@ pub struct ClaimedTask {
 
 /// A finished attempt, as a worker reports it.
 #[derive(Debug, Clone)]
-pub(crate) struct AttemptResult {
+pub struct AttemptResult {
+    /// The execution.
     pub execution_id: String,
+    /// The attempt's number.
     pub attempt: i32,
+    /// The output, or the error (`{type, message, ...}`) and whether it may be retried.
     pub outcome: std::result::Result<Value, (Value, bool)>,
 }
 
-/// Counts returned by the settling statements.
+/// Counts returned by the settling operations.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Settled {
     /// Executions completed.
@@ -75,540 +318,152 @@ pub struct Settled {
     pub retried: u64,
 }
 
-fn count(row: &sqlx::postgres::PgRow, col: &str) -> Result<u64> {
-    let n: i64 = row.try_get(col)?;
-    Ok(u64::try_from(n).unwrap_or(0))
+/// Which due workflow steps a step transaction takes.
+#[derive(Debug, Clone, Copy)]
+pub enum StepSelection<'a> {
+    /// Up to `limit` due steps of `queue` (of distinct executions), highest priority and
+    /// oldest first.
+    Due {
+        /// The queue.
+        queue: &'a str,
+        /// Steps taken at most.
+        limit: usize,
+    },
+    /// The due step of one execution, if any.
+    Execution(&'a str),
 }
 
-fn map_insert_error(e: sqlx::Error, first_id: &str) -> Error {
-    if let sqlx::Error::Database(db) = &e
-        && db.constraint() == Some("rhythm_executions_pkey")
-    {
-        return Error::DuplicateId(first_id.to_owned());
-    }
-    Error::Database(e)
+/// What one step transaction did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StepBatch {
+    /// Steps taken from the queue.
+    pub taken: usize,
+    /// Due steps left queued because their execution was busy for a moment (retry soon).
+    pub busy: usize,
+    /// Bytes of workflow state saved.
+    pub state_bytes: u64,
 }
 
-/// Inserts executions with their first ready row, honouring idempotency keys. The result is
-/// in input order.
-pub(crate) async fn insert_executions(pool: &PgPool, new: &[NewExecution]) -> Result<Vec<Started>> {
-    if new.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut conn = pool.acquire().await?;
-    insert_executions_on(&mut conn, new).await
+/// Why a step transaction wrote nothing.
+#[derive(Debug)]
+pub enum StepBatchError {
+    /// It could not run or commit (a lost connection, a transient conflict): retry later.
+    Failed(Error),
+    /// Writing what the batch decided failed for another reason, so one of its executions is
+    /// at fault. The transaction was rolled back and every step taken is queued again.
+    RolledBack {
+        /// The executions whose steps were taken.
+        taken: Vec<String>,
+        /// Due steps left queued because their execution was busy.
+        busy: usize,
+        /// What failed.
+        error: Error,
+    },
 }
 
-/// [`insert_executions`] on a given connection (inside the caller's transaction, if any).
-pub(crate) async fn insert_executions_on(
-    conn: &mut PgConnection,
-    new: &[NewExecution],
-) -> Result<Vec<Started>> {
-    if new.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut ids = Vec::with_capacity(new.len());
-    let mut kinds = Vec::with_capacity(new.len());
-    let mut names = Vec::with_capacity(new.len());
-    let mut inputs = Vec::with_capacity(new.len());
-    let mut queues = Vec::with_capacity(new.len());
-    let mut priorities = Vec::with_capacity(new.len());
-    let mut keys = Vec::with_capacity(new.len());
-    let mut max_attempts = Vec::with_capacity(new.len());
-    let mut backoffs = Vec::with_capacity(new.len());
-    let mut timeouts = Vec::with_capacity(new.len());
-    let mut delays = Vec::with_capacity(new.len());
-    let mut hashes = Vec::with_capacity(new.len());
-    let mut parents = Vec::with_capacity(new.len());
-    let mut parent_handles = Vec::with_capacity(new.len());
-    let mut parent_attempts = Vec::with_capacity(new.len());
-    for n in new {
-        ids.push(n.id.clone());
-        kinds.push(n.kind.as_str().to_owned());
-        names.push(n.name.clone());
-        inputs.push(n.inputs.clone());
-        queues.push(n.queue.clone());
-        priorities.push(n.priority);
-        keys.push(n.idempotency_key.clone());
-        max_attempts.push(n.max_attempts);
-        backoffs.push(n.backoff_ms);
-        timeouts.push(n.timeout_ms);
-        delays.push(n.delay_ms);
-        hashes.push(n.content_hash.clone());
-        parents.push(n.parent_id.clone());
-        parent_handles.push(n.parent_handle);
-        parent_attempts.push(n.parent_attempt);
-    }
-    let row = sqlx::query(sql::INSERT_EXECUTIONS)
-        .bind(&ids)
-        .bind(&kinds)
-        .bind(&names)
-        .bind(&inputs)
-        .bind(&queues)
-        .bind(&priorities)
-        .bind(&keys)
-        .bind(&max_attempts)
-        .bind(&backoffs)
-        .bind(&timeouts)
-        .bind(&delays)
-        .bind(&hashes)
-        .bind(&parents)
-        .bind(&parent_handles)
-        .bind(&parent_attempts)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(|e| map_insert_error(e, &ids[0]))?;
-    let created: Vec<String> = row.try_get("created")?;
-    let created: std::collections::HashSet<String> = created.into_iter().collect();
-
-    // Starts whose idempotency key existed already: find the first execution of each key.
-    let mut existing: HashMap<(Kind, String), String> = HashMap::new();
-    for kind in [Kind::Task, Kind::Workflow] {
-        let wanted: Vec<String> = new
-            .iter()
-            .filter(|n| n.kind == kind && !created.contains(&n.id))
-            .filter_map(|n| n.idempotency_key.clone())
-            .collect();
-        if wanted.is_empty() {
-            continue;
-        }
-        let rows = sqlx::query(sql::IDS_BY_IDEMPOTENCY_KEY)
-            .bind(kind.as_str())
-            .bind(&wanted)
-            .fetch_all(&mut *conn)
-            .await?;
-        for r in rows {
-            existing.insert((kind, r.try_get("idempotency_key")?), r.try_get("id")?);
-        }
-    }
-    new.iter()
-        .map(|n| {
-            if created.contains(&n.id) {
-                return Ok(Started {
-                    id: n.id.clone(),
-                    created: true,
-                });
-            }
-            n.idempotency_key
-                .as_ref()
-                .and_then(|k| existing.get(&(n.kind, k.clone())))
-                .map(|id| Started {
-                    id: id.clone(),
-                    created: false,
-                })
-                .ok_or_else(|| Error::DuplicateId(n.id.clone()))
-        })
-        .collect()
-}
-
-/// Claims up to `limit` due attempts of tasks named in `names`, from `queues` in the order
-/// given (the next queue only when the previous one has fewer than `limit` due).
-pub(crate) async fn claim_tasks(
-    pool: &PgPool,
-    queues: &[String],
-    names: &[String],
-    limit: i64,
-    worker_id: &str,
-    lease_ms: i64,
-) -> Result<Vec<ClaimedTask>> {
-    let mut claimed = Vec::new();
-    for queue in queues {
-        let want = limit - i64::try_from(claimed.len()).unwrap_or(limit);
-        if want <= 0 {
-            break;
-        }
-        let rows = sqlx::query(sql::CLAIM_TASKS)
-            .bind(queue)
-            .bind(names)
-            .bind(want)
-            .bind(worker_id)
-            .bind(lease_ms)
-            .fetch_all(pool)
-            .await?;
-        for r in &rows {
-            claimed.push(claimed_task(r)?);
-        }
-    }
-    Ok(claimed)
-}
-
-fn claimed_task(r: &sqlx::postgres::PgRow) -> Result<ClaimedTask> {
-    {
-        Ok(ClaimedTask {
-            execution_id: r.try_get("id")?,
-            name: r.try_get("name")?,
-            inputs: r.try_get("inputs")?,
-            attempt: r.try_get("attempt")?,
-            max_attempts: r.try_get("max_attempts")?,
-            timeout_ms: r.try_get("timeout_ms")?,
-        })
+impl From<Error> for StepBatchError {
+    fn from(e: Error) -> Self {
+        StepBatchError::Failed(e)
     }
 }
 
-/// Records finished attempts of a worker: completions in one statement, failures in another.
-pub(crate) async fn settle_attempts(
-    pool: &PgPool,
-    worker_id: &str,
-    results: &[AttemptResult],
-) -> Result<Settled> {
-    let mut settled = Settled::default();
-    let (ok, failed): (Vec<&AttemptResult>, Vec<&AttemptResult>) =
-        results.iter().partition(|r| r.outcome.is_ok());
-    if !ok.is_empty() {
-        let ids: Vec<&str> = ok.iter().map(|r| r.execution_id.as_str()).collect();
-        let attempts: Vec<i32> = ok.iter().map(|r| r.attempt).collect();
-        let outputs: Vec<&Value> = ok.iter().filter_map(|r| r.outcome.as_ref().ok()).collect();
-        let row = sqlx::query(sql::COMPLETE_ATTEMPTS)
-            .bind(&ids)
-            .bind(&attempts)
-            .bind(&outputs)
-            .bind(worker_id)
-            .fetch_one(pool)
-            .await?;
-        settled.completed = count(&row, "completed")?;
-    }
-    if !failed.is_empty() {
-        let mut ids = Vec::new();
-        let mut attempts = Vec::new();
-        let mut errors = Vec::new();
-        let mut retryable = Vec::new();
-        for r in &failed {
-            if let Err((error, may_retry)) = &r.outcome {
-                ids.push(r.execution_id.as_str());
-                attempts.push(r.attempt);
-                errors.push(error);
-                retryable.push(*may_retry);
-            }
-        }
-        let row = sqlx::query(sql::FAIL_ATTEMPTS)
-            .bind(&ids)
-            .bind(&attempts)
-            .bind(&errors)
-            .bind(&retryable)
-            .bind(worker_id)
-            .fetch_one(pool)
-            .await?;
-        settled.failed = count(&row, "failed")?;
-        settled.retried = count(&row, "retried")?;
-    }
-    Ok(settled)
+/// Decides what workflow steps do: the engine and the compiled programs, pure (no I/O).
+/// Called by [`Store::run_step_batch`] inside its transaction.
+pub trait StepPlanner: Send + Sync {
+    /// The versions already compiled: the store need not load their source.
+    fn compiled_versions(&self) -> Vec<String>;
+
+    /// Decides one plan per step, in the order given.
+    fn plan_steps(&self, steps: Vec<StepInput>) -> Vec<Plan>;
 }
 
-/// Settles up to `limit` attempts whose lease expired or whose deadline passed.
-pub async fn reap_expired(pool: &PgPool, limit: i64) -> Result<Settled> {
-    let row = sqlx::query(sql::REAP_ATTEMPTS)
-        .bind(limit)
-        .bind(sql::MAX_TAKEOVERS)
-        .fetch_one(pool)
-        .await?;
-    Ok(Settled {
-        completed: 0,
-        failed: count(&row, "failed")?,
-        retried: count(&row, "retried")?,
-    })
+/// One workflow step taken from the queue, with everything the engine needs.
+#[derive(Debug, Clone)]
+pub struct StepInput {
+    /// The execution.
+    pub id: String,
+    /// Workflow name.
+    pub name: String,
+    /// Workflow inputs (for the first step).
+    pub inputs: Value,
+    /// Version (content hash).
+    pub version: String,
+    /// Source of the version, only when it is not in [`StepPlanner::compiled_versions`].
+    pub source: Option<String>,
+    /// Saved engine state (none before the first step).
+    pub state: Option<Vec<u8>>,
+    /// What arrived since the last step, consumed, in arrival order.
+    pub arrived: Vec<Arrival>,
 }
 
-/// Extends a worker's leases; returns the attempts it still holds.
-pub(crate) async fn heartbeat(
-    pool: &PgPool,
-    worker_id: &str,
-    ids: &[String],
-    lease_ms: i64,
-) -> Result<Vec<String>> {
-    let rows = sqlx::query(sql::HEARTBEAT)
-        .bind(worker_id)
-        .bind(ids)
-        .bind(lease_ms)
-        .fetch_all(pool)
-        .await?;
-    rows.iter()
-        .map(|r| Ok(r.try_get("execution_id")?))
-        .collect()
+/// An inbox event or a signal a step consumed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arrival {
+    /// An inbox event (`{type, ...}`: a task or child result, a timer, a cancel request).
+    Event(Value),
+    /// A signal, as `{name, payload}`.
+    Signal(Value),
 }
 
-/// Gives a worker's attempts back to the queue; returns how many went back.
-pub(crate) async fn release_attempts(
-    pool: &PgPool,
-    worker_id: &str,
-    ids: &[String],
-) -> Result<u64> {
-    let row = sqlx::query(sql::RELEASE_ATTEMPTS)
-        .bind(worker_id)
-        .bind(ids)
-        .fetch_one(pool)
-        .await?;
-    count(&row, "released")
+/// What the engine decided for one step.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// The execution.
+    pub id: String,
+    /// The new state to save, unless the execution ended.
+    pub save: Option<NewState>,
+    /// Task executions to start.
+    pub tasks: Vec<NewExecution>,
+    /// Child workflows to start, on the newest version of their workflow.
+    pub children: Vec<ChildStart>,
+    /// Timers by key: `Some(fire_at)` (epoch ms) to start or move, `None` to forget.
+    pub timers: BTreeMap<String, Option<f64>>,
+    /// Log lines, in order.
+    pub logs: Vec<String>,
+    /// Children to cancel.
+    pub cancels: Vec<ChildCancel>,
+    /// How the workflow ends, if it does.
+    pub end: Option<WorkflowEnd>,
 }
 
-/// Cancels a task at once (with what it started), or asks a workflow to cancel.
-///
-/// Like `send_signal`, queues (or locks) a workflow's step before `REQUEST_CANCEL` locks the
-/// execution, in one transaction, so a cancel sent during a step waits for it instead of
-/// deadlocking with it; a deadlock that still happens rolls back and is retried.
-pub(crate) async fn cancel(pool: &PgPool, id: &str) -> Result<CancelOutcome> {
-    let mut tries = 0u64;
-    loop {
-        tries += 1;
-        match cancel_once(pool, id).await {
-            Err(Error::Database(sqlx::Error::Database(e)))
-                if e.code().as_deref() == Some("40P01") && tries < 5 =>
-            {
-                tracing::debug!("cancel: deadlock, retrying: {e}");
-                tokio::time::sleep(std::time::Duration::from_millis(10 * tries)).await;
-            }
-            r => return r,
-        }
-    }
+/// A workflow's state after a step.
+#[derive(Debug, Clone)]
+pub struct NewState {
+    /// The serialized engine state.
+    pub bytes: Vec<u8>,
+    /// Signal names the workflow now waits for.
+    pub signal_waits: Vec<String>,
 }
 
-/// One attempt of [`cancel`], in one transaction.
-async fn cancel_once(pool: &PgPool, id: &str) -> Result<CancelOutcome> {
-    let mut tx = pool.begin().await?;
-    sqlx::query(sql::QUEUE_STEP)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    let outcome = cancel_on(&mut tx, id).await?;
-    match outcome {
-        CancelOutcome::Requested | CancelOutcome::Cancelled => tx.commit().await?,
-        // Nothing to cancel: no step to queue either.
-        CancelOutcome::AlreadyFinished(_) => tx.rollback().await?,
-    }
-    Ok(outcome)
+/// A child workflow a step starts.
+#[derive(Debug, Clone)]
+pub struct ChildStart {
+    /// The parent's handle on it.
+    pub handle: u32,
+    /// Workflow name.
+    pub name: String,
+    /// Its inputs.
+    pub inputs: Value,
+    /// Queue and priority.
+    pub options: StartOptions,
 }
 
-/// [`cancel`] on a given connection (inside the caller's transaction, if any).
-pub(crate) async fn cancel_on(conn: &mut PgConnection, id: &str) -> Result<CancelOutcome> {
-    let row = sqlx::query(sql::REQUEST_CANCEL)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| Error::NotFound(id.to_owned()))?;
-    if row.try_get::<bool, _>("requested")? {
-        return Ok(CancelOutcome::Requested);
-    }
-    let kind: String = row.try_get("kind")?;
-    if Kind::from_str(&kind)? == Kind::Workflow {
-        return Ok(CancelOutcome::AlreadyFinished(status_of(&row, "status")?));
-    }
-    cancel_task(conn, id).await
+/// A child a step cancels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChildCancel {
+    /// The parent's handle on it.
+    pub handle: u32,
+    /// For a task, the attempt withdrawn.
+    pub attempt: Option<i32>,
 }
 
-async fn cancel_task(conn: &mut PgConnection, id: &str) -> Result<CancelOutcome> {
-    let row = sqlx::query(sql::CANCEL)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| Error::NotFound(id.to_owned()))?;
-    if row.try_get::<bool, _>("cancelled")? {
-        return Ok(CancelOutcome::Cancelled);
-    }
-    // Not cancelled: it was terminal already, or became terminal concurrently.
-    let status = status_on(conn, id).await?;
-    if status.is_terminal() {
-        Ok(CancelOutcome::AlreadyFinished(status))
-    } else {
-        // Raced with a retry or step that held the row: try once more.
-        let row = sqlx::query(sql::CANCEL)
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
-        if row.try_get::<bool, _>("cancelled")? {
-            Ok(CancelOutcome::Cancelled)
-        } else {
-            Ok(CancelOutcome::AlreadyFinished(status_of(&row, "before")?))
-        }
-    }
-}
-
-fn status_of(row: &sqlx::postgres::PgRow, col: &str) -> Result<Status> {
-    let s: String = row.try_get(col)?;
-    Status::from_str(&s)
-}
-
-/// The status of an execution.
-async fn status_on(conn: &mut PgConnection, id: &str) -> Result<Status> {
-    let row = sqlx::query(sql::STATUS)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| Error::NotFound(id.to_owned()))?;
-    status_of(&row, "status")
-}
-
-/// Buffers a signal; returns its sequence number.
-///
-/// Locks in the order a step does — the workflow's ready row (queued here first), then the
-/// execution — so a signal sent while a step runs waits for the step instead of deadlocking with
-/// it (the `SEND_SIGNAL` statement alone locks the execution `FOR SHARE` first, then waits for
-/// the ready row a step holds while the step waits for the execution). A deadlock that still
-/// happens rolls everything back, so it is retried.
-pub(crate) async fn send_signal(
-    pool: &PgPool,
-    id: &str,
-    name: &str,
-    payload: &Value,
-) -> Result<i64> {
-    let mut tries = 0u64;
-    let row = loop {
-        tries += 1;
-        match send_signal_once(pool, id, name, payload).await {
-            Err(Error::Database(sqlx::Error::Database(e)))
-                if e.code().as_deref() == Some("40P01") && tries < 5 =>
-            {
-                tracing::debug!("send_signal: deadlock, retrying: {e}");
-                tokio::time::sleep(std::time::Duration::from_millis(10 * tries)).await;
-            }
-            r => break r?,
-        }
-    }
-    .ok_or_else(|| Error::NotFound(id.to_owned()))?;
-    if let Some(seq) = row.try_get::<Option<i64>, _>("seq")? {
-        return Ok(seq);
-    }
-    let kind: String = row.try_get("kind")?;
-    if Kind::from_str(&kind)? == Kind::Task {
-        return Err(Error::NotAWorkflow(id.to_owned()));
-    }
-    Err(Error::Finished {
-        id: id.to_owned(),
-        status: status_of(&row, "status")?,
-    })
-}
-
-/// One attempt of `send_signal`, in one transaction.
-async fn send_signal_once(
-    pool: &PgPool,
-    id: &str,
-    name: &str,
-    payload: &Value,
-) -> Result<Option<sqlx::postgres::PgRow>> {
-    let mut tx = pool.begin().await?;
-    sqlx::query(sql::QUEUE_STEP)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    let row = sqlx::query(sql::SEND_SIGNAL)
-        .bind(id)
-        .bind(name)
-        .bind(payload)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let stored = match &row {
-        Some(r) => r.try_get::<Option<i64>, _>("seq")?.is_some(),
-        None => false,
-    };
-    if stored {
-        tx.commit().await?;
-    } else {
-        // Refused (unknown, a task, or finished meanwhile): no step to queue either.
-        tx.rollback().await?;
-    }
-    Ok(row)
-}
-
-/// One execution.
-pub(crate) async fn get(pool: &PgPool, id: &str) -> Result<Execution> {
-    let r = sqlx::query(sql::GET_EXECUTION)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?
-        .ok_or_else(|| Error::NotFound(id.to_owned()))?;
-    let kind: String = r.try_get("kind")?;
-    let ready_attempt: Option<i32> = r.try_get("ready_attempt")?;
-    let leased_attempt: Option<i32> = r.try_get("leased_attempt")?;
-    let attempt = match (leased_attempt, ready_attempt) {
-        (Some(attempt), _) => Some(AttemptState::Leased {
-            attempt,
-            worker_id: r.try_get("worker_id")?,
-            lease_expires_at: r.try_get("lease_expires_at")?,
-            deadline_at: r.try_get("deadline_at")?,
-        }),
-        (None, Some(attempt)) => Some(AttemptState::Queued {
-            attempt,
-            run_at: r.try_get("run_at")?,
-        }),
-        (None, None) => None,
-    };
-    Ok(Execution {
-        id: r.try_get("id")?,
-        kind: Kind::from_str(&kind)?,
-        name: r.try_get("name")?,
-        status: status_of(&r, "status")?,
-        inputs: r.try_get("inputs")?,
-        output: r.try_get("output")?,
-        error: r.try_get("error")?,
-        parent_id: r.try_get("parent_id")?,
-        queue: r.try_get("queue")?,
-        priority: r.try_get("priority")?,
-        content_hash: r.try_get("content_hash")?,
-        created_at: r.try_get("created_at")?,
-        completed_at: r.try_get("completed_at")?,
-        attempt,
-        waiting_for_signals: r.try_get("signal_waits")?,
-    })
-}
-
-/// Executions matching a filter, newest first.
-pub(crate) async fn list(pool: &PgPool, filter: &ListFilter) -> Result<Vec<ExecutionSummary>> {
-    let limit = i64::from(filter.limit.unwrap_or(100).min(10_000));
-    let rows = sqlx::query(sql::LIST_EXECUTIONS)
-        .bind(filter.status.map(Status::as_str))
-        .bind(filter.name.as_deref())
-        .bind(filter.kind.map(Kind::as_str))
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get("kind")?;
-            let created_at: DateTime<Utc> = r.try_get("created_at")?;
-            Ok(ExecutionSummary {
-                id: r.try_get("id")?,
-                kind: Kind::from_str(&kind)?,
-                name: r.try_get("name")?,
-                status: status_of(r, "status")?,
-                created_at,
-                completed_at: r.try_get("completed_at")?,
-            })
-        })
-        .collect()
-}
-
-/// Stores a workflow version.
-pub(crate) async fn upsert_workflow(
-    pool: &PgPool,
-    name: &str,
-    hash: &str,
-    source: &str,
-) -> Result<()> {
-    sqlx::query(sql::UPSERT_WORKFLOW)
-        .bind(name)
-        .bind(hash)
-        .bind(source)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-/// The newest registered version of a workflow, if any.
-/// True when `version` is a registered version of workflow `name`.
-pub(crate) async fn workflow_version_exists(
-    pool: &PgPool,
-    name: &str,
-    version: &str,
-) -> Result<bool> {
-    Ok(sqlx::query_scalar(sql::WORKFLOW_VERSION_EXISTS)
-        .bind(name)
-        .bind(version)
-        .fetch_one(pool)
-        .await?)
-}
-
-pub(crate) async fn newest_workflow(pool: &PgPool, name: &str) -> Result<Option<String>> {
-    let row = sqlx::query(sql::NEWEST_WORKFLOW)
-        .bind(name)
-        .fetch_optional(pool)
-        .await?;
-    row.map(|r| Ok(r.try_get("content_hash")?)).transpose()
+/// How a workflow ends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkflowEnd {
+    /// With an output.
+    Completed(Value),
+    /// With an error.
+    Failed(Value),
+    /// Cancelled, with the cancellation error.
+    Cancelled(Value),
 }

@@ -1,4 +1,4 @@
-//! The worker's background loops: the LISTEN connection that wakes the claim loop, the
+//! The worker's background loops: the notification subscription that wakes the claim loop, the
 //! heartbeat that extends leases (and notices lost ones), the reaper that settles attempts of
 //! vanished or timed-out workers, and the completer that writes results in batches.
 
@@ -6,19 +6,22 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::PgPool;
-use sqlx::postgres::PgListener;
 use tokio::sync::{Notify, mpsc};
 use tokio::time::MissedTickBehavior;
 
 use super::backoff::Backoff;
 use super::{InFlight, Stats};
-use crate::client::{DONE_CHANNEL, READY_CHANNEL};
-use crate::store::{self, AttemptResult};
+use crate::step::Planner;
+use crate::store::{AttemptResult, Channel, Notification, Store};
 
-/// Wakes the claim loop on every `rhythm_ready` notification; reconnects with backoff and
-/// wakes once after each reconnect (notifications sent meanwhile are lost).
-pub(super) async fn listen(pool: PgPool, wake: Arc<Notify>, step_wake: Option<Arc<Notify>>) {
+/// Wakes the claim loop on every ready notification (and, when serving workflows, the step
+/// loops on finished executions too); subscribes again with backoff when the subscription
+/// breaks and wakes once after each new subscription (notifications sent meanwhile are lost).
+pub(super) async fn listen(
+    store: Arc<dyn Store>,
+    wake: Arc<Notify>,
+    step_wake: Option<Arc<Notify>>,
+) {
     let wake_all = |wake: &Notify| {
         wake.notify_one();
         if let Some(s) = &step_wake {
@@ -27,35 +30,30 @@ pub(super) async fn listen(pool: PgPool, wake: Arc<Notify>, step_wake: Option<Ar
     };
     let mut backoff = Backoff::new();
     loop {
-        let mut listener = match PgListener::connect_with(&pool).await {
+        let channels: &[Channel] = if step_wake.is_some() {
+            &[Channel::Ready, Channel::Done]
+        } else {
+            &[Channel::Ready]
+        };
+        let mut listener = match store.listen(channels).await {
             Ok(l) => l,
             Err(e) => {
-                tracing::warn!("worker: LISTEN connection failed, retrying: {e}");
+                tracing::warn!("worker: LISTEN failed, retrying: {e}");
                 tokio::time::sleep(backoff.next_delay()).await;
                 continue;
             }
         };
-        let channels: &[&str] = if step_wake.is_some() {
-            &[READY_CHANNEL, DONE_CHANNEL]
-        } else {
-            &[READY_CHANNEL]
-        };
-        if let Err(e) = listener.listen_all(channels.iter().copied()).await {
-            tracing::warn!("worker: LISTEN failed, retrying: {e}");
-            tokio::time::sleep(backoff.next_delay()).await;
-            continue;
-        }
         backoff.reset();
         wake_all(&wake);
         loop {
             match listener.recv().await {
-                Ok(n) if n.channel() == DONE_CHANNEL => {
+                Ok(Notification::Finished(_)) => {
                     // A finished task may have woken a workflow.
                     if let Some(s) = &step_wake {
                         wake_steps(s);
                     }
                 }
-                Ok(_) => wake_all(&wake),
+                Ok(Notification::Ready) => wake_all(&wake),
                 Err(e) => {
                     tracing::warn!("worker: listener lost its connection: {e}");
                     tokio::time::sleep(backoff.next_delay()).await;
@@ -78,7 +76,7 @@ fn wake_steps(n: &Notify) {
 /// Extends the leases of the attempts in flight every `every`; aborts the handlers of attempts
 /// the worker no longer holds (cancelled, or reaped after a lease loss).
 pub(super) async fn heartbeat(
-    pool: PgPool,
+    store: Arc<dyn Store>,
     worker_id: String,
     in_flight: InFlight,
     every: Duration,
@@ -96,7 +94,7 @@ pub(super) async fn heartbeat(
         if ids.is_empty() {
             continue;
         }
-        match store::heartbeat(&pool, &worker_id, &ids, lease_ms).await {
+        match store.heartbeat(&worker_id, &ids, lease_ms).await {
             Ok(held) => {
                 let held: HashSet<String> = held.into_iter().collect();
                 if let Ok(m) = in_flight.lock() {
@@ -117,12 +115,17 @@ pub(super) async fn heartbeat(
 
 /// Settles expired leases and passed deadlines of any worker every `every`; wakes the claim
 /// loop when something was put back.
-pub(super) async fn reap(pool: PgPool, every: Duration, wake: Arc<Notify>, stats: Arc<Stats>) {
+pub(super) async fn reap(
+    store: Arc<dyn Store>,
+    every: Duration,
+    wake: Arc<Notify>,
+    stats: Arc<Stats>,
+) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match store::reap_expired(&pool, 1000).await {
+        match store.reap_expired(1000).await {
             Ok(s) => {
                 stats.add_reaped(s.retried + s.failed);
                 if s.retried > 0 {
@@ -131,7 +134,7 @@ pub(super) async fn reap(pool: PgPool, every: Duration, wake: Arc<Notify>, stats
             }
             Err(e) => tracing::warn!("worker: reaper failed: {e}"),
         }
-        if let Err(e) = crate::step::fire_timers(&pool).await {
+        if let Err(e) = store.fire_timers(1000).await {
             tracing::warn!("worker: firing timers failed: {e}");
         }
     }
@@ -145,7 +148,7 @@ pub(super) async fn reap(pool: PgPool, every: Duration, wake: Arc<Notify>, stats
 /// workflow awaits has queued that workflow's step, and this skips the round trip through the
 /// `rhythm_done` notification.
 pub(super) async fn complete(
-    pool: PgPool,
+    store: Arc<dyn Store>,
     worker_id: String,
     mut rx: mpsc::UnboundedReceiver<AttemptResult>,
     max_batch: usize,
@@ -167,7 +170,7 @@ pub(super) async fn complete(
                 Err(_) => break,
             }
         }
-        match store::settle_attempts(&pool, &worker_id, &buf).await {
+        match store.settle_attempts(&worker_id, &buf).await {
             Ok(s) => {
                 stats.add_settled(s);
                 buf.clear();
@@ -193,21 +196,20 @@ pub(super) async fn complete(
 /// any are due; sleeps until a notification (new work, a finished task) or the poll interval
 /// otherwise.
 pub(super) async fn steps(
-    pool: PgPool,
+    store: Arc<dyn Store>,
     queues: Vec<String>,
     wake: Arc<Notify>,
     poll: Duration,
     batch: usize,
-    programs: Arc<crate::step::Programs>,
+    planner: Planner,
     stats: Arc<Stats>,
 ) {
-    let engine = rhythm_engine::Engine::default();
     let mut backoff = Backoff::new();
     loop {
         let mut ran = false;
         for q in &queues {
             loop {
-                match crate::step::run_batch(&pool, &programs, &engine, q, batch).await {
+                match crate::step::run_batch(store.as_ref(), &planner, q, batch).await {
                     Ok(r) if r.taken > 0 => {
                         ran = true;
                         backoff.reset();

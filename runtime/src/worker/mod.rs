@@ -1,10 +1,11 @@
 //! The embeddable worker: claims task attempts in batches and runs registered handlers.
 //!
-//! One claim loop per worker (`FOR UPDATE SKIP LOCKED`, woken by `LISTEN rhythm_ready`, polling
-//! as the fallback), handlers on the Tokio runtime, a completer that writes results in batches,
-//! a heartbeat that extends leases, and a reaper that settles other workers' expired leases and
-//! timed-out attempts. Database errors are logged and retried with backoff; they never stop the
-//! worker.
+//! One claim loop per worker (`FOR UPDATE SKIP LOCKED` on Postgres, woken by the store's ready
+//! notifications — `LISTEN rhythm_ready` — with polling as the fallback), handlers on the Tokio
+//! runtime, a completer that writes results in batches, a heartbeat that extends leases, and a
+//! reaper that settles other workers' expired leases and timed-out attempts. All storage goes
+//! through the worker's [`Store`]. Database errors are logged and retried with backoff; they
+//! never stop the worker.
 
 mod background;
 mod backoff;
@@ -17,8 +18,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
-use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::task::{AbortHandle, JoinSet};
 use tokio::time::{Instant, MissedTickBehavior};
@@ -26,7 +25,8 @@ use tokio::time::{Instant, MissedTickBehavior};
 pub use handler::{HandlerFuture, TaskContext, TaskError, TaskHandler, WithContext};
 
 use crate::error::{Error, Result};
-use crate::store::{self, AttemptResult, ClaimedTask, Settled};
+use crate::store::postgres::{PgPool, PgStore};
+use crate::store::{AttemptResult, ClaimedTask, Settled, Store};
 use backoff::Backoff;
 
 /// How a worker behaves. `WorkerOptions::default()` suits most uses.
@@ -168,9 +168,9 @@ pub(crate) struct Flight {
 /// The attempts in flight, by execution id (shared with the heartbeat).
 pub(crate) type InFlight = Arc<Mutex<HashMap<String, Flight>>>;
 
-/// A worker: handlers by task name, run against one database.
+/// A worker: handlers by task name, run against one store.
 pub struct Worker {
-    pool: PgPool,
+    store: Arc<dyn Store>,
     options: WorkerOptions,
     worker_id: String,
     handlers: HashMap<String, Arc<dyn TaskHandler>>,
@@ -187,35 +187,36 @@ impl std::fmt::Debug for Worker {
 }
 
 impl Worker {
-    /// A worker on an existing pool. The pool needs room for 5 connections besides any other
-    /// use: claims, results, heartbeats, the reaper and the LISTEN connection.
+    /// A worker on an existing Postgres pool. The pool needs room for 5 connections besides
+    /// any other use: claims, results, heartbeats, the reaper and the LISTEN connection.
     pub fn new(pool: PgPool, options: WorkerOptions) -> Self {
+        Worker::with_store(Arc::new(PgStore::new(pool)), options)
+    }
+
+    /// A worker on any store (for Postgres, see [`Worker::new`] for the connections it needs).
+    pub fn with_store(store: Arc<dyn Store>, options: WorkerOptions) -> Self {
         let worker_id = options
             .worker_id
             .clone()
             .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
         Worker {
-            pool,
+            store,
             options,
             worker_id,
             handlers: HashMap::new(),
         }
     }
 
-    /// A worker with its own pool to `url`: 6 connections, plus one per concurrent workflow
-    /// step when serving workflows.
+    /// A worker with its own Postgres pool to `url`: 6 connections, plus one per concurrent
+    /// workflow step when serving workflows.
     pub async fn connect(url: &str, options: WorkerOptions) -> Result<Self> {
         let steps = if options.serve_workflows {
             options.step_concurrency.max(1)
         } else {
             0
         };
-        let pool = PgPoolOptions::new()
-            .max_connections(u32::try_from(6 + steps).unwrap_or(6))
-            .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
-            .await?;
-        Ok(Worker::new(pool, options))
+        let store = PgStore::connect(url, u32::try_from(6 + steps).unwrap_or(6)).await?;
+        Ok(Worker::with_store(Arc::new(store), options))
     }
 
     /// This worker's id (the lease owner in `rhythm_attempts`).
@@ -290,7 +291,7 @@ impl Worker {
         let mut aux = JoinSet::new();
         let step_wake = Arc::new(Notify::new());
         aux.spawn(background::listen(
-            self.pool.clone(),
+            self.store.clone(),
             wake.clone(),
             o.serve_workflows.then(|| step_wake.clone()),
         ));
@@ -298,31 +299,31 @@ impl Worker {
             let programs = Arc::new(crate::step::Programs::new(o.limits.clone()));
             for _ in 0..o.step_concurrency.max(1) {
                 aux.spawn(background::steps(
-                    self.pool.clone(),
+                    self.store.clone(),
                     o.queues.clone(),
                     step_wake.clone(),
                     o.poll_interval,
                     o.step_batch.max(1),
-                    programs.clone(),
+                    crate::step::Planner::new(programs.clone()),
                     stats.clone(),
                 ));
             }
         }
         aux.spawn(background::heartbeat(
-            self.pool.clone(),
+            self.store.clone(),
             self.worker_id.clone(),
             in_flight.clone(),
             heartbeat_every,
             lease_ms,
         ));
         aux.spawn(background::reap(
-            self.pool.clone(),
+            self.store.clone(),
             o.reap_every,
             wake.clone(),
             stats.clone(),
         ));
         let mut completer = tokio::spawn(background::complete(
-            self.pool.clone(),
+            self.store.clone(),
             self.worker_id.clone(),
             done_rx,
             o.completion_batch.max(1),
@@ -359,15 +360,10 @@ impl Worker {
                 let shift = rotation % queues.len().max(1);
                 queues.rotate_left(shift);
                 rotation = rotation.wrapping_add(1);
-                match store::claim_tasks(
-                    &self.pool,
-                    &queues,
-                    &names,
-                    i64::try_from(n).unwrap_or(1),
-                    &self.worker_id,
-                    lease_ms,
-                )
-                .await
+                match self
+                    .store
+                    .claim_tasks(&queues, &names, n, &self.worker_id, lease_ms)
+                    .await
                 {
                     Ok(claimed) => {
                         backoff.reset();
@@ -418,7 +414,7 @@ impl Worker {
             };
             let mut backoff = Backoff::new();
             for _ in 0..5 {
-                match store::release_attempts(&self.pool, &self.worker_id, &ids).await {
+                match self.store.release_attempts(&self.worker_id, &ids).await {
                     Ok(n) => {
                         stats.released.fetch_add(n, Ordering::Relaxed);
                         break;

@@ -1,20 +1,26 @@
-//! The statements of batched workflow steps: claim a batch (take the ready rows, lock the
-//! executions: one statement), load it (states, and the inbox events and signals consumed: one
-//! statement), save states under the state-version check, and write what the engine decided
-//! for the whole batch with set-based statements. Every function runs on the caller's
-//! connection, inside the batch's transaction.
+//! Batched workflow steps on Postgres: one transaction claims a batch (take the ready rows,
+//! lock the executions: one statement), loads it (states, and the inbox events and signals
+//! consumed: one statement), asks the [`StepPlanner`] what each step does, saves states under
+//! the state-version check, and writes the rest of the [`Plan`]s for the whole batch with
+//! set-based statements. The statement helpers run on the caller's connection, inside the
+//! batch's transaction.
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool, Row};
 
-use super::sql;
+use super::{insert_executions_on, sql};
 use crate::error::{Error, Result};
+use crate::model::Kind;
+use crate::store::{
+    Arrival, NewExecution, Plan, StepBatch, StepBatchError, StepInput, StepPlanner, StepSelection,
+    WorkflowEnd,
+};
 
 /// One workflow step taken from the queue, with everything it needs.
 #[derive(Debug, Clone)]
-pub(crate) struct TakenStep {
+pub(super) struct TakenStep {
     /// The execution.
     pub id: String,
     /// Workflow name.
@@ -38,13 +44,48 @@ pub(crate) struct TakenStep {
 impl TakenStep {
     /// Whether the execution can still advance.
     pub fn is_live(&self) -> bool {
-        matches!(self.status.as_str(), "running" | "waiting")
+        is_live(&self.status)
     }
+
+    /// Splits a step into what the planner gets and what the store keeps to write the plan
+    /// (the events are in both: the store puts them back if the state-version check fails).
+    fn split(self) -> (StepInput, Loaded) {
+        let arrived = self
+            .arrived
+            .iter()
+            .map(|a| {
+                if a.is_signal {
+                    Arrival::Signal(a.event.clone())
+                } else {
+                    Arrival::Event(a.event.clone())
+                }
+            })
+            .collect();
+        let input = StepInput {
+            id: self.id,
+            name: self.name,
+            inputs: self.inputs,
+            version: self.version,
+            source: self.source,
+            state: self.state,
+            arrived,
+        };
+        let loaded = Loaded {
+            state_version: self.state_version.unwrap_or(-1),
+            arrived: self.arrived,
+        };
+        (input, loaded)
+    }
+}
+
+/// Whether an execution of this status can still advance.
+fn is_live(status: &str) -> bool {
+    matches!(status, "running" | "waiting")
 }
 
 /// One consumed inbox event or signal.
 #[derive(Debug, Clone)]
-pub(crate) struct Arrived {
+pub(super) struct Arrived {
     /// Its sequence number in its table.
     pub seq: i64,
     /// When it arrived (timestamp text from Postgres).
@@ -93,7 +134,7 @@ fn taken_step(r: &sqlx::postgres::PgRow) -> Result<TakenStep> {
 /// What a claim got: the executions taken (id, status) and how many due steps it had to
 /// leave queued because their execution was busy.
 #[derive(Debug, Default)]
-pub(crate) struct Claimed {
+pub(super) struct Claimed {
     /// Executions whose ready row was taken, with their status.
     pub taken: Vec<(String, String)>,
     /// Due steps left queued (execution locked by someone else for a moment).
@@ -114,7 +155,7 @@ fn claimed(rows: &[sqlx::postgres::PgRow]) -> Result<Claimed> {
 }
 
 /// Claims up to `limit` due steps of `queue` (see [`sql::CLAIM_STEPS`]).
-pub(crate) async fn claim_steps(
+pub(super) async fn claim_steps(
     conn: &mut PgConnection,
     queue: &str,
     limit: i64,
@@ -128,7 +169,7 @@ pub(crate) async fn claim_steps(
 }
 
 /// Claims the due steps of the given executions (see [`sql::CLAIM_STEPS_BY_ID`]).
-pub(crate) async fn claim_steps_by_id(conn: &mut PgConnection, ids: &[String]) -> Result<Claimed> {
+pub(super) async fn claim_steps_by_id(conn: &mut PgConnection, ids: &[String]) -> Result<Claimed> {
     let rows = sqlx::query(sql::CLAIM_STEPS_BY_ID)
         .bind(ids)
         .bind(i64::try_from(ids.len()).unwrap_or(i64::MAX))
@@ -139,7 +180,7 @@ pub(crate) async fn claim_steps_by_id(conn: &mut PgConnection, ids: &[String]) -
 
 /// Loads claimed executions and consumes what arrived for them (see [`sql::LOAD_STEPS`]);
 /// `compiled` lists the versions whose source need not be loaded.
-pub(crate) async fn load_steps(
+pub(super) async fn load_steps(
     conn: &mut PgConnection,
     ids: &[String],
     compiled: &[String],
@@ -154,7 +195,7 @@ pub(crate) async fn load_steps(
 
 /// A state to save: execution, bytes, the version loaded (-1: none), the signal names waited for.
 #[derive(Debug, Clone)]
-pub(crate) struct StateSave {
+pub(super) struct StateSave {
     /// The execution.
     pub id: String,
     /// The new state.
@@ -167,7 +208,7 @@ pub(crate) struct StateSave {
 
 /// Saves states (see [`sql::SAVE_STATES`]); returns the ids saved (the others lost the
 /// state-version check). `async_commit`: the batch may commit without a WAL flush.
-pub(crate) async fn save_states(
+pub(super) async fn save_states(
     conn: &mut PgConnection,
     saves: &[StateSave],
     async_commit: bool,
@@ -198,7 +239,7 @@ pub(crate) async fn save_states(
 
 /// Timers of a batch: `(execution, key, fire time in epoch ms)` to start or move, and
 /// `(execution, key)` to forget.
-pub(crate) async fn set_timers(
+pub(super) async fn set_timers(
     conn: &mut PgConnection,
     starts: &[(String, String, f64)],
     cancels: &[(String, String)],
@@ -226,7 +267,7 @@ pub(crate) async fn set_timers(
 }
 
 /// Appends log lines `(execution, line)` in order.
-pub(crate) async fn insert_logs(conn: &mut PgConnection, lines: &[(String, String)]) -> Result<()> {
+pub(super) async fn insert_logs(conn: &mut PgConnection, lines: &[(String, String)]) -> Result<()> {
     let ids: Vec<&str> = lines.iter().map(|(id, _)| id.as_str()).collect();
     let text: Vec<&str> = lines.iter().map(|(_, l)| l.as_str()).collect();
     sqlx::query(sql::INSERT_LOGS)
@@ -239,7 +280,7 @@ pub(crate) async fn insert_logs(conn: &mut PgConnection, lines: &[(String, Strin
 
 /// How a workflow ends.
 #[derive(Debug, Clone)]
-pub(crate) struct Finish {
+pub(super) struct Finish {
     /// The execution.
     pub id: String,
     /// `completed`, `failed` or `cancelled`.
@@ -251,7 +292,7 @@ pub(crate) struct Finish {
 }
 
 /// Ends workflows (see [`sql::FINISH_WORKFLOWS`]); returns how many ended.
-pub(crate) async fn finish_workflows(conn: &mut PgConnection, ends: &[Finish]) -> Result<u64> {
+pub(super) async fn finish_workflows(conn: &mut PgConnection, ends: &[Finish]) -> Result<u64> {
     let ids: Vec<&str> = ends.iter().map(|f| f.id.as_str()).collect();
     let statuses: Vec<&str> = ends.iter().map(|f| f.status).collect();
     let outputs: Vec<Option<&Value>> = ends.iter().map(|f| f.output.as_ref()).collect();
@@ -267,14 +308,20 @@ pub(crate) async fn finish_workflows(conn: &mut PgConnection, ends: &[Finish]) -
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// Ends one workflow outside any batch (a step that cannot run).
-pub(crate) async fn finish_workflow(pool: &PgPool, end: Finish) -> Result<u64> {
+/// Fails one workflow outside any batch (a step that cannot run); returns whether it ended.
+pub(super) async fn fail_workflow(pool: &PgPool, id: &str, error: Value) -> Result<bool> {
     let mut conn = pool.acquire().await?;
-    finish_workflows(&mut conn, &[end]).await
+    let end = Finish {
+        id: id.to_owned(),
+        status: "failed",
+        output: None,
+        error: Some(error),
+    };
+    Ok(finish_workflows(&mut conn, &[end]).await? > 0)
 }
 
 /// The newest version of each named workflow.
-pub(crate) async fn newest_versions(
+pub(super) async fn newest_versions(
     conn: &mut PgConnection,
     names: &[String],
 ) -> Result<HashMap<String, String>> {
@@ -288,7 +335,7 @@ pub(crate) async fn newest_versions(
 }
 
 /// Reports an event to a workflow itself, for its next step.
-pub(crate) async fn report_to_self(conn: &mut PgConnection, id: &str, event: &Value) -> Result<()> {
+pub(super) async fn report_to_self(conn: &mut PgConnection, id: &str, event: &Value) -> Result<()> {
     sqlx::query(sql::REPORT_TO_SELF)
         .bind(id)
         .bind(event)
@@ -298,7 +345,7 @@ pub(crate) async fn report_to_self(conn: &mut PgConnection, id: &str, event: &Va
 }
 
 /// Cancels the children of workflow `parent` behind `handle` (and `attempt`, for tasks).
-pub(crate) async fn cancel_children(
+pub(super) async fn cancel_children(
     conn: &mut PgConnection,
     parent: &str,
     handle: i64,
@@ -320,7 +367,7 @@ pub(crate) async fn cancel_children(
 }
 
 /// Puts back what a step consumed and queues it again (see [`sql::RESTORE_STEP`]).
-pub(crate) async fn restore_step(
+pub(super) async fn restore_step(
     conn: &mut PgConnection,
     id: &str,
     arrived: &[Arrived],
@@ -355,13 +402,235 @@ pub(crate) async fn restore_step(
 }
 
 /// Fires due timers (any worker may); returns how many fired.
-pub(crate) async fn fire_timers(pool: &PgPool, limit: i64) -> Result<u64> {
+pub(super) async fn fire_timers(pool: &PgPool, limit: i64) -> Result<u64> {
     let row = sqlx::query(sql::FIRE_TIMERS)
         .bind(limit)
         .fetch_one(pool)
         .await?;
     let n: i64 = row.try_get("fired")?;
     Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Runs one step transaction (see [`Store::run_step_batch`](crate::store::Store::run_step_batch)).
+/// A failure other than a lost connection or a transient conflict (deadlock, serialization)
+/// while advancing rolls the batch back and reports its executions, so that the caller can
+/// run them one by one and fail the one at fault alone.
+pub(super) async fn run_step_batch(
+    pool: &PgPool,
+    which: StepSelection<'_>,
+    planner: &dyn StepPlanner,
+) -> std::result::Result<StepBatch, StepBatchError> {
+    let mut tx = pool.begin().await.map_err(Error::from)?;
+    let claimed = match which {
+        StepSelection::Due { queue, limit } => {
+            let limit = i64::try_from(limit.max(1)).unwrap_or(1);
+            claim_steps(&mut tx, queue, limit).await?
+        }
+        StepSelection::Execution(id) => claim_steps_by_id(&mut tx, &[id.to_owned()]).await?,
+    };
+    let busy = claimed.busy;
+    if claimed.taken.is_empty() {
+        tx.rollback().await.map_err(Error::from)?;
+        return Ok(StepBatch {
+            busy,
+            ..StepBatch::default()
+        });
+    }
+    let ids: Vec<String> = claimed.taken.iter().map(|(id, _)| id.clone()).collect();
+    let n = ids.len();
+    match advance(&mut tx, planner, claimed).await {
+        Ok(state_bytes) => {
+            tx.commit().await.map_err(Error::from)?;
+            Ok(StepBatch {
+                taken: n,
+                busy,
+                state_bytes,
+            })
+        }
+        Err(e) if e.is_transient() => Err(StepBatchError::Failed(e)),
+        Err(error) => {
+            drop(tx); // rolled back: every step of the batch is queued again
+            Err(StepBatchError::RolledBack {
+                taken: ids,
+                busy,
+                error,
+            })
+        }
+    }
+}
+
+/// What a step loaded that the store keeps for writing its plan: the `state_version` it
+/// loaded (-1: none) and what it consumed (put back if the state-version check fails).
+struct Loaded {
+    state_version: i64,
+    arrived: Vec<Arrived>,
+}
+
+/// Loads the claimed executions, asks the planner what every step of the batch does, then
+/// writes the outcome. Returns the bytes of state saved.
+async fn advance(
+    tx: &mut PgConnection,
+    planner: &dyn StepPlanner,
+    claimed: Claimed,
+) -> Result<u64> {
+    // Executions that ended meanwhile (cancelled) have nothing to do.
+    let live: Vec<String> = claimed
+        .taken
+        .into_iter()
+        .filter(|(_, status)| is_live(status))
+        .map(|(id, _)| id)
+        .collect();
+    if live.is_empty() {
+        return Ok(0);
+    }
+    let taken = load_steps(tx, &live, &planner.compiled_versions()).await?;
+    let mut loaded: HashMap<String, Loaded> = HashMap::with_capacity(taken.len());
+    let mut inputs = Vec::with_capacity(taken.len());
+    for t in taken {
+        if !t.is_live() {
+            continue; // ended meanwhile (cancelled): nothing to do
+        }
+        let (input, kept) = t.split();
+        loaded.insert(input.id.clone(), kept);
+        inputs.push(input);
+    }
+    let mut plans = planner.plan_steps(inputs);
+
+    // States first: a step that lost the state-version check must write nothing else.
+    let saves: Vec<StateSave> = plans
+        .iter()
+        .filter_map(|p| {
+            let save = p.save.as_ref()?;
+            Some(StateSave {
+                id: p.id.clone(),
+                bytes: save.bytes.clone(),
+                loaded: loaded.get(&p.id).map_or(-1, |l| l.state_version),
+                waits: save.signal_waits.clone(),
+            })
+        })
+        .collect();
+    let ends_any = plans.iter().any(|p| p.end.is_some());
+    let mut state_bytes = 0u64;
+    if !saves.is_empty() {
+        // Steps that end an execution commit synchronously, so a finished execution never
+        // reappears as running; the others need no WAL flush: a batch lost in a crash loses
+        // what it consumed and produced together and runs again, and anything durable that
+        // depended on it (a task's result) flushes it first.
+        let saved = save_states(tx, &saves, !ends_any).await?;
+        let mut kept = Vec::with_capacity(plans.len());
+        for p in plans {
+            match &p.save {
+                Some(_) if !saved.contains(&p.id) => {
+                    tracing::warn!(
+                        "workflow {}: state changed under the step; its events go back",
+                        p.id
+                    );
+                    let arrived = loaded.get(&p.id).map_or(&[][..], |l| l.arrived.as_slice());
+                    restore_step(tx, &p.id, arrived).await?;
+                }
+                Some(s) => {
+                    state_bytes += s.bytes.len() as u64;
+                    kept.push(p);
+                }
+                None => kept.push(p),
+            }
+        }
+        plans = kept;
+    }
+    write_plans(tx, plans).await?;
+    Ok(state_bytes)
+}
+
+/// Writes what the steps that kept their state decided, set-based for the whole batch: task
+/// and child executions, timers, logs, cancels of children, ends.
+async fn write_plans(tx: &mut PgConnection, plans: Vec<Plan>) -> Result<()> {
+    // Child workflows start on the newest version of their workflow.
+    let child_names: Vec<String> = plans
+        .iter()
+        .flat_map(|p| p.children.iter().map(|c| c.name.clone()))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let versions = if child_names.is_empty() {
+        HashMap::new()
+    } else {
+        newest_versions(tx, &child_names).await?
+    };
+
+    let mut new = Vec::new();
+    let mut timer_starts = Vec::new();
+    let mut timer_cancels = Vec::new();
+    let mut logs = Vec::new();
+    let mut ends = Vec::new();
+    let mut unknown_children = Vec::new();
+    let mut cancels = Vec::new();
+    for p in plans {
+        new.extend(p.tasks);
+        for c in p.children {
+            match versions.get(&c.name) {
+                Some(v) => {
+                    let mut n = NewExecution::validated(
+                        Kind::Workflow,
+                        &c.name,
+                        c.inputs,
+                        &c.options,
+                        Some(v.clone()),
+                    )?;
+                    n.parent_id = Some(p.id.clone());
+                    n.parent_handle = Some(i64::from(c.handle));
+                    new.push(n);
+                }
+                None => unknown_children.push((
+                    p.id.clone(),
+                    json!({"type": "child_finished", "handle": c.handle, "child_id": "",
+                           "status": "failed",
+                           "error": {"type": "UnknownWorkflow",
+                                     "message": format!("no workflow named {:?} is registered", c.name)}}),
+                )),
+            }
+        }
+        for (key, at) in p.timers {
+            match at {
+                Some(at) => timer_starts.push((p.id.clone(), key, at)),
+                None => timer_cancels.push((p.id.clone(), key)),
+            }
+        }
+        logs.extend(p.logs.into_iter().map(|l| (p.id.clone(), l)));
+        cancels.extend(p.cancels.into_iter().map(|c| (p.id.clone(), c)));
+        if let Some(end) = p.end {
+            let (status, output, error) = match end {
+                WorkflowEnd::Completed(output) => ("completed", Some(output), None),
+                WorkflowEnd::Failed(error) => ("failed", None, Some(error)),
+                WorkflowEnd::Cancelled(error) => ("cancelled", None, Some(error)),
+            };
+            ends.push(Finish {
+                id: p.id,
+                status,
+                output,
+                error,
+            });
+        }
+    }
+
+    if !new.is_empty() {
+        insert_executions_on(tx, &new).await?;
+    }
+    for (id, event) in &unknown_children {
+        report_to_self(tx, id, event).await?;
+    }
+    if !timer_starts.is_empty() || !timer_cancels.is_empty() {
+        set_timers(tx, &timer_starts, &timer_cancels).await?;
+    }
+    if !logs.is_empty() {
+        insert_logs(tx, &logs).await?;
+    }
+    for (id, c) in &cancels {
+        cancel_children(tx, id, i64::from(c.handle), c.attempt).await?;
+    }
+    if !ends.is_empty() {
+        finish_workflows(tx, &ends).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
