@@ -1,8 +1,10 @@
 //! The client API: start tasks and workflows, signal, inspect, wait for and cancel executions.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rhythm_engine::TaskDefaults;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -11,7 +13,7 @@ use crate::model::{
     CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions, Started,
 };
 use crate::store::postgres::{PgPool, PgStore};
-use crate::store::{Channel, NewExecution, Store};
+use crate::store::{Channel, NewExecution, Store, TaskDefinition};
 use crate::validate;
 
 /// How often `wait` re-reads the status when no notification came.
@@ -53,13 +55,16 @@ impl Client {
     }
 
     /// Queues a standalone task. With an idempotency key that was used before, returns the
-    /// first execution (`created: false`) and queues nothing.
+    /// first execution (`created: false`) and queues nothing. Options left out come from the
+    /// task's registered definition, if any (see [`Client::register_task_definitions`]).
     pub async fn queue_task(
         &self,
         name: &str,
         inputs: Value,
-        options: StartOptions,
+        mut options: StartOptions,
     ) -> Result<Started> {
+        self.fill_from_definitions(std::iter::once((name, &mut options)))
+            .await?;
         let new = NewExecution::validated(Kind::Task, name, inputs, &options, None)?;
         let mut started = self.store.insert_executions(&[new]).await?;
         started
@@ -67,11 +72,18 @@ impl Client {
             .ok_or_else(|| Error::NotFound(name.to_owned()))
     }
 
-    /// Queues many standalone tasks in one statement (one transaction, one NOTIFY).
+    /// Queues many standalone tasks in one statement (one transaction, one NOTIFY), with the
+    /// defaults of their definitions like [`Client::queue_task`].
     pub async fn queue_tasks(
         &self,
-        tasks: Vec<(String, Value, StartOptions)>,
+        mut tasks: Vec<(String, Value, StartOptions)>,
     ) -> Result<Vec<Started>> {
+        self.fill_from_definitions(
+            tasks
+                .iter_mut()
+                .map(|(name, _, options)| (name.as_str(), options)),
+        )
+        .await?;
         let new = tasks
             .into_iter()
             .map(|(name, inputs, options)| {
@@ -79,6 +91,77 @@ impl Client {
             })
             .collect::<Result<Vec<_>>>()?;
         self.store.insert_executions(&new).await
+    }
+
+    /// Registers task definitions: the defaults (`{"queue", "retries", "timeout"}`, as in a
+    /// task manifest) that calls of each task get for the options they leave out, in
+    /// workflows (`Task.run`) and in [`Client::queue_task`]. Replaces earlier definitions of the
+    /// same names; workers see a change at their next step. Invalid defaults are refused and
+    /// nothing is stored.
+    pub async fn register_task_definitions(&self, definitions: &[TaskDefinition]) -> Result<()> {
+        for d in definitions {
+            validate::name("task name", &d.name)?;
+            TaskDefaults::from_entry(&d.name, &d.defaults).map_err(|e| Error::Invalid {
+                what: "task definition",
+                reason: e.to_string(),
+            })?;
+        }
+        self.store.register_task_definitions(definitions).await
+    }
+
+    /// Fills the options of standalone tasks left out from their registered definitions: the
+    /// queue, the per-attempt timeout, and from `retries` the attempts (`max + 1`) and the
+    /// backoff base (`initial`; standalone retries double each delay). Asks the store only when
+    /// some option is missing.
+    async fn fill_from_definitions<'a>(
+        &self,
+        tasks: impl Iterator<Item = (&'a str, &'a mut StartOptions)>,
+    ) -> Result<()> {
+        let open: Vec<(&str, &mut StartOptions)> = tasks
+            // An invalid name is refused by the validation that follows, without a lookup.
+            .filter(|(name, _)| validate::name("task name", name).is_ok())
+            .filter(|(_, o)| {
+                o.queue.is_none()
+                    || o.timeout.is_none()
+                    || o.max_attempts.is_none()
+                    || o.backoff.is_none()
+            })
+            .collect();
+        if open.is_empty() {
+            return Ok(());
+        }
+        let mut names: Vec<String> = open.iter().map(|(n, _)| (*n).to_owned()).collect();
+        names.sort();
+        names.dedup();
+        let mut known = HashMap::new();
+        for d in self.store.task_definitions(&names).await? {
+            match TaskDefaults::from_entry(&d.name, &d.defaults) {
+                Ok(defaults) => {
+                    known.insert(d.name, defaults);
+                }
+                Err(e) => tracing::warn!("ignoring a registered task definition: {e}"),
+            }
+        }
+        for (name, options) in open {
+            let Some(d) = known.get(name) else { continue };
+            if options.queue.is_none() {
+                options.queue.clone_from(&d.queue);
+            }
+            if options.timeout.is_none() {
+                options.timeout = d
+                    .timeout_ms
+                    .map(|ms| Duration::from_millis(ms.ceil() as u64));
+            }
+            if let Some(policy) = &d.retries {
+                if options.max_attempts.is_none() {
+                    options.max_attempts = Some(policy.max.saturating_add(1));
+                }
+                if options.backoff.is_none() {
+                    options.backoff = Some(Duration::from_millis(policy.initial_ms.ceil() as u64));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Stores a workflow's source as a version (its SHA-256); returns the version. Idempotent.

@@ -24,7 +24,7 @@ pub use model::{
     Started, Status,
 };
 pub use rhythm_interpreter::Limits;
-pub use store::Store;
 pub use store::postgres::{DONE_CHANNEL, MIGRATOR, PgStore, READY_CHANNEL};
+pub use store::{Store, TaskDefinition};
 pub use validate::{MAX_NAME_CHARS, MAX_PAYLOAD_BYTES};
 pub use worker::{TaskContext, TaskError, TaskHandler, Worker, WorkerHandle, WorkerOptions};

@@ -6,12 +6,12 @@
 //! state-version check, an invalid command) fails or skips only that execution.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rhythm_engine::{
     ChildOutcome, Command, Engine, Event, ExecutionMeta, ExecutionState, FlowVm,
-    Status as EngineStatus,
+    Status as EngineStatus, TaskDefaults, TaskDefinitions,
 };
 use rhythm_interpreter::{HandleId, Limits};
 use serde_json::{Value, json};
@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::model::{Kind, StartOptions};
 use crate::store::{
     Arrival, ChildCancel, ChildStart, NewExecution, NewState, Plan, StepBatch, StepBatchError,
-    StepInput, StepPlanner, StepSelection, Store, WorkflowEnd,
+    StepInput, StepPlanner, StepSelection, Store, TaskDefinition, WorkflowEnd,
 };
 
 /// Compiled programs by version, shared by a worker's step loops, each run with the worker's
@@ -149,10 +149,11 @@ fn inbox_event(v: &Value) -> Option<Event> {
     }
 }
 
-/// What a worker's step loops share to decide steps: the compiled programs and the engine.
+/// What a worker's step loops share to decide steps: the compiled programs and the engine,
+/// with the task definitions' defaults of a revision.
 pub(crate) struct Planner {
     programs: Arc<Programs>,
-    engine: Engine,
+    engine: RwLock<(i64, Arc<Engine>)>,
 }
 
 impl Planner {
@@ -160,9 +161,29 @@ impl Planner {
     pub(crate) fn new(programs: Arc<Programs>) -> Self {
         Planner {
             programs,
-            engine: Engine::default(),
+            engine: RwLock::new((0, Arc::new(Engine::default()))),
         }
     }
+
+    fn engine(&self) -> Arc<Engine> {
+        match self.engine.read() {
+            Ok(guard) => Arc::clone(&guard.1),
+            Err(poisoned) => Arc::clone(&poisoned.get_ref().1),
+        }
+    }
+}
+
+/// Reads registered definitions; one that cannot be read is logged and left out (its calls
+/// get no defaults) rather than stopping every workflow.
+fn task_defaults(definitions: Vec<TaskDefinition>) -> TaskDefinitions {
+    let mut defaults = TaskDefinitions::default();
+    for d in definitions {
+        match TaskDefaults::from_entry(&d.name, &d.defaults) {
+            Ok(entry) => defaults.insert(&d.name, entry),
+            Err(e) => tracing::warn!("ignoring a registered task definition: {e}"),
+        }
+    }
+    defaults
 }
 
 impl StepPlanner for Planner {
@@ -170,13 +191,30 @@ impl StepPlanner for Planner {
         self.programs.known()
     }
 
+    fn task_defaults_revision(&self) -> i64 {
+        match self.engine.read() {
+            Ok(guard) => guard.0,
+            Err(poisoned) => poisoned.get_ref().0,
+        }
+    }
+
+    fn set_task_defaults(&self, revision: i64, definitions: Vec<TaskDefinition>) {
+        let engine = Engine::default().with_task_defaults(task_defaults(definitions));
+        let mut guard = match self.engine.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = (revision, Arc::new(engine));
+    }
+
     fn plan_steps(&self, steps: Vec<StepInput>) -> Vec<Plan> {
         let now = now_ms();
+        let engine = self.engine();
         steps
             .into_iter()
             .map(|step| {
                 let id = step.id.clone();
-                plan(&self.programs, &self.engine, step, now).unwrap_or_else(|error| {
+                plan(&self.programs, &engine, step, now).unwrap_or_else(|error| {
                     tracing::warn!("workflow {id}: step failed: {error}");
                     Plan {
                         id,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyTimeoutError, PyValueError};
 use pyo3::prelude::*;
-use rhythm_runtime::{CancelOutcome, Client, Error, ListFilter, StartOptions};
+use rhythm_runtime::{CancelOutcome, Client, Error, ListFilter, StartOptions, TaskDefinition};
 use serde_json::{Value as Json, json};
 
 create_exception!(
@@ -108,6 +108,23 @@ impl NativeClient {
     /// Stores a workflow source; returns its version.
     fn register_workflow(&self, py: Python<'_>, name: &str, source: &str) -> PyResult<String> {
         self.block(py, self.client.register_workflow(name, source))
+    }
+
+    /// Registers task definitions, a JSON array of `{"name", "defaults"}`.
+    fn register_task_definitions(&self, py: Python<'_>, definitions_json: &str) -> PyResult<()> {
+        let entries: Vec<Json> = serde_json::from_str(definitions_json)
+            .map_err(|e| PyValueError::new_err(format!("task definitions: {e}")))?;
+        let mut definitions = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let Some(name) = entry.get("name").and_then(Json::as_str) else {
+                return Err(PyValueError::new_err("a task definition needs a name"));
+            };
+            definitions.push(TaskDefinition {
+                name: name.to_owned(),
+                defaults: entry.get("defaults").cloned().unwrap_or(Json::Null),
+            });
+        }
+        self.block(py, self.client.register_task_definitions(&definitions))
     }
 
     /// Queues a task (`kind = "task"`) or starts a workflow (`"workflow"`); returns the id.

@@ -35,6 +35,7 @@ FLOWS = {
     "retrying": 'let a = await Task.run("flaky", { fails: 2 }, { retries: { max: 2, initial: "50ms" } })\n'
                 'let b = await Task.run("async-flaky", { fails: 1 }, { retries: { max: 1, initial: "50ms" } })\n'
                 "return [a, b]\n",
+    "patient": 'return await Task.run("patient-flaky", { fails: 2 })\n',
     "too_slow": 'try { return await Task.run("async-sleep", { seconds: 20 }, { timeout: "500ms" }) }\n'
                 "catch (err) { return [err.type, err.cause.type] }\n",
     "approval": 'let approval = await Signal.when("approve")\n'
@@ -178,6 +179,14 @@ def test_retries_in_a_workflow_and_for_standalone_tasks(served):
     exhausted = client.wait(client.queue_task("flaky", {"fails": 5}, max_attempts=2), timeout=WAIT)
     assert exhausted.status == "failed"
     assert (exhausted.error["type"], exhausted.error["message"]) == ("ConnectionError", "attempt 2 failed")
+
+
+def test_the_decorator_s_retries_apply_when_the_caller_sets_none(served):
+    client = served.client
+    run = client.wait(client.start_workflow("patient"), timeout=WAIT)
+    assert (run.status, run.output) == ("completed", {"attempt": 3})
+    standalone = client.wait(client.queue_task("patient-flaky", {"fails": 2}), timeout=WAIT)
+    assert (standalone.status, standalone.output) == ("completed", {"attempt": 3})
 
 
 def test_timeouts_from_the_workflow_and_from_the_decorator(served):

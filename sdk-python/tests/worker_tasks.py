@@ -68,6 +68,12 @@ async def async_flaky(fails: int) -> dict:
     return {"attempt": info.attempt}
 
 
+@rhythm.task(name="patient-flaky", retries=rhythm.Retry(max=2, initial="50ms"))
+def patient_flaky(fails: int) -> dict:
+    """Fails its first ``fails`` attempts; its decorator allows two retries."""
+    return flaky(fails)
+
+
 @rhythm.task(timeout="1s")
 def sleepy(seconds: float) -> str:
     """Has a 1 s timeout of its own."""

@@ -128,6 +128,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// (false when it was terminal already).
     async fn fail_workflow(&self, id: &str, error: Value) -> Result<bool>;
 
+    /// Registers task definitions (the defaults of calls that leave options out), replacing
+    /// earlier definitions of the same names. A change raises the definitions' revision, and a
+    /// step transaction that starts after the registration returns plans with the new
+    /// defaults (see [`StepPlanner::set_task_defaults`]).
+    async fn register_task_definitions(&self, definitions: &[TaskDefinition]) -> Result<()>;
+
+    /// The registered definitions of the tasks `names`, sorted by name.
+    async fn task_definitions(&self, names: &[String]) -> Result<Vec<TaskDefinition>>;
+
     /// Subscribes to notifications on `channels`.
     async fn listen(&self, channels: &[Channel]) -> Result<Box<dyn Notifications>>;
 }
@@ -375,6 +384,25 @@ pub trait StepPlanner: Send + Sync {
 
     /// Decides one plan per step, in the order given.
     fn plan_steps(&self, steps: Vec<StepInput>) -> Vec<Plan>;
+
+    /// The revision of the task definitions the planner uses (0: none yet).
+    fn task_defaults_revision(&self) -> i64;
+
+    /// Replaces the task definitions the planner uses with every registered definition, as
+    /// of `revision`. Called by the store before [`StepPlanner::plan_steps`] when the
+    /// registered definitions are newer than [`StepPlanner::task_defaults_revision`].
+    fn set_task_defaults(&self, revision: i64, definitions: Vec<TaskDefinition>);
+}
+
+/// A task's definition as a worker registers it: the defaults (`{"queue", "retries",
+/// "timeout"}`, a task-manifest entry; see `rhythm_engine::defaults`) for calls of the task
+/// that leave those options out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskDefinition {
+    /// The task's name.
+    pub name: String,
+    /// Its defaults, as a task-manifest entry.
+    pub defaults: Value,
 }
 
 /// One workflow step taken from the queue, with everything the engine needs.

@@ -86,6 +86,19 @@ class Client:
         """Stores a workflow's source as a version; returns the version (its SHA-256)."""
         return self._native.register_workflow(name, source)
 
+    def register_tasks(self, *tasks: Any) -> list[str]:
+        """Registers the definitions of ``@rhythm.task`` functions (or of every task in modules
+        and dotted module names): their ``retries``, ``timeout`` and ``queue`` become the
+        defaults of calls that leave those options out, in workflows (``Task.run``) and in
+        ``queue_task``. A worker registers its tasks when it starts. Returns the names."""
+        from .task import collect_tasks
+
+        definitions = collect_tasks(list(tasks))
+        self._native.register_task_definitions(
+            json.dumps([{"name": d.name, "defaults": d.defaults()} for d in definitions])
+        )
+        return [d.name for d in definitions]
+
     def _start(self, kind: str, name: str, inputs: Any, id: Any, idempotency_key: Any, queue: Any,
                priority: Any, delay: Any, max_attempts: Any, timeout: Any) -> str:
         return self._native.start(

@@ -68,6 +68,14 @@ class Worker:
         for definition in self.tasks:
             self._native.register(definition.name, definition.is_async, definition.timeout_ms)
 
+    def register_tasks(self) -> list[str]:
+        """Stores the definitions of the worker's tasks (the decorator's ``retries``,
+        ``timeout`` and ``queue``, defaults of the calls that leave them out); returns the
+        names."""
+        if not self.tasks:
+            return []
+        return Client(self._url).register_tasks(*[d.fn for d in self.tasks])
+
     def register_workflows(self) -> list[str]:
         """Stores every ``*.flow`` file of ``workflows`` as a version; returns the names."""
         if self.workflows is None or not Path(self.workflows).is_dir():
@@ -80,9 +88,10 @@ class Worker:
         return names
 
     def run(self) -> dict[str, int]:
-        """Registers workflows, writes the manifest, then serves until ``stop()`` or
+        """Registers tasks and workflows, writes the manifest, then serves until ``stop()`` or
         SIGINT/SIGTERM; returns counts ``{claimed, completed, failed, retried, reaped,
         released}``."""
+        self.register_tasks()
         self.register_workflows()
         if self._manifest is not None and self.tasks:
             try:

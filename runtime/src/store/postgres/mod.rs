@@ -23,7 +23,7 @@ pub use sqlx::PgPool;
 
 use super::{
     AttemptResult, Channel, ClaimedTask, NewExecution, Notifications, Settled, StepBatch,
-    StepBatchError, StepPlanner, StepSelection, Store,
+    StepBatchError, StepPlanner, StepSelection, Store, TaskDefinition,
 };
 use crate::error::{Error, Result};
 use crate::model::{
@@ -88,6 +88,15 @@ impl Store for PgStore {
 
     async fn newest_workflow(&self, name: &str) -> Result<Option<String>> {
         newest_workflow(&self.pool, name).await
+    }
+
+    async fn register_task_definitions(&self, definitions: &[TaskDefinition]) -> Result<()> {
+        register_task_definitions(&self.pool, definitions).await
+    }
+
+    async fn task_definitions(&self, names: &[String]) -> Result<Vec<TaskDefinition>> {
+        let mut conn = self.pool.acquire().await?;
+        task_definitions(&mut conn, Some(names)).await
     }
 
     async fn send_signal(&self, id: &str, name: &str, payload: &Value) -> Result<i64> {
@@ -675,6 +684,46 @@ async fn list(pool: &PgPool, filter: &ListFilter) -> Result<Vec<ExecutionSummary
 }
 
 /// Stores a workflow version.
+/// Registers task definitions in one transaction (serialized with other registrations, so
+/// revisions follow commit order).
+async fn register_task_definitions(pool: &PgPool, definitions: &[TaskDefinition]) -> Result<()> {
+    if definitions.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = definitions.iter().map(|d| d.name.as_str()).collect();
+    let defaults: Vec<&Value> = definitions.iter().map(|d| &d.defaults).collect();
+    let mut tx = pool.begin().await?;
+    sqlx::query(sql::LOCK_TASK_DEFINITIONS)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(sql::REGISTER_TASK_DEFINITIONS)
+        .bind(&names)
+        .bind(&defaults)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The definitions of the tasks `names` (`None`: of every task), sorted by name.
+pub(super) async fn task_definitions(
+    conn: &mut PgConnection,
+    names: Option<&[String]>,
+) -> Result<Vec<TaskDefinition>> {
+    let rows = sqlx::query(sql::TASK_DEFINITIONS)
+        .bind(names)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TaskDefinition {
+                name: r.try_get("name")?,
+                defaults: r.try_get("defaults")?,
+            })
+        })
+        .collect()
+}
+
 async fn upsert_workflow(pool: &PgPool, name: &str, hash: &str, source: &str) -> Result<()> {
     sqlx::query(sql::UPSERT_WORKFLOW)
         .bind(name)

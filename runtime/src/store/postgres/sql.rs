@@ -546,7 +546,8 @@ WITH inbox AS (
     GROUP BY a.execution_id
 )
 SELECT e.id, e.name, e.status, e.inputs, e.content_hash, d.source, s.state, s.state_version,
-       coalesce(a.events, '[]'::jsonb) AS events
+       coalesce(a.events, '[]'::jsonb) AS events,
+       (SELECT coalesce(max(t.revision), 0) FROM rhythm_task_definitions t) AS defaults_revision
 FROM rhythm_executions e
 LEFT JOIN rhythm_workflow_definitions d
        ON d.name = e.name AND d.content_hash = e.content_hash
@@ -694,4 +695,27 @@ INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, att
 SELECT id, kind, name, queue, priority, now(), 1 FROM rhythm_executions
 WHERE id = $1 AND status IN ('running', 'waiting')
 ON CONFLICT (execution_id) DO NOTHING
+"#;
+
+/// Serializes registrations of task definitions, so that revisions are assigned in commit order.
+pub(crate) const LOCK_TASK_DEFINITIONS: &str =
+    "SELECT pg_advisory_xact_lock(hashtext('rhythm_task_definitions'))";
+
+/// Registers task definitions (parallel arrays name `$1`, defaults `$2`); a definition whose
+/// defaults did not change keeps its revision (a restarted worker invalidates no cache).
+pub(crate) const REGISTER_TASK_DEFINITIONS: &str = r#"
+INSERT INTO rhythm_task_definitions AS t (name, defaults)
+SELECT * FROM UNNEST($1::text[], $2::jsonb[])
+ON CONFLICT (name) DO UPDATE
+SET defaults = excluded.defaults,
+    revision = nextval('rhythm_task_definitions_revision'),
+    updated_at = now()
+WHERE t.defaults IS DISTINCT FROM excluded.defaults
+"#;
+
+/// The definitions of the tasks named in `$1`, or of every task when `$1` is null.
+pub(crate) const TASK_DEFINITIONS: &str = r#"
+SELECT name, defaults FROM rhythm_task_definitions
+WHERE $1::text[] IS NULL OR name = ANY($1::text[])
+ORDER BY name
 "#;

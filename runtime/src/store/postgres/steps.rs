@@ -39,6 +39,8 @@ pub(super) struct TakenStep {
     pub state_version: Option<i64>,
     /// What arrived since the last step, consumed, in arrival order.
     pub arrived: Vec<Arrived>,
+    /// The newest revision of the task definitions, as the load saw them.
+    pub defaults_revision: i64,
 }
 
 impl TakenStep {
@@ -128,6 +130,7 @@ fn taken_step(r: &sqlx::postgres::PgRow) -> Result<TakenStep> {
         state: r.try_get("state")?,
         state_version: r.try_get("state_version")?,
         arrived,
+        defaults_revision: r.try_get("defaults_revision")?,
     })
 }
 
@@ -484,6 +487,14 @@ async fn advance(
         return Ok(0);
     }
     let taken = load_steps(tx, &live, &planner.compiled_versions()).await?;
+    // The task definitions as of this load, which sees every definition registered before the
+    // steps' executions were started or woken (reloaded only when they changed).
+    if let Some(revision) = taken.first().map(|t| t.defaults_revision)
+        && revision != planner.task_defaults_revision()
+    {
+        let definitions = super::task_definitions(&mut *tx, None).await?;
+        planner.set_task_defaults(revision, definitions);
+    }
     let mut loaded: HashMap<String, Loaded> = HashMap::with_capacity(taken.len());
     let mut inputs = Vec::with_capacity(taken.len());
     for t in taken {
