@@ -127,3 +127,19 @@ fn compile_errors_exit_1() {
     assert_eq!(code, 1);
     assert!(!err.is_empty());
 }
+
+#[test]
+fn a_broken_task_manifest_is_reported_with_its_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join(".rhythm")).expect("mkdir");
+    std::fs::write(
+        dir.path().join(".rhythm/tasks.json"),
+        "{\"tasks\": [\n  {\"name\": \"pay\", \"timeout\": \"soon\"}]}",
+    )
+    .expect("write");
+    let f = file(&dir, "wf.flow", "return 1");
+    let (code, _, err) = rhythm(&["run", &f]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(".rhythm/tasks.json:1:1"), "{err}");
+    assert!(err.contains("task \"pay\": timeout"), "{err}");
+}

@@ -97,3 +97,44 @@ fn a_malformed_file_exits_two_with_its_position() {
         stdout(&out)
     );
 }
+
+#[test]
+fn the_task_manifest_s_defaults_apply_like_the_decorators_in_production() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("workflows")).unwrap();
+    std::fs::write(
+        dir.path().join("workflows/pay.flow"),
+        "return await Task.run(\"charge\", { amount: 5 })\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("pay.test.toml"),
+        r#"
+[[case]]
+name = "the second attempt succeeds"
+workflow = "pay"
+[case.tasks]
+charge = [ { error = { type = "Declined" } }, { output = "paid" } ]
+[case.expect]
+output = "paid"
+calls = ["charge", "charge"]
+"#,
+    )
+    .unwrap();
+    let out = rhythm(&["."], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "one attempt without a manifest: {}",
+        stdout(&out)
+    );
+
+    std::fs::create_dir_all(dir.path().join(".rhythm")).unwrap();
+    std::fs::write(
+        dir.path().join(".rhythm/tasks.json"),
+        r#"{"tasks": [{"name": "charge", "retries": 1}]}"#,
+    )
+    .unwrap();
+    let out = rhythm(&["."], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}

@@ -110,7 +110,11 @@ async fn a_definition_s_defaults_apply_to_calls_that_leave_them_out(pool: PgPool
     );
 
     let e = run(&client, "own-options").await;
-    assert_eq!(e.status, Status::Failed, "the call's own retries win: {e:?}");
+    assert_eq!(
+        e.status,
+        Status::Failed,
+        "the call's own retries win: {e:?}"
+    );
     assert_eq!(e.error.as_ref().unwrap()["attempts"], 1);
 
     let e = run(&client, "slow").await;
@@ -189,7 +193,11 @@ async fn registering_the_same_defaults_again_keeps_the_revision(pool: PgPool) {
     let revision = "SELECT max(revision) FROM rhythm_task_definitions";
     let first = count(&pool, revision).await;
     client.register_task_definitions(&defs).await.unwrap();
-    assert_eq!(count(&pool, revision).await, first, "a restarted worker changes nothing");
+    assert_eq!(
+        count(&pool, revision).await,
+        first,
+        "a restarted worker changes nothing"
+    );
     client
         .register_task_definitions(&[definition("a", json!({"retries": 2}))])
         .await

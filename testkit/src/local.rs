@@ -17,6 +17,8 @@ use rhythm_interpreter::Limits;
 use rhythm_interpreter::effects::{EpochMillis, Json};
 
 use crate::kit::{Kit, KitError, KitStatus};
+use rhythm_engine::TaskDefinitions;
+
 use crate::registry::{Compiler, Registry, SharedVm};
 use crate::stub::Stub;
 
@@ -33,6 +35,8 @@ pub struct LocalRun {
     pub start_ms: EpochMillis,
     /// Interpreter limits.
     pub limits: Limits,
+    /// The defaults of the task definitions (from the nearest `.rhythm/tasks.json`).
+    pub task_defaults: TaskDefinitions,
 }
 
 /// How the run ended.
@@ -72,7 +76,9 @@ pub fn run_local(
 ) -> Result<LocalReport, KitError> {
     let mut registry = Registry::new(Arc::new(LimitedCompiler(run.limits.clone())));
     registry.add(name, source);
-    let mut kit = Kit::new(registry).with_start(run.start_ms);
+    let mut kit = Kit::new(registry)
+        .with_start(run.start_ms)
+        .with_task_defaults(run.task_defaults);
     for (task, output) in run.tasks {
         kit.stub_task(&task, Stub::output(output));
     }

@@ -118,7 +118,16 @@ pub fn run(args: Args) -> ExitCode {
         || "workflow".to_string(),
         |s| s.to_string_lossy().into_owned(),
     );
+    let folder = args.file.parent().unwrap_or(std::path::Path::new("."));
+    let task_defaults = match rhythm_testkit::manifest::task_defaults_near(folder) {
+        Ok(defaults) => defaults,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let local = LocalRun {
+        task_defaults,
         tasks,
         workflows: Vec::new(),
         signals,
