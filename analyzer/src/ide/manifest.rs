@@ -31,6 +31,15 @@ pub struct TaskInfo {
     /// also takes inputs it does not name (Python `**kwargs`). Absent: inputs are not checked.
     #[serde(default)]
     pub extra_inputs: Option<bool>,
+    /// Default retries of calls that set none: a count or `{max, initial, factor, maxDelay}`.
+    #[serde(default)]
+    pub retries: Option<serde_json::Value>,
+    /// Default per-attempt timeout: a duration string or seconds.
+    #[serde(default)]
+    pub timeout: Option<serde_json::Value>,
+    /// Default queue.
+    #[serde(default)]
+    pub queue: Option<String>,
 }
 
 /// One parameter of a task.
@@ -77,9 +86,41 @@ impl TaskInfo {
         format!("{}({})", self.name, params.join(", "))
     }
 
-    /// Markdown documentation: the signature, then the docstring.
+    /// The defaults a call gets for the options it leaves out, as `retries 3 · timeout 30s ·
+    /// queue payments` (the `default` queue is not mentioned); `None` when there are none.
+    pub fn defaults_line(&self) -> Option<String> {
+        let plain = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let mut parts = Vec::new();
+        match &self.retries {
+            Some(serde_json::Value::Object(policy)) => {
+                let fields: Vec<String> = policy
+                    .iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| format!("{k} {}", plain(v)))
+                    .collect();
+                parts.push(format!("retries {{ {} }}", fields.join(", ")));
+            }
+            Some(v) if !v.is_null() => parts.push(format!("retries {}", plain(v))),
+            _ => {}
+        }
+        if let Some(t) = self.timeout.as_ref().filter(|t| !t.is_null()) {
+            parts.push(format!("timeout {}", plain(t)));
+        }
+        if let Some(q) = self.queue.as_deref().filter(|q| *q != "default") {
+            parts.push(format!("queue {q}"));
+        }
+        (!parts.is_empty()).then(|| parts.join(" · "))
+    }
+
+    /// Markdown documentation: the signature, the defaults of calls, then the docstring.
     pub fn markdown(&self) -> String {
         let mut out = format!("```\ntask {}\n```", self.signature());
+        if let Some(defaults) = self.defaults_line() {
+            out.push_str(&format!("\n\nDefaults: {defaults}"));
+        }
         if let Some(doc) = self.doc.as_deref().filter(|d| !d.trim().is_empty()) {
             out.push_str("\n\n");
             out.push_str(doc.trim());
@@ -105,5 +146,26 @@ mod tests {
         );
         assert_eq!(m.task("ping").unwrap().markdown(), "```\ntask ping()\n```");
         assert!(TaskManifest::from_json("{}").is_err());
+    }
+
+    #[test]
+    fn hovers_show_the_defaults_of_calls() {
+        let m = TaskManifest::from_json(
+            r#"{"tasks": [
+                {"name": "a", "retries": 3, "timeout": "30s", "queue": "default", "doc": "A."},
+                {"name": "b", "retries": {"max": 5, "initial": 0.5, "maxDelay": null},
+                 "queue": "slow"},
+                {"name": "c", "retries": null, "timeout": null}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            m.task("a").unwrap().markdown(),
+            "```\ntask a()\n```\n\nDefaults: retries 3 · timeout 30s\n\nA."
+        );
+        assert_eq!(
+            m.task("b").unwrap().defaults_line().as_deref(),
+            Some("retries { max 5, initial 0.5 } · queue slow")
+        );
+        assert_eq!(m.task("c").unwrap().defaults_line(), None);
     }
 }
