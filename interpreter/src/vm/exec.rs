@@ -689,12 +689,14 @@ impl Machine<'_> {
                 }
                 Op::Jump(t) => pc = t as usize,
                 Op::JumpIfFalse(t) => {
-                    let v = stack.pop().unwrap_or_default();
-                    pc = if truthy(&v) { pc + 1 } else { t as usize };
+                    let Some(v) = stack.last() else { break };
+                    pc = if truthy(v) { pc + 1 } else { t as usize };
+                    stack.truncate(stack.len() - 1);
                 }
                 Op::JumpIfTrue(t) => {
-                    let v = stack.pop().unwrap_or_default();
-                    pc = if truthy(&v) { t as usize } else { pc + 1 };
+                    let Some(v) = stack.last() else { break };
+                    pc = if truthy(v) { t as usize } else { pc + 1 };
+                    stack.truncate(stack.len() - 1);
                 }
                 Op::Not => match stack.last_mut() {
                     Some(v) => {
@@ -724,25 +726,55 @@ impl Machine<'_> {
                         break;
                     };
                     let (x, y) = (*x, *y);
-                    let r = match bop {
-                        BinaryOp::Add => Value::Number(x + y),
-                        BinaryOp::Sub => Value::Number(x - y),
-                        BinaryOp::Mul => Value::Number(x * y),
-                        BinaryOp::Div => Value::Number(x / y),
-                        BinaryOp::Rem => Value::Number(super::ops::js_rem(x, y)),
-                        BinaryOp::Lt => Value::Bool(x < y),
-                        BinaryOp::Le => Value::Bool(x <= y),
-                        BinaryOp::Gt => Value::Bool(x > y),
-                        BinaryOp::Ge => Value::Bool(x >= y),
-                        BinaryOp::StrictEq | BinaryOp::LooseEq => Value::Bool(x == y),
-                        BinaryOp::StrictNe | BinaryOp::LooseNe => Value::Bool(x != y),
-                        _ => break,
+                    let cmp = match bop {
+                        BinaryOp::Lt => Some(x < y),
+                        BinaryOp::Le => Some(x <= y),
+                        BinaryOp::Gt => Some(x > y),
+                        BinaryOp::Ge => Some(x >= y),
+                        BinaryOp::StrictEq | BinaryOp::LooseEq => Some(x == y),
+                        BinaryOp::StrictNe | BinaryOp::LooseNe => Some(x != y),
+                        _ => None,
                     };
-                    stack.pop();
-                    if let Some(top) = stack.last_mut() {
-                        *top = r;
+                    // Results are written straight into their stack slot: building a `Value`
+                    // first and moving it made the CPU stall on store forwarding.
+                    if let Some(b) = cmp {
+                        // A comparison feeding a conditional jump (`if (a < b)`, loop tests)
+                        // takes the jump here, both instructions counted, without pushing the
+                        // boolean.
+                        let jump = match code.get(pc + 1) {
+                            Some(Op::JumpIfFalse(t)) if budget >= 2 => {
+                                Some(if b { pc + 2 } else { *t as usize })
+                            }
+                            Some(Op::JumpIfTrue(t)) if budget >= 2 => {
+                                Some(if b { *t as usize } else { pc + 2 })
+                            }
+                            _ => None,
+                        };
+                        match jump {
+                            Some(to) => {
+                                stack.truncate(n - 2);
+                                budget -= 1;
+                                pc = to;
+                            }
+                            None => {
+                                stack.truncate(n - 1);
+                                stack[n - 2] = Value::Bool(b);
+                                pc += 1;
+                            }
+                        }
+                    } else {
+                        let r = match bop {
+                            BinaryOp::Add => x + y,
+                            BinaryOp::Sub => x - y,
+                            BinaryOp::Mul => x * y,
+                            BinaryOp::Div => x / y,
+                            BinaryOp::Rem => super::ops::js_rem(x, y),
+                            _ => break,
+                        };
+                        stack.truncate(n - 1);
+                        stack[n - 2] = Value::Number(r);
+                        pc += 1;
                     }
-                    pc += 1;
                 }
                 Op::Call(argc) | Op::CallAwaited(argc) => {
                     // Calls of plain closures stay in registers; everything else (builtins,
@@ -800,10 +832,18 @@ impl Machine<'_> {
                     if n < 2 || frames[n - 2].native.is_some() {
                         break;
                     }
-                    let v = stack.pop().unwrap_or_default();
-                    frames.pop();
-                    stack.truncate(base.saturating_sub(1));
-                    stack.push(v);
+                    // The result takes the callee's slot; the callee, arguments, locals and
+                    // temporaries above it go.
+                    let callee_at = base.saturating_sub(1);
+                    let Some(top) = stack.len().checked_sub(1) else {
+                        break;
+                    };
+                    if top < callee_at {
+                        break;
+                    }
+                    stack.swap(callee_at, top);
+                    stack.truncate(callee_at + 1);
+                    frames.truncate(n - 1);
                     let Some(caller) = frames.last() else { break };
                     let Some(cf) = prog.funcs.get(caller.func as usize) else {
                         break;
