@@ -6,6 +6,31 @@ use super::{Exc, Frame, Handler, Machine};
 use crate::bytecode::{BinaryOp, Op};
 use crate::value::{Obj, PromiseState, Str, Value};
 
+/// The result of a binary operator on two numbers.
+enum NumOut {
+    Num(f64),
+    Bool(bool),
+}
+
+/// `x op y` for the operators whose result on two numbers needs no conversion.
+#[inline(always)]
+fn num_binary(bop: BinaryOp, x: f64, y: f64) -> Option<NumOut> {
+    Some(match bop {
+        BinaryOp::Add => NumOut::Num(x + y),
+        BinaryOp::Sub => NumOut::Num(x - y),
+        BinaryOp::Mul => NumOut::Num(x * y),
+        BinaryOp::Div => NumOut::Num(x / y),
+        BinaryOp::Rem => NumOut::Num(super::ops::js_rem(x, y)),
+        BinaryOp::Lt => NumOut::Bool(x < y),
+        BinaryOp::Le => NumOut::Bool(x <= y),
+        BinaryOp::Gt => NumOut::Bool(x > y),
+        BinaryOp::Ge => NumOut::Bool(x >= y),
+        BinaryOp::StrictEq | BinaryOp::LooseEq => NumOut::Bool(x == y),
+        BinaryOp::StrictNe | BinaryOp::LooseNe => NumOut::Bool(x != y),
+        _ => return None,
+    })
+}
+
 /// What invoking a callee did.
 pub enum Invoked {
     /// A frame was pushed; the loop continues in it.
@@ -651,14 +676,60 @@ impl Machine<'_> {
                     }
                     None => break,
                 },
-                Op::Load(slot) => match stack.get(base + slot as usize) {
-                    Some(Value::Uninit) | None => break,
-                    Some(v) => {
-                        let v = v.clone();
-                        stack.push(v);
-                        pc += 1;
+                Op::Load(slot) => {
+                    let x = match stack.get(base + slot as usize) {
+                        Some(Value::Uninit) | None => break,
+                        Some(Value::Number(x)) => *x,
+                        Some(v) => {
+                            let v = v.clone();
+                            stack.push(v);
+                            pc += 1;
+                            budget -= 1;
+                            continue;
+                        }
+                    };
+                    // `local op constant` and `local op local` on numbers (`n - 1`, `i < n`,
+                    // `a - b`) run as one step, each instruction counted, when the budget has
+                    // room for all of them; anything else is a plain load.
+                    let y = match code.get(pc + 1) {
+                        Some(Op::Num(y)) => Some(*y),
+                        Some(Op::Load(s)) => match stack.get(base + *s as usize) {
+                            Some(Value::Number(y)) => Some(*y),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    let out = match (y, code.get(pc + 2)) {
+                        (Some(y), Some(Op::Binary(bop))) if budget >= 3 => num_binary(*bop, x, y),
+                        _ => None,
+                    };
+                    match out {
+                        None => {
+                            stack.push(Value::Number(x));
+                            pc += 1;
+                        }
+                        Some(NumOut::Num(r)) => {
+                            stack.push(Value::Number(r));
+                            pc += 3;
+                            budget -= 2;
+                        }
+                        Some(NumOut::Bool(b)) => match code.get(pc + 3) {
+                            Some(Op::JumpIfFalse(t)) if budget >= 4 => {
+                                pc = if b { pc + 4 } else { *t as usize };
+                                budget -= 3;
+                            }
+                            Some(Op::JumpIfTrue(t)) if budget >= 4 => {
+                                pc = if b { *t as usize } else { pc + 4 };
+                                budget -= 3;
+                            }
+                            _ => {
+                                stack.push(Value::Bool(b));
+                                pc += 3;
+                                budget -= 2;
+                            }
+                        },
                     }
-                },
+                }
                 Op::Store(slot) => {
                     let i = base + slot as usize;
                     if i + 1 >= stack.len() {
