@@ -878,14 +878,16 @@ impl Machine<'_> {
                     if argc > nparams {
                         stack.truncate(args_at + nparams);
                     }
-                    stack.resize(
-                        args_at + (callee.nlocals as usize).max(nparams),
-                        Value::Uninit,
-                    );
+                    let frame_top = args_at + (callee.nlocals as usize).max(nparams);
+                    if stack.len() != frame_top {
+                        stack.resize(frame_top, Value::Uninit);
+                    }
                     for v in &mut stack[args_at + argc.min(nparams)..args_at + nparams] {
                         *v = Value::Undefined;
                     }
-                    frames.push(Frame {
+                    // `resize_with` builds the frame where it lands; `push` built it on the
+                    // Rust stack and copied it, stalling the CPU on store forwarding.
+                    frames.resize_with(frames.len() + 1, || Frame {
                         func: f,
                         pc: 0,
                         base: args_at as u32,
