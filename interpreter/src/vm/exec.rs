@@ -84,7 +84,13 @@ impl Machine<'_> {
     pub fn exec(&mut self) -> Result<Option<Value>, Exc> {
         let prog = self.prog;
         loop {
-            self.fast();
+            #[cfg(test)]
+            let fast = !self.slow_only;
+            #[cfg(not(test))]
+            let fast = true;
+            if fast {
+                self.fast();
+            }
             let Some(frame) = self.s.frames.last_mut() else {
                 return Ok(Some(Value::Undefined));
             };
@@ -1187,5 +1193,57 @@ impl Machine<'_> {
         });
         self.deliver(Value::Uninit)?;
         Ok(Invoked::Frame)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::program::{Limits, Program, RunContext};
+    use crate::vm::{Machine, RunEnd, VmState};
+    use crate::value::Value;
+
+    /// Runs `src` with the given instruction budget: the result (or error) and the budget left.
+    fn run(src: &str, max_instructions: u64, slow_only: bool) -> (String, u64) {
+        let program = Program::compile(src).unwrap();
+        let ctx = RunContext {
+            limits: Limits {
+                max_instructions,
+                ..Limits::default()
+            },
+            ..RunContext::default()
+        };
+        let mut m = Machine::start(&program, &ctx, Value::Undefined, VmState::default());
+        m.slow_only = slow_only;
+        let end = match m.run() {
+            RunEnd::Completed(v) => format!("completed {v:?}"),
+            RunEnd::Suspended => "suspended".to_string(),
+            RunEnd::Failed(e) => format!("failed {e:?}"),
+        };
+        (end, m.budget)
+    }
+
+    /// The fast path (with its fused steps) computes what the general path computes and
+    /// counts exactly the same instructions, also when the budget runs out in the middle of
+    /// a fused step.
+    #[test]
+    fn fast_path_matches_the_general_path_instruction_for_instruction() {
+        let programs = [
+            "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2) }\nreturn fib(12)",
+            "let s = 0\nfor (let i = 0; i < 50; i++) { if (i % 3 === 0) s += i; else s -= 1 }\nreturn s",
+            "const xs = [5, 3, 9, 1]\nxs.sort((a, b) => a - b)\nlet k = 2\nreturn [xs, k * 3, k > 1, k <= 1, k !== 2]",
+            "let a = 1\nlet b = \"x\"\nreturn [a + b, a < 2, b + a, a - 1 > 0]",
+            "function f(x, y) { return x - y }\nreturn f(1) + \"\" + f(3, 1, 7)",
+            "let t = 0\nwhile (t < 30) { t = t + 1 }\nreturn t",
+        ];
+        for src in programs {
+            let full = run(src, 100_000_000, true);
+            assert!(full.0.starts_with("completed"), "{src}: {}", full.0);
+            assert_eq!(run(src, 100_000_000, false), full, "{src}");
+            let used = 100_000_000 - full.1;
+            for budget in [used, used - 1, used / 2, used / 3 + 1, 7, 3, 2, 1] {
+                let slow = run(src, budget, true);
+                assert_eq!(run(src, budget, false), slow, "{src} with budget {budget}");
+            }
+        }
     }
 }

@@ -231,6 +231,9 @@ pub struct Machine<'p> {
     pub throw_range: Option<(u32, u32)>,
     /// The call being made is awaited at once (`await f()`): run an async callee inline.
     pub awaited_call: bool,
+    /// Tests only: run every instruction on the general path (to compare with the fast one).
+    #[cfg(test)]
+    pub slow_only: bool,
 }
 
 impl<'p> Machine<'p> {
@@ -245,6 +248,8 @@ impl<'p> Machine<'p> {
             budget: ctx.limits.max_instructions,
             throw_range: None,
             awaited_call: false,
+            #[cfg(test)]
+            slow_only: false,
         }
     }
 
