@@ -709,16 +709,22 @@ impl Machine<'_> {
                         (Some(y), Some(Op::Binary(bop))) if budget >= 3 => num_binary(*bop, x, y),
                         _ => None,
                     };
+                    // One push of a number for both the plain load and an arithmetic result
+                    // keeps that push inline (several push sites were merged into an out-of-line
+                    // call taking the value through memory).
+                    let (n, steps) = match out {
+                        None => (Some(x), 1),
+                        Some(NumOut::Num(r)) => (Some(r), 3),
+                        Some(NumOut::Bool(_)) => (None, 0),
+                    };
+                    if let Some(n) = n {
+                        stack.push(Value::Number(n));
+                        pc += steps;
+                        budget -= steps as u64;
+                        continue;
+                    }
                     match out {
-                        None => {
-                            stack.push(Value::Number(x));
-                            pc += 1;
-                        }
-                        Some(NumOut::Num(r)) => {
-                            stack.push(Value::Number(r));
-                            pc += 3;
-                            budget -= 2;
-                        }
+                        None | Some(NumOut::Num(_)) => {}
                         Some(NumOut::Bool(b)) => match code.get(pc + 3) {
                             Some(Op::JumpIfFalse(t)) if budget >= 4 => {
                                 pc = if b { pc + 4 } else { *t as usize };
