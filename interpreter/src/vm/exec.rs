@@ -854,9 +854,36 @@ impl Machine<'_> {
                             BinaryOp::Rem => super::ops::js_rem(x, y),
                             _ => break,
                         };
-                        stack.truncate(n - 1);
-                        stack[n - 2] = Value::Number(r);
-                        pc += 1;
+                        // A result returned at once (`return a + b`) is written straight into
+                        // the callee's slot of a compiled caller, both instructions counted.
+                        let nf = frames.len();
+                        let callee_at = base.saturating_sub(1);
+                        let caller = match code.get(pc + 1) {
+                            Some(Op::Return) if budget >= 2 && nf >= 2 && callee_at <= n - 2 => {
+                                frames
+                                    .get(nf - 2)
+                                    .filter(|c| c.native.is_none())
+                                    .and_then(|c| Some((c, prog.funcs.get(c.func as usize)?)))
+                            }
+                            _ => None,
+                        };
+                        match caller {
+                            Some((caller, cf)) => {
+                                code = &cf.code[..];
+                                base = caller.base as usize;
+                                env = caller.env;
+                                pc = caller.pc as usize;
+                                stack[callee_at] = Value::Number(r);
+                                stack.truncate(callee_at + 1);
+                                frames.truncate(nf - 1);
+                                budget -= 1;
+                            }
+                            None => {
+                                stack.truncate(n - 1);
+                                stack[n - 2] = Value::Number(r);
+                                pc += 1;
+                            }
+                        }
                     }
                 }
                 Op::Call(argc) | Op::CallAwaited(argc) => {
