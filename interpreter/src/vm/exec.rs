@@ -1155,9 +1155,13 @@ impl Machine<'_> {
         } else if argc != nparams {
             self.s.stack.resize(args_at + nparams, Value::Undefined);
         }
-        let nlocals = code.nlocals as usize;
-        self.s.stack.resize(args_at + nlocals, Value::Uninit);
-        self.s.frames.push(Frame {
+        let frame_top = args_at + code.nlocals as usize;
+        if self.s.stack.len() != frame_top {
+            self.s.stack.resize(frame_top, Value::Uninit);
+        }
+        // Built where it lands (see the fast call in `fast`).
+        let frames = &mut self.s.frames;
+        frames.resize_with(frames.len() + 1, || Frame {
             func,
             pc: 0,
             base: args_at as u32,
