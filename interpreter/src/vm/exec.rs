@@ -31,6 +31,13 @@ fn num_binary(bop: BinaryOp, x: f64, y: f64) -> Option<NumOut> {
     })
 }
 
+/// What is being called, as far as `invoke` needs to know.
+enum Callee {
+    Object(crate::value::ObjId),
+    Native(crate::builtins::Native),
+    Other,
+}
+
 /// What invoking a callee did.
 pub enum Invoked {
     /// A frame was pushed; the loop continues in it.
@@ -1084,9 +1091,15 @@ impl Machine<'_> {
             return Err(self.fatal_internal("operand stack underflow"));
         }
         let at = self.s.stack.len().saturating_sub(argc + 1);
-        let callee = self.s.stack.get(at).cloned().unwrap_or_default();
+        // Only the callee's object id or builtin is read: cloning the whole value went through
+        // temporaries that stalled the CPU on store forwarding.
+        let callee = match self.s.stack.get(at) {
+            Some(Value::Object(id)) => Callee::Object(*id),
+            Some(Value::Native(n)) => Callee::Native(*n),
+            _ => Callee::Other,
+        };
         match callee {
-            Value::Object(id) => match self.s.heap.get(id) {
+            Callee::Object(id) => match self.s.heap.get(id) {
                 Some(Obj::Function { func, env }) => {
                     let (func, env) = (*func, *env);
                     let is_async = self
@@ -1111,7 +1124,7 @@ impl Machine<'_> {
                 }
                 _ => {}
             },
-            Value::Native(n) if n.is_callable() => {
+            Callee::Native(n) if n.is_callable() => {
                 let args: Vec<Value> = self.s.stack.drain(at + 1..).collect();
                 self.s.stack.pop();
                 return self.call_native(n, args);
