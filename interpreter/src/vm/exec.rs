@@ -1249,8 +1249,8 @@ impl Machine<'_> {
 #[cfg(test)]
 mod tests {
     use crate::program::{Limits, Program, RunContext};
-    use crate::vm::{Machine, RunEnd, VmState};
     use crate::value::Value;
+    use crate::vm::{Machine, RunEnd, VmState};
 
     /// Runs `src` with the given instruction budget: the result (or error) and the budget left.
     fn run(src: &str, max_instructions: u64, slow_only: bool) -> (String, u64) {
