@@ -631,6 +631,10 @@ impl Machine<'_> {
     /// Runs the simple instructions of the top frame (constants, locals, jumps, arithmetic
     /// on numbers) with the frame's state in registers. Stops, without consuming it, at the
     /// first instruction that needs the general path (calls, errors, allocation, ...).
+    ///
+    /// Kept out of `exec`: inlined there, it shared registers with the general path and kept
+    /// its own loop state (the budget among it) in memory.
+    #[inline(never)]
     fn fast(&mut self) {
         let prog = self.prog;
         let Some(frame) = self.s.frames.last() else {
