@@ -773,6 +773,13 @@ impl Machine<'_> {
                     match e.and_then(|e| heap.get(e)) {
                         Some(Obj::Env { slots, .. }) => match slots.get(slot as usize) {
                             Some(Value::Uninit) | None => break,
+                            // A closure (a captured function) is pushed by its id: the derived
+                            // clone copied it through stack temporaries that stalled.
+                            Some(Value::Object(id)) => {
+                                let id = *id;
+                                stack.push(Value::Object(id));
+                                pc += 1;
+                            }
                             Some(v) => {
                                 stack.push(v.clone());
                                 pc += 1;
