@@ -35,6 +35,27 @@ pub fn lex(text: &str) -> Vec<Token> {
 
 /// Lexes `text`, also returning the lexical errors.
 pub fn lex_with_errors(text: &str) -> (Vec<Token>, Vec<LexError>) {
+    let (spans, errors) = lex_spans(text);
+    let tokens = spans
+        .iter()
+        .map(|t| Token {
+            kind: t.kind,
+            len: TextSize::new(t.end - t.start),
+        })
+        .collect();
+    (tokens, errors)
+}
+
+/// A token with its byte range, as the parser uses it (no second pass to compute offsets).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span {
+    pub(crate) kind: SyntaxKind,
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+/// Lexes `text` into tokens with their ranges, and the lexical errors.
+pub(crate) fn lex_spans(text: &str) -> (Vec<Span>, Vec<LexError>) {
     let mut lexer = Lexer {
         text,
         tokens: Vec::with_capacity(text.len() / 3 + 1),
@@ -268,7 +289,7 @@ impl Raw {
 
 struct Lexer<'a> {
     text: &'a str,
-    tokens: Vec<Token>,
+    tokens: Vec<Span>,
     errors: Vec<LexError>,
     /// Byte offset where the next token starts.
     pos: usize,
@@ -284,9 +305,10 @@ struct Lexer<'a> {
 impl Lexer<'_> {
     fn push(&mut self, kind: SyntaxKind, end: usize) {
         debug_assert!(end > self.pos);
-        self.tokens.push(Token {
+        self.tokens.push(Span {
             kind,
-            len: size(end - self.pos),
+            start: offset(self.pos),
+            end: offset(end),
         });
         if !kind.is_trivia() {
             self.prev_significant = Some(kind);
@@ -311,7 +333,12 @@ impl Lexer<'_> {
             }
             let Some(result) = raw.next() else { break };
             let span = raw.span();
-            let end = span.end.max(self.pos + char_len(text, self.pos));
+            let end = if result.is_ok() && span.end > self.pos {
+                // A match covers whole characters.
+                span.end
+            } else {
+                span.end.max(self.pos + char_len(text, self.pos))
+            };
             let Ok(tok) = result else {
                 self.error(self.pos, end, "unexpected character");
                 self.push(ERROR_TOKEN, end);
@@ -539,6 +566,11 @@ impl Lexer<'_> {
 
 fn char_len(text: &str, pos: usize) -> usize {
     text[pos..].chars().next().map_or(1, char::len_utf8)
+}
+
+/// Converts a byte offset to a `u32` (saturating on absurdly large inputs).
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Converts a byte offset to a `TextSize` (saturating on absurdly large inputs).

@@ -1,7 +1,7 @@
 //! A green-tree builder with rowan's `GreenNodeBuilder` interface, but without its node
 //! cache: rowan re-hashes whole subtrees when that cache grows, which is quadratic on long
-//! chains such as `a.b.b.b...`. Punctuation, keywords, identifiers and whitespace tokens are
-//! interned (one allocation per distinct text).
+//! chains such as `a.b.b.b...`. Punctuation, keywords, identifiers, whitespace and short
+//! literal tokens are interned (one allocation per distinct text).
 
 use rowan::{GreenNode, GreenToken, NodeOrToken};
 use rustc_hash::FxHashMap;
@@ -14,29 +14,45 @@ type GreenElement = NodeOrToken<GreenNode, GreenToken>;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Checkpoint(usize);
 
+/// Runs of spaces up to this length are shared by length, without hashing.
+const SPACE_RUNS: usize = 64;
+
 #[derive(Default)]
-pub(crate) struct Builder {
+pub(crate) struct Builder<'t> {
     parents: Vec<(SyntaxKind, usize)>,
     children: Vec<GreenElement>,
     /// Tokens whose text is fixed by their kind (punctuation, keywords), by kind.
     fixed: Vec<Option<GreenToken>>,
-    idents: FxHashMap<Box<str>, GreenToken>,
-    spaces: FxHashMap<Box<str>, GreenToken>,
+    /// Keyed by slices of the source text, so that a lookup allocates nothing.
+    idents: FxHashMap<&'t str, GreenToken>,
+    spaces: FxHashMap<&'t str, GreenToken>,
+    /// Short number and string literals (their texts never collide: a string starts with a quote).
+    literals: FxHashMap<&'t str, GreenToken>,
+    /// `WHITESPACE` tokens made only of spaces, by length.
+    space_runs: Vec<Option<GreenToken>>,
+    /// The `NEWLINE` token `\n`.
+    newline: Option<GreenToken>,
     /// Nodes made of one interned token (`NAME_REF x`, `IDENT_PAT x`, `LITERAL true`), shared.
     leaves: FxHashMap<(SyntaxKind, usize), GreenNode>,
 }
 
-fn interned(map: &mut FxHashMap<Box<str>, GreenToken>, kind: SyntaxKind, text: &str) -> GreenToken {
-    if let Some(token) = map.get(text) {
-        return token.clone();
-    }
-    let token = GreenToken::new(kind.into(), text);
-    map.insert(text.into(), token.clone());
-    token
+fn interned<'t>(
+    map: &mut FxHashMap<&'t str, GreenToken>,
+    kind: SyntaxKind,
+    text: &'t str,
+) -> GreenToken {
+    map.entry(text)
+        .or_insert_with(|| GreenToken::new(kind.into(), text))
+        .clone()
 }
 
-impl Builder {
-    pub(crate) fn token(&mut self, kind: SyntaxKind, text: &str) {
+fn cached(slot: &mut Option<GreenToken>, kind: SyntaxKind, text: &str) -> GreenToken {
+    slot.get_or_insert_with(|| GreenToken::new(kind.into(), text))
+        .clone()
+}
+
+impl<'t> Builder<'t> {
+    pub(crate) fn token(&mut self, kind: SyntaxKind, text: &'t str) {
         let token = if kind.is_punct() || kind.is_keyword() {
             let index = kind as usize;
             if self.fixed.len() <= index {
@@ -53,6 +69,21 @@ impl Builder {
         } else {
             match kind {
                 SyntaxKind::IDENT => interned(&mut self.idents, kind, text),
+                SyntaxKind::NUMBER | SyntaxKind::STRING if text.len() <= 32 => {
+                    interned(&mut self.literals, kind, text)
+                }
+                SyntaxKind::NEWLINE if text == "\n" => cached(&mut self.newline, kind, text),
+                SyntaxKind::WHITESPACE
+                    if text.len() < SPACE_RUNS && text.bytes().all(|b| b == b' ') =>
+                {
+                    if self.space_runs.is_empty() {
+                        self.space_runs.resize(SPACE_RUNS, None);
+                    }
+                    match self.space_runs.get_mut(text.len()) {
+                        Some(slot) => cached(slot, kind, text),
+                        None => GreenToken::new(kind.into(), text),
+                    }
+                }
                 SyntaxKind::WHITESPACE | SyntaxKind::NEWLINE if text.len() <= 16 => {
                     interned(&mut self.spaces, kind, text)
                 }
