@@ -693,10 +693,23 @@ mod tests {
             assert_eq!(tokens.len(), 1, "{text:?}: {tokens:?}");
             assert_eq!(tokens[0].kind, kind, "{text:?}");
         };
-        for text in ["ab\u{200C}c", "x\u{0301}", "$é", "café", "if\u{00E9}", "_\u{200D}"] {
+        for text in [
+            "ab\u{200C}c",
+            "x\u{0301}",
+            "$é",
+            "café",
+            "if\u{00E9}",
+            "_\u{200D}",
+        ] {
             one(text, IDENT);
         }
-        for text in [" \u{00A0} ", "\t\u{FEFF}", " \u{000B}", "\t\u{000C} ", "  \u{3000}"] {
+        for text in [
+            " \u{00A0} ",
+            "\t\u{FEFF}",
+            " \u{000B}",
+            "\t\u{000C} ",
+            "  \u{3000}",
+        ] {
             one(text, WHITESPACE);
         }
         assert_eq!(
