@@ -35,7 +35,33 @@ pub fn lex(text: &str) -> Vec<Token> {
 
 /// Lexes `text`, also returning the lexical errors.
 pub fn lex_with_errors(text: &str) -> (Vec<Token>, Vec<LexError>) {
+    let (spans, errors) = lex_spans(text);
+    let tokens = spans
+        .iter()
+        .map(|t| Token {
+            kind: t.kind,
+            len: TextSize::new(t.end - t.start),
+        })
+        .collect();
+    (tokens, errors)
+}
+
+/// A token with its byte range, as the parser uses it (no second pass to compute offsets).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span {
+    pub(crate) kind: SyntaxKind,
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+/// Lexes `text` into tokens with their ranges, and the lexical errors.
+pub(crate) fn lex_spans(text: &str) -> (Vec<Span>, Vec<LexError>) {
+    lex_spans_with(text, true)
+}
+
+fn lex_spans_with(text: &str, fast: bool) -> (Vec<Span>, Vec<LexError>) {
     let mut lexer = Lexer {
+        fast,
         text,
         tokens: Vec::with_capacity(text.len() / 3 + 1),
         errors: Vec::new(),
@@ -267,8 +293,10 @@ impl Raw {
 }
 
 struct Lexer<'a> {
+    /// Whether to use [`Lexer::ascii_fast_path`] (off only to test it against the automaton).
+    fast: bool,
     text: &'a str,
-    tokens: Vec<Token>,
+    tokens: Vec<Span>,
     errors: Vec<LexError>,
     /// Byte offset where the next token starts.
     pos: usize,
@@ -284,9 +312,10 @@ struct Lexer<'a> {
 impl Lexer<'_> {
     fn push(&mut self, kind: SyntaxKind, end: usize) {
         debug_assert!(end > self.pos);
-        self.tokens.push(Token {
+        self.tokens.push(Span {
             kind,
-            len: size(end - self.pos),
+            start: offset(self.pos),
+            end: offset(end),
         });
         if !kind.is_trivia() {
             self.prev_significant = Some(kind);
@@ -305,13 +334,21 @@ impl Lexer<'_> {
         let text = self.text;
         let mut raw = Raw::lexer(text);
         while self.pos < text.len() {
+            if self.fast && self.ascii_fast_path() {
+                continue;
+            }
             if raw.span().end != self.pos {
                 raw = Raw::lexer(text);
                 raw.bump(self.pos);
             }
             let Some(result) = raw.next() else { break };
             let span = raw.span();
-            let end = span.end.max(self.pos + char_len(text, self.pos));
+            let end = if result.is_ok() && span.end > self.pos {
+                // A match covers whole characters.
+                span.end
+            } else {
+                span.end.max(self.pos + char_len(text, self.pos))
+            };
             let Ok(tok) = result else {
                 self.error(self.pos, end, "unexpected character");
                 self.push(ERROR_TOKEN, end);
@@ -379,6 +416,53 @@ impl Lexer<'_> {
                 }
                 other => self.push(other.simple_kind(), end),
             }
+        }
+    }
+
+    /// Lexes the commonest tokens (ASCII spaces, `\n`, ASCII identifiers and keywords) without
+    /// the automaton, exactly as it would; `false` (having done nothing) when unsure, such as
+    /// when a non-ASCII character follows, which might continue the token.
+    fn ascii_fast_path(&mut self) -> bool {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let Some(&first) = bytes.get(start) else {
+            return false;
+        };
+        // The first byte that does not continue the token, if any, must be ASCII.
+        let ends_cleanly = |i: usize| bytes.get(i).is_none_or(u8::is_ascii);
+        match first {
+            b'\n' => {
+                self.push(NEWLINE, start + 1);
+                true
+            }
+            b' ' | b'\t' => {
+                let mut i = start + 1;
+                while bytes.get(i).is_some_and(|&b| b == b' ' || b == b'\t') {
+                    i += 1;
+                }
+                // Vertical tab and form feed continue whitespace too.
+                if ends_cleanly(i) && !matches!(bytes.get(i), Some(0x0B | 0x0C)) {
+                    self.push(WHITESPACE, i);
+                    return true;
+                }
+                false
+            }
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'$' => {
+                let mut i = start + 1;
+                while bytes
+                    .get(i)
+                    .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+                {
+                    i += 1;
+                }
+                if ends_cleanly(i) {
+                    let kind = SyntaxKind::from_keyword(&self.text[start..i]).unwrap_or(IDENT);
+                    self.push(kind, i);
+                    return true;
+                }
+                false
+            }
+            _ => false,
         }
     }
 
@@ -541,6 +625,11 @@ fn char_len(text: &str, pos: usize) -> usize {
     text[pos..].chars().next().map_or(1, char::len_utf8)
 }
 
+/// Converts a byte offset to a `u32` (saturating on absurdly large inputs).
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// Converts a byte offset to a `TextSize` (saturating on absurdly large inputs).
 pub(crate) fn size(n: usize) -> TextSize {
     TextSize::new(u32::try_from(n).unwrap_or(u32::MAX))
@@ -582,6 +671,56 @@ mod tests {
         }
         assert_eq!(kinds("let")[0].0, LET_KW);
         assert_eq!(kinds("null")[0].0, NULL_KW);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_fast_path_agrees_with_the_automaton(
+            text in "([ \t\u{000B}\u{000C}\n\r\u{00A0}\u{200C}\u{0301}\u{3000}éa-z0-9_$`{}/\"'.=]|let|if){0,40}"
+        ) {
+            let (fast, fast_errors) = lex_spans_with(&text, true);
+            let (slow, slow_errors) = lex_spans_with(&text, false);
+            let key = |t: &[Span]| t.iter().map(|t| (t.kind, t.start, t.end)).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(key(&fast), key(&slow));
+            proptest::prop_assert_eq!(fast_errors, slow_errors);
+        }
+    }
+
+    #[test]
+    fn ascii_fast_path_defers_to_the_automaton_near_non_ascii() {
+        let one = |text: &str, kind: SyntaxKind| {
+            let tokens = lex(text);
+            assert_eq!(tokens.len(), 1, "{text:?}: {tokens:?}");
+            assert_eq!(tokens[0].kind, kind, "{text:?}");
+        };
+        for text in [
+            "ab\u{200C}c",
+            "x\u{0301}",
+            "$é",
+            "café",
+            "if\u{00E9}",
+            "_\u{200D}",
+        ] {
+            one(text, IDENT);
+        }
+        for text in [
+            " \u{00A0} ",
+            "\t\u{FEFF}",
+            " \u{000B}",
+            "\t\u{000C} ",
+            "  \u{3000}",
+        ] {
+            one(text, WHITESPACE);
+        }
+        assert_eq!(
+            kinds("let\tx_1 = $y\n"),
+            vec![
+                (LET_KW, "let".to_string()),
+                (IDENT, "x_1".to_string()),
+                (EQ, "=".to_string()),
+                (IDENT, "$y".to_string())
+            ]
+        );
     }
 
     #[test]

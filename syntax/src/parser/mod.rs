@@ -28,8 +28,8 @@ const FUEL: u32 = 1024;
 
 /// Parses `text` into a green tree and its errors.
 pub(crate) fn parse_text(text: &str) -> (GreenNode, Vec<SyntaxError>) {
-    let (tokens, lex_errors) = lexer::lex_with_errors(text);
-    let mut p = Parser::new(text, &tokens);
+    let (tokens, lex_errors) = lexer::lex_spans(text);
+    let mut p = Parser::new(text, tokens);
     p.errors.extend(lex_errors.into_iter().map(|e| SyntaxError {
         range: e.range,
         message: e.message,
@@ -39,12 +39,7 @@ pub(crate) fn parse_text(text: &str) -> (GreenNode, Vec<SyntaxError>) {
     (p.builder.finish(), p.errors)
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Tok {
-    kind: SyntaxKind,
-    start: u32,
-    end: u32,
-}
+type Tok = lexer::Span;
 
 /// What the caller of an expression parser needs to know about the expression just built.
 #[derive(Debug, Clone, Copy)]
@@ -74,7 +69,7 @@ pub(crate) struct Parser<'t> {
     emitted: usize,
     /// End offset of the last significant token consumed.
     last_end: u32,
-    builder: Builder,
+    builder: Builder<'t>,
     pub(crate) errors: Vec<SyntaxError>,
     fuel: Cell<u32>,
     stuck_reported: bool,
@@ -85,23 +80,15 @@ pub(crate) struct Parser<'t> {
 const NO_MATCH: u32 = u32::MAX;
 
 impl<'t> Parser<'t> {
-    fn new(text: &'t str, lexed: &[lexer::Token]) -> Self {
-        let mut tokens = Vec::with_capacity(lexed.len());
-        let mut sig = Vec::with_capacity(lexed.len() / 2 + 1);
-        let mut nl_before = Vec::with_capacity(lexed.len() / 2 + 1);
-        let mut offset = 0u32;
+    fn new(text: &'t str, tokens: Vec<Tok>) -> Self {
+        let mut sig = Vec::with_capacity(tokens.len() / 2 + 1);
+        let mut nl_before = Vec::with_capacity(tokens.len() / 2 + 1);
         let mut saw_newline = false;
-        for (i, t) in lexed.iter().enumerate() {
-            let end = offset + u32::from(t.len);
-            tokens.push(Tok {
-                kind: t.kind,
-                start: offset,
-                end,
-            });
+        for (i, t) in tokens.iter().enumerate() {
             match t.kind {
                 NEWLINE => saw_newline = true,
                 BLOCK_COMMENT => {
-                    if text[offset as usize..end as usize]
+                    if text[t.start as usize..t.end as usize]
                         .contains(['\n', '\r', '\u{2028}', '\u{2029}'])
                     {
                         saw_newline = true;
@@ -114,7 +101,6 @@ impl<'t> Parser<'t> {
                     saw_newline = false;
                 }
             }
-            offset = end;
         }
         let mut matching = vec![NO_MATCH; sig.len()];
         let mut stack: Vec<usize> = Vec::new();
