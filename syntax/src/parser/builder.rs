@@ -1,7 +1,8 @@
 //! A green-tree builder with rowan's `GreenNodeBuilder` interface, but without rowan's node
 //! cache: rowan re-hashes whole subtrees when that cache grows, which is quadratic on long
-//! chains such as `a.b.b.b...`. Small nodes are shared by a cache keyed by addresses instead. Punctuation, keywords, identifiers, whitespace and short
-//! literal tokens are interned (one allocation per distinct text).
+//! chains such as `a.b.b.b...`. Small nodes are shared by a cache keyed by addresses instead.
+//! Punctuation, keywords, identifiers, whitespace and short literal tokens are interned (one
+//! allocation per distinct text).
 
 use rowan::{GreenNode, GreenToken, NodeOrToken};
 use rustc_hash::FxHashMap;
