@@ -119,8 +119,8 @@ def runtime_figures(args: argparse.Namespace) -> tuple[float | None, float | Non
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tasks", type=int, default=20_000, help="tasks per run (default 20000)")
-    parser.add_argument("--concurrency", type=int, default=64, help="worker concurrency (default 64)")
-    parser.add_argument("--batch-size", type=int, default=64, help="claim batch (default 64)")
+    parser.add_argument("--concurrency", type=int, default=128, help="worker concurrency (default 128, the worker's)")
+    parser.add_argument("--batch-size", type=int, default=128, help="claim batch (default 128, the worker's)")
     parser.add_argument("--runtime-output", help="a saved output of the runtime bench to read instead of running it")
     parser.add_argument("--no-runtime", action="store_true", help="skip the runtime bench")
     parser.add_argument("--only", choices=["sync", "async"], help="measure one kind of task")
