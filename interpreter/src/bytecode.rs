@@ -2,7 +2,7 @@
 
 use text_size::TextRange;
 
-use crate::builtins::Native;
+use crate::catalog::Native;
 use crate::value::Str;
 
 /// Binary operators that need no short circuit.

@@ -24,8 +24,8 @@
 //! `LimitExceeded` error.
 #![deny(clippy::unwrap_used)]
 
-pub mod builtins;
 pub mod bytecode;
+pub mod catalog;
 pub mod compiler;
 pub mod effects;
 pub mod heap;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::builtins::Native;
+use crate::catalog::Native;
 use crate::effects::HandleId;
 
 /// An immutable, cheaply cloned string.

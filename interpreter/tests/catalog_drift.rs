@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use rhythm_analyzer::catalog::{self, GlobalKind, MemberKind, ValueType};
-use rhythm_interpreter::builtins::{
+use rhythm_interpreter::catalog::{
     ARRAY_METHODS, CONTEXT_PROPERTIES, DATE_METHODS, ERROR_PROPERTIES, NUMBER_METHODS, Native,
     STRING_METHODS, VALUE_GLOBALS,
 };

@@ -7,8 +7,8 @@ use rhythm_analyzer::ir::{
 };
 
 use super::{Compiler, R, name_hint};
-use crate::builtins::Native;
 use crate::bytecode::Op;
+use crate::catalog::Native;
 use crate::value::Str;
 
 impl Compiler<'_> {

@@ -5,11 +5,11 @@
 //! per-iteration `let` requires). `finally` blocks are inlined at every exit that crosses them.
 //!
 //! Layout, after the analyzer's lowering (`rhythm_analyzer::lower`): this module holds the
-//! compiler's state and entry point; [`emit`] appends and patches instructions; [`function`]
-//! compiles function bodies and hoists declarations; [`scope`] places bindings in slots and
-//! environments; [`stmt`] compiles statements, [`control`] loops, `switch` and `try`, and
-//! [`unwind`] the one unwinder behind `break`, `continue` and `return`; [`expr`] compiles
-//! expressions and calls; [`assign`] assignments and updates; [`pattern`] destructuring.
+//! compiler's state and entry point; `emit` appends and patches instructions; `function`
+//! compiles function bodies and hoists declarations; `scope` places bindings in slots and
+//! environments; `stmt` compiles statements, `control` loops, `switch` and `try`, and
+//! `unwind` the one unwinder behind `break`, `continue` and `return`; `expr` compiles
+//! expressions and calls; `assign` assignments and updates; `pattern` destructuring.
 
 mod assign;
 mod control;
@@ -111,7 +111,7 @@ struct FnState {
     local_names: Vec<Str>,
     /// The scopes whose environments are live, innermost last.
     chain: Vec<ScopeId>,
-    /// The control stack (see [`unwind`]).
+    /// The control stack (see `unwind`).
     ctrl: Vec<Ctrl>,
     /// The range of the construct being compiled, given to each emitted instruction.
     range: TextRange,

@@ -1,6 +1,6 @@
 //! The interpreter loop and the call machinery.
 
-use super::native::NativeStep;
+use super::callbacks::NativeStep;
 use super::ops::truthy;
 use super::{Exc, Frame, Handler, Machine};
 use crate::bytecode::{BinaryOp, Op};
@@ -34,7 +34,7 @@ fn num_binary(bop: BinaryOp, x: f64, y: f64) -> Option<NumOut> {
 /// What is being called, as far as `invoke` needs to know.
 enum Callee {
     Object(crate::value::ObjId),
-    Native(crate::builtins::Native),
+    Native(crate::catalog::Native),
     Other,
 }
 
@@ -1239,7 +1239,7 @@ impl Machine<'_> {
     }
 
     /// Starts a builtin that calls back into the program.
-    pub fn start_native(&mut self, task: super::native::NativeTask) -> Result<Invoked, Exc> {
+    pub fn start_native(&mut self, task: super::callbacks::NativeTask) -> Result<Invoked, Exc> {
         if self.s.frames.len() >= self.limits().max_call_depth {
             return Err(self.error("LimitExceeded", "Maximum call stack size exceeded"));
         }

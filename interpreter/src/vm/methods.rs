@@ -1,9 +1,9 @@
 //! Methods on values: strings, arrays, numbers, dates, errors, and functions stored in
 //! object properties.
 
+use super::callbacks::{EachOp, NativeTask};
 use super::conv::num_to_string;
 use super::exec::Invoked;
-use super::native::{EachOp, NativeTask};
 use super::ops::{cmp_str, same_value_zero, strict_eq};
 use super::props::utf16_len;
 use super::{Exc, Machine};
@@ -77,7 +77,7 @@ impl Machine<'_> {
             _ => 0,
         };
         self.charge(size)?;
-        use crate::builtins::{ARRAY_METHODS, DATE_METHODS, NUMBER_METHODS, STRING_METHODS};
+        use crate::catalog::{ARRAY_METHODS, DATE_METHODS, NUMBER_METHODS, STRING_METHODS};
         let r = match &recv {
             Value::String(s) if STRING_METHODS.contains(&name) => {
                 self.string_method(s, name, &args)?

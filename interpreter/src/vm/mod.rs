@@ -2,19 +2,19 @@
 //!
 //! Nothing here recurses on the Rust stack per JavaScript call: calls push [`Frame`]s, and
 //! builtins that call back into the program (`map`, `sort`, ...) run as native frames whose
-//! progress is plain data ([`native::NativeTask`]). So the whole execution — frames, operand
+//! progress is plain data ([`callbacks::NativeTask`]). So the whole execution — frames, operand
 //! stack, environments, heap, pending handles — can be saved at any `await`.
 
+pub mod callbacks;
 pub mod conv;
 pub mod date;
 mod errors;
 mod exec;
+mod globals;
 pub mod inspect;
 pub mod json;
 mod json_parse;
 mod methods;
-pub mod native;
-mod natives;
 pub mod ops;
 mod promise;
 mod props;
@@ -26,8 +26,8 @@ use crate::heap::{Heap, Trace};
 use crate::program::{Limits, Program, RunContext};
 use crate::value::{Obj, ObjId, PromiseObj, PromiseSource, PromiseState, Value};
 
+use callbacks::NativeTask;
 pub use errors::Exc;
-use native::NativeTask;
 
 /// An installed `try` handler.
 #[derive(Debug, Clone, Serialize, Deserialize)]

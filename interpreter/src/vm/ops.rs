@@ -363,7 +363,7 @@ impl Machine<'_> {
     }
 
     fn instance_of(&mut self, a: &Value, b: &Value) -> Result<bool, Exc> {
-        use crate::builtins::Native;
+        use crate::catalog::Native;
         let Value::Native(ctor) = b else {
             let t = self.type_of(b);
             if t == "function" {

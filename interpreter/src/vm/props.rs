@@ -1,7 +1,7 @@
 //! Property access: `o.x`, `o[k]`, assignment to them, and the `in` operator.
 
 use super::{Exc, Machine};
-use crate::builtins::Native;
+use crate::catalog::Native;
 use crate::value::{Obj, Str, Value, array_index};
 
 /// The array index a number denotes, if any.
@@ -52,9 +52,9 @@ impl Machine<'_> {
             } else if let Some(i) = array_index(key) {
                 char_at(s, i as usize).map_or(Value::Undefined, Value::String)
             } else {
-                self.bound_method(obj, key, crate::builtins::STRING_METHODS)
+                self.bound_method(obj, key, crate::catalog::STRING_METHODS)
             }),
-            Value::Number(_) => Ok(self.bound_method(obj, key, crate::builtins::NUMBER_METHODS)),
+            Value::Number(_) => Ok(self.bound_method(obj, key, crate::catalog::NUMBER_METHODS)),
             Value::Bool(_) => Ok(if key == "toString" || key == "valueOf" {
                 self.bound_method(obj, key, &["toString", "valueOf"])
             } else {
@@ -79,10 +79,10 @@ impl Machine<'_> {
                     } else if let Some(i) = array_index(key) {
                         items.get(i as usize).cloned().unwrap_or_default()
                     } else {
-                        self.bound_method(obj, key, crate::builtins::ARRAY_METHODS)
+                        self.bound_method(obj, key, crate::catalog::ARRAY_METHODS)
                     }
                 }
-                Some(Obj::Date(_)) => self.bound_method(obj, key, crate::builtins::DATE_METHODS),
+                Some(Obj::Date(_)) => self.bound_method(obj, key, crate::catalog::DATE_METHODS),
                 Some(Obj::BoundMethod { name, .. }) if key == "name" => Value::String(name.clone()),
                 Some(Obj::Function { func, .. }) => match key {
                     "name" => Value::String(

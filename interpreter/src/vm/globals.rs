@@ -1,11 +1,12 @@
-//! Global functions and static members: `Task.run`, `Math.max`, `JSON.stringify`,
-//! `Object.keys`, conversions, and `new Error/Date`.
+//! Calling the builtin globals and their static members (the [`Native`] values of
+//! [`crate::catalog`]): `Task.run`, `Math.max`, `JSON.stringify`, `Object.keys`, the
+//! conversions, and `new Error`/`new Date`; the option and argument checks they share.
 
+use super::callbacks::{EachOp, NativeTask};
 use super::exec::Invoked;
-use super::native::{EachOp, NativeTask};
 use super::ops::{js_pow, truthy};
 use super::{Exc, Machine};
-use crate::builtins::Native;
+use crate::catalog::Native;
 use crate::effects::{Request, RetryPolicy, TaskOptions, WorkflowOptions};
 use crate::js::math as jm;
 use crate::value::{Combinator, EffectKind, Obj, Props, Str, Value};

@@ -1,5 +1,9 @@
-//! The builtin globals and their static members, as plain enum values (no heap objects, so
-//! they cost nothing in the saved state). Their behaviour lives in the VM's `natives` module.
+//! The interpreter's side of the builtin catalog: which builtin globals and static members
+//! exist ([`Native`], plain enum values with no heap objects, so they cost nothing in the
+//! saved state) and which methods and properties the VM gives strings, arrays, numbers,
+//! dates, errors and `Context`. `tests/catalog_drift.rs` checks these lists against the
+//! analyzer's catalog (`rhythm_analyzer::catalog`). What calling a global does lives in
+//! `vm::globals`; callback-driven methods in [`crate::vm::callbacks`].
 
 use serde::{Deserialize, Serialize};
 
