@@ -1,10 +1,10 @@
 //! What a running program asks of the world, and what the world answers.
 //!
-//! The VM never performs an effect. Running or resuming returns a [`Step`](crate::Step): either an outcome
-//! or a suspension with the [`Request`]s the program made since the last step. The host (the
-//! engine core, driven by the test kit or the Postgres runtime) carries the requests out and
-//! later resumes the VM with [`Delivery`] values. Values crossing this boundary are JSON, as
-//! `JSON.stringify` would produce them.
+//! The VM never performs an effect. Running or resuming returns a [`Step`](crate::Step):
+//! either an outcome or a suspension with the [`Request`]s the program made since the last
+//! step. The host (the engine core, driven by the test kit or the Postgres runtime) carries the
+//! requests out and later resumes the VM with [`Delivery`] values. Values crossing this
+//! boundary are JSON, as `JSON.stringify` would produce them.
 
 use serde::{Deserialize, Serialize};
 
