@@ -25,8 +25,26 @@ fn binding_power(kind: SyntaxKind) -> Option<(u8, u8)> {
     })
 }
 
+/// Whether `kind` is an assignment operator (`=`, `+=`, `??=`, ...).
 fn is_assign_op(kind: SyntaxKind) -> bool {
-    crate::ast::ASSIGN_OPS.contains(&kind)
+    matches!(
+        kind,
+        EQ | PLUS_EQ
+            | MINUS_EQ
+            | STAR_EQ
+            | STAR2_EQ
+            | SLASH_EQ
+            | PERCENT_EQ
+            | SHL_EQ
+            | SHR_EQ
+            | USHR_EQ
+            | AMP_EQ
+            | PIPE_EQ
+            | CARET_EQ
+            | AMP2_EQ
+            | PIPE2_EQ
+            | QUESTION2_EQ
+    )
 }
 
 impl ExprInfo {
