@@ -11,6 +11,7 @@ mod kind;
 pub mod lexer;
 mod literals;
 mod parser;
+pub mod read;
 
 pub use debug::debug_tree;
 pub use kind::{FlowLanguage, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken};

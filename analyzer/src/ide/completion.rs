@@ -1,6 +1,7 @@
 //! Completion: members after `.`, names in scope, globals, keywords, snippets, task names
 //! inside `Task.run("…")` and signal names inside `Signal.next("…")`.
 
+use rhythm_syntax::read::prev_significant_token;
 use rhythm_syntax::{SyntaxKind, SyntaxToken, TextRange, TextSize};
 
 use crate::Analysis;
@@ -114,10 +115,10 @@ pub fn completions(
     let (replace, before) = if typing {
         (
             TextRange::new(range.start(), offset),
-            locate::prev_non_trivia(&token),
+            prev_significant_token(&token),
         )
     } else if kind.is_trivia() {
-        (TextRange::empty(offset), locate::prev_non_trivia(&token))
+        (TextRange::empty(offset), prev_significant_token(&token))
     } else {
         (TextRange::empty(offset), Some(token.clone()))
     };
@@ -162,7 +163,7 @@ fn member_completions(
     dot: &SyntaxToken,
     replace: TextRange,
 ) -> Vec<CompletionItem> {
-    let Some(receiver_token) = locate::prev_non_trivia(dot) else {
+    let Some(receiver_token) = prev_significant_token(dot) else {
         return Vec::new();
     };
     let end = receiver_token.text_range().end();
