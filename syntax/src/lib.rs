@@ -7,6 +7,7 @@
 #![deny(clippy::unwrap_used)]
 
 mod debug;
+pub mod duration;
 mod kind;
 pub mod lexer;
 mod literals;
