@@ -1,15 +1,15 @@
 //! Lowering expressions.
 
-use super::tree::{Node, Token};
 use rhythm_syntax::SyntaxKind;
 use smol_str::SmolStr;
 use text_size::TextRange;
 
+use super::Lowerer;
 use super::builder::SiteNode;
 use super::function::FnKind;
 use super::literal::number_key;
 use super::pattern::Mode;
-use super::{Lowerer, child, exprs, first_expr, nodes, token, tokens};
+use super::tree::{Node, Token, child, exprs, first_expr, name_text, nodes, token, tokens};
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
 use crate::ir::{
     Argument, ArrayElement, AssignOp, BinaryOp, Expr, ExprId, Literal, LogicalOp, NameRef,
@@ -568,13 +568,6 @@ impl Lowerer {
             }),
         );
     }
-}
-
-/// The identifier text of a `NAME_REF` / `IDENT_PAT` node (its first non-trivia token).
-pub(super) fn name_text(node: &Node<'_>) -> SmolStr {
-    tokens(node)
-        .next()
-        .map_or_else(SmolStr::default, |t| SmolStr::new(t.text()))
 }
 
 /// A non-computed property key token.

@@ -1,12 +1,12 @@
 //! Lowering functions: declarations, expressions, arrows and object methods.
 
-use super::tree::Node;
 use rhythm_syntax::SyntaxKind;
 use smol_str::SmolStr;
 use text_size::TextSize;
 
+use super::Lowerer;
 use super::pattern::Mode;
-use super::{Lowerer, child, first_expr, nodes, token, tokens};
+use super::tree::{Node, child, first_expr, nodes, token, tokens};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
     BindingKind, Function, FunctionBody, FunctionId, Param, Pattern, ScopeId, ScopeKind,

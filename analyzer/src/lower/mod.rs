@@ -16,9 +16,8 @@ mod stmt;
 mod tree;
 mod unsupported;
 
-use rhythm_syntax::SyntaxKind;
 use text_size::TextRange;
-use tree::{Node, Token};
+use tree::Node;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Function, FunctionBody, Module, ScopeId, ScopeKind};
@@ -88,56 +87,5 @@ impl Lowerer {
 
     fn ascend(&mut self) {
         self.depth = self.depth.saturating_sub(1);
-    }
-}
-
-/// Child nodes of a node.
-pub(crate) fn nodes<'a>(node: &Node<'a>) -> impl Iterator<Item = Node<'a>> + use<'a> {
-    node.children()
-}
-
-/// Non-trivia child tokens of a node.
-pub(crate) fn tokens<'a>(node: &Node<'a>) -> impl Iterator<Item = Token<'a>> + use<'a> {
-    node.children_with_tokens()
-        .filter_map(|e| match e {
-            tree::Elem::Token(t) => Some(t),
-            tree::Elem::Node(_) => None,
-        })
-        .filter(|t| !t.kind().is_trivia())
-}
-
-/// The first child token of one of these kinds.
-pub(crate) fn token<'a>(node: &Node<'a>, kinds: &[SyntaxKind]) -> Option<Token<'a>> {
-    tokens(node).find(|t| kinds.contains(&t.kind()))
-}
-
-/// The first child node of one of these kinds.
-pub(crate) fn child<'a>(node: &Node<'a>, kinds: &[SyntaxKind]) -> Option<Node<'a>> {
-    nodes(node).find(|n| kinds.contains(&n.kind()))
-}
-
-/// Expression children of a node, in order.
-pub(crate) fn exprs<'a>(node: &Node<'a>) -> Vec<Node<'a>> {
-    nodes(node).filter(|n| n.kind().is_expr()).collect()
-}
-
-/// The first expression child.
-pub(crate) fn first_expr<'a>(node: &Node<'a>) -> Option<Node<'a>> {
-    nodes(node).find(|n| n.kind().is_expr())
-}
-
-/// The first statement child.
-pub(crate) fn first_stmt<'a>(node: &Node<'a>) -> Option<Node<'a>> {
-    nodes(node).find(|n| n.kind().is_stmt())
-}
-
-/// The statement child after the closing `)` of a head (`if (...) body`, loops).
-pub(crate) fn body_after_paren<'a>(node: &Node<'a>) -> Option<Node<'a>> {
-    let after = token(node, &[SyntaxKind::R_PAREN]).map(|t| t.text_range().end());
-    match after {
-        Some(end) => nodes(node).find(|n| n.kind().is_stmt() && n.text_range().start() >= end),
-        None => nodes(node)
-            .filter(|n| n.kind().is_stmt() && n.kind() != SyntaxKind::VAR_DECL)
-            .last(),
     }
 }

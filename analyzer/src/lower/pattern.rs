@@ -3,14 +3,13 @@
 //! with array and object *literals* on the left of `=`; both pattern and literal node kinds
 //! are accepted here.
 
-use super::tree::Node;
 use rhythm_syntax::SyntaxKind;
 use smol_str::SmolStr;
 use text_size::TextRange;
 
+use super::Lowerer;
 use super::builder::SiteNode;
-use super::expr::name_text;
-use super::{Lowerer, child, first_expr, nodes, token, tokens};
+use super::tree::{Node, child, first_expr, name_text, nodes, token, tokens};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
     ArrayPatternElement, BindingKind, Expr, NameRef, ObjectPatternProp, Pattern, PatternId,

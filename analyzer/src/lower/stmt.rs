@@ -1,12 +1,12 @@
 //! Lowering statements.
 
-use super::tree::Node;
 use rhythm_syntax::SyntaxKind;
 use text_size::{TextRange, TextSize};
 
+use super::Lowerer;
 use super::pattern::Mode;
-use super::{
-    Lowerer, body_after_paren, child, exprs, first_expr, first_stmt, nodes, token, tokens,
+use super::tree::{
+    Node, body_after_paren, child, exprs, first_expr, first_stmt, nodes, token, tokens,
 };
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
 use crate::ir::{

@@ -393,7 +393,8 @@ impl Gen<'_> {
         let left = concat(left);
         let break_after = value.as_ref().is_some_and(|v| {
             matches!(v.kind(), BIN_EXPR | COND_EXPR)
-                || (v.kind() == LITERAL && first_significant_token(v).is_some_and(|t| t.kind() == STRING))
+                || (v.kind() == LITERAL
+                    && first_significant_token(v).is_some_and(|t| t.kind() == STRING))
         });
         if break_after {
             group(concat(vec![

@@ -40,7 +40,9 @@ impl Gen<'_> {
                 }
             }
             count += 1;
-            if node.kind() == EXPR_STMT && first_significant_token(node).is_some_and(|t| asi_hazard(t.kind())) {
+            if node.kind() == EXPR_STMT
+                && first_significant_token(node).is_some_and(|t| asi_hazard(t.kind()))
+            {
                 self.asi = true;
             }
             parts.push(self.stmt(node));
@@ -124,9 +126,7 @@ impl Gen<'_> {
         let declarators: Vec<&SyntaxNode> = elements.iter().filter_map(|e| e.as_node()).collect();
         let multi_line = node.parent().is_none_or(|p| p.kind() != FOR_INIT)
             && declarators.len() > 1
-            && declarators
-                .iter()
-                .any(|d| has_child_token(d, EQ));
+            && declarators.iter().any(|d| has_child_token(d, EQ));
         let mut head = Vec::new();
         let mut rest = Vec::new();
         let mut seen_decl = false;
