@@ -221,9 +221,9 @@ impl Gen<'_> {
         }
     }
 
-    /// `(test)` of `if`/`while`/`switch`: breaks inside the parentheses when too long.
-    /// The `(test)` of `if`, `while` or `do … while` starting at `elements[i]`, and how many
-    /// elements it took (3, or 1 when the parentheses are broken and it is printed as it stands).
+    /// The `(test)` of `if`, `while`, `do … while` or `switch` starting at `elements[i]`, and how
+    /// many elements it took (3, or 1 when the parentheses are broken and it is printed as it
+    /// stands).
     fn paren_test_at(&mut self, elements: &[SyntaxElement], i: usize) -> (Doc, usize) {
         let open = elements.get(i);
         if let (Some(open), Some(test), Some(close)) = (
@@ -239,6 +239,7 @@ impl Gen<'_> {
         )
     }
 
+    /// `( test )`, breaking inside the parentheses when too long.
     fn paren_test(&mut self, open: &SyntaxToken, test: &SyntaxNode, close: &SyntaxToken) -> Doc {
         let open = self.tok(open);
         let test = self.expr(test);
@@ -261,7 +262,7 @@ impl Gen<'_> {
         while i < elements.len() {
             let e = &elements[i];
             match e.kind() {
-                IF_KW | WHILE_KW | SWITCH_KW => {
+                IF_KW | WHILE_KW => {
                     parts.push(self.element(e));
                     parts.push(text(" "));
                 }
@@ -484,16 +485,10 @@ impl Gen<'_> {
                     parts.push(text(" "));
                 }
                 L_PAREN => {
-                    if let (Some(o), Some(test), Some(c)) = (
-                        e.as_token(),
-                        elements.get(i + 1).and_then(|e| e.as_node()),
-                        elements.get(i + 2).and_then(|e| e.as_token()),
-                    ) {
-                        parts.push(self.paren_test(o, test, c));
-                        i += 3;
-                        continue;
-                    }
-                    parts.push(self.element(e));
+                    let (doc, used) = self.paren_test_at(&elements, i);
+                    parts.push(doc);
+                    i += used;
+                    continue;
                 }
                 L_CURLY => open = e.as_token().cloned(),
                 R_CURLY => close = e.as_token().cloned(),
