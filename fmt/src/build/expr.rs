@@ -3,7 +3,9 @@
 
 use rhythm_syntax::{SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken};
 
-use rhythm_syntax::read::{first_significant_token, last_significant_token, significant_children};
+use rhythm_syntax::read::{
+    first_significant_token, has_child_token, last_significant_token, significant_children,
+};
 
 use super::Gen;
 use crate::doc::*;
@@ -596,7 +598,15 @@ impl Gen<'_> {
             cur = object;
         }
         links.reverse();
-        let head_doc = self.expr(&cur);
+        // `2.toFixed` would lex as the number `2.` and a name: `(2).toFixed` keeps the access.
+        let parens = needs_parens_as_object(&cur);
+        // A statement's guarding `;` goes before the added `(`, not after it.
+        let semicolon = parens && std::mem::take(&mut self.asi);
+        let mut head_doc = self.expr(&cur);
+        if parens {
+            let open = if semicolon { ";(" } else { "(" };
+            head_doc = concat(vec![text(open), head_doc, text(")")]);
+        }
         // Groups: the head with calls/indexes directly on it, then one group per `.name`.
         let mut groups: Vec<Vec<Doc>> = vec![vec![head_doc]];
         let mut calls = 0;
@@ -678,6 +688,34 @@ impl Gen<'_> {
             states
         }
     }
+}
+
+/// Whether `node` is a number literal that is the object of a `.name` access and must be
+/// printed in parentheses, as in `(2).toFixed(1)`.
+pub(super) fn needs_parens_as_object(node: &SyntaxNode) -> bool {
+    node.parent().is_some_and(|member| {
+        member.kind() == MEMBER_EXPR
+            && member.first_child().as_ref() == Some(node)
+            && has_child_token(&member, DOT)
+    }) && number_absorbs_dot(node)
+}
+
+/// Whether `node` is a number literal that a directly following `.name` would change
+/// (`2` + `.toFixed` lexes as `2.` and `toFixed`): integers without a fraction or exponent,
+/// separators and leading zeros included; never `1.5`, `1e3`, `.5` or hex, octal and binary.
+/// Asks the lexer, so the rule follows whatever it accepts.
+fn number_absorbs_dot(node: &SyntaxNode) -> bool {
+    if node.kind() != LITERAL {
+        return false;
+    }
+    let Some(number) = first_significant_token(node).filter(|t| t.kind() == NUMBER) else {
+        return false;
+    };
+    let number = number.text();
+    let joined = format!("{number}.x");
+    rhythm_syntax::lexer::lex(&joined)
+        .first()
+        .is_none_or(|t| usize::from(t.len) != number.len())
 }
 
 /// Whether a last call argument may hug the parentheses.

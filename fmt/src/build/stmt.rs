@@ -5,6 +5,7 @@ use rhythm_syntax::{SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken};
 use rhythm_syntax::read::{first_significant_token, has_child_token, significant_children};
 
 use super::Gen;
+use super::expr::needs_parens_as_object;
 use crate::doc::*;
 
 use SyntaxKind::*;
@@ -41,7 +42,9 @@ impl Gen<'_> {
             }
             count += 1;
             if node.kind() == EXPR_STMT
-                && first_significant_token(node).is_some_and(|t| asi_hazard(t.kind()))
+                && first_significant_token(node).is_some_and(|t| {
+                    asi_hazard(t.kind()) || t.parent().is_some_and(|p| needs_parens_as_object(&p))
+                })
             {
                 self.asi = true;
             }
@@ -130,11 +133,13 @@ impl Gen<'_> {
         let mut head = Vec::new();
         let mut rest = Vec::new();
         let mut seen_decl = false;
+        let mut semicolon = None;
         for e in &elements {
             match e {
                 rhythm_syntax::SyntaxElement::Token(t) if t.kind() == SEMICOLON => {
-                    let d = self.drop_tok(t);
-                    rest.push(d);
+                    // Outside the declarators' indentation: a comment before the `;` stands
+                    // on its own line, as it would before the next statement.
+                    semicolon = Some(self.drop_tok(t));
                 }
                 rhythm_syntax::SyntaxElement::Token(t) if t.kind() == COMMA => {
                     let d = self.tok(t);
@@ -158,6 +163,7 @@ impl Gen<'_> {
             }
         }
         head.push(indent(concat(rest)));
+        head.extend(semicolon);
         group(concat(head))
     }
 
