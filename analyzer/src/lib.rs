@@ -27,7 +27,8 @@ pub mod catalog;
 mod checks;
 pub mod codes;
 pub mod diagnostic;
-pub mod duration;
+/// Duration strings, re-exported from [`rhythm_syntax::duration`] where they are defined.
+pub use rhythm_syntax::duration;
 pub mod ide;
 pub mod ir;
 pub mod line_index;

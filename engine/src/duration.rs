@@ -35,14 +35,14 @@ pub fn format_duration(ms: f64) -> String {
 }
 
 /// Parses a duration string (`"1h30m"`, `"500ms"`, `"1.5s"`, `"7d"`) into milliseconds, with the
-/// language's own grammar (`rhythm_analyzer::duration`), so test files and the test kit accept
+/// language's own grammar (`rhythm_syntax::duration`), so test files and the test kit accept
 /// exactly what workflows do. A bare number is a number of seconds, as in Flow.
 pub fn parse_duration(text: &str) -> Option<f64> {
     let text = text.trim();
     if let Ok(seconds) = text.parse::<f64>() {
         return (seconds.is_finite() && seconds >= 0.0).then_some(seconds * 1000.0);
     }
-    rhythm_analyzer::duration::parse_duration(text).ok()
+    rhythm_syntax::duration::parse_duration(text).ok()
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@ mod stmt;
 
 use std::collections::HashSet;
 
-use rhythm_syntax::{SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, TextSize};
+use rhythm_syntax::{SyntaxKind, SyntaxNode, SyntaxToken, TextSize};
+
+use rhythm_syntax::read::{first_significant_token, last_significant_token};
 
 use crate::comments::{Comment, Comments};
 use crate::doc::*;
@@ -25,39 +27,6 @@ pub struct Gen<'a> {
     pub(crate) lead_taken: HashSet<TextSize>,
     /// Tokens whose trailing comments were already emitted after their enclosing node.
     pub(crate) trail_taken: HashSet<TextSize>,
-}
-
-/// The non-trivia children of a node.
-pub fn sig(node: &SyntaxNode) -> Vec<SyntaxElement> {
-    node.children_with_tokens()
-        .filter(|e| !e.kind().is_trivia())
-        .collect()
-}
-
-/// The last significant token inside a node.
-pub fn last_token(node: &SyntaxNode) -> Option<SyntaxToken> {
-    let start = node.text_range().start();
-    let mut token = node.last_token()?;
-    while token.kind().is_trivia() {
-        token = token.prev_token()?;
-        if token.text_range().start() < start {
-            return None;
-        }
-    }
-    Some(token)
-}
-
-/// The first significant token inside a node.
-pub fn first_token(node: &SyntaxNode) -> Option<SyntaxToken> {
-    let end = node.text_range().end();
-    let mut token = node.first_token()?;
-    while token.kind().is_trivia() {
-        token = token.next_token()?;
-        if token.text_range().end() > end {
-            return None;
-        }
-    }
-    Some(token)
 }
 
 impl<'a> Gen<'a> {
@@ -192,7 +161,7 @@ impl<'a> Gen<'a> {
     /// The leading comments of a node's first token, taken out so that they precede the
     /// node's groups instead of breaking them.
     pub fn take_leading(&mut self, node: &SyntaxNode) -> Option<Doc> {
-        let token = first_token(node)?;
+        let token = first_significant_token(node)?;
         let key = token.text_range().start();
         if self.lead_taken.contains(&key) {
             return None;
@@ -209,7 +178,7 @@ impl<'a> Gen<'a> {
     /// The trailing comments of a node's last token, taken out so that they follow the node's
     /// groups instead of breaking them.
     pub fn take_trailing(&mut self, node: &SyntaxNode) -> Option<Doc> {
-        let token = last_token(node)?;
+        let token = last_significant_token(node)?;
         let key = token.text_range().start();
         if self.trail_taken.contains(&key) {
             return None;

@@ -1,6 +1,7 @@
 //! Checks a formatting result: it parses without errors and holds the same tokens and comments
 //! in the same order as the input, apart from what the style adds or removes (semicolons,
-//! commas, and parentheses around a lone arrow parameter).
+//! commas, parentheses around a lone arrow parameter, and parentheses around a number literal
+//! that is the object of a member access, as in `(2).toFixed(1)`).
 
 use rhythm_syntax::{SyntaxKind, SyntaxNode, SyntaxToken};
 
@@ -33,12 +34,29 @@ fn is_essential(t: &SyntaxToken) -> bool {
         | SyntaxKind::SEMICOLON
         | SyntaxKind::COMMA => false,
         SyntaxKind::L_PAREN | SyntaxKind::R_PAREN => !t.parent().is_some_and(|p| {
-            p.kind() == SyntaxKind::PARAM_LIST
+            (p.kind() == SyntaxKind::PARAM_LIST
                 && p.parent()
-                    .is_some_and(|g| g.kind() == SyntaxKind::ARROW_FUNC)
+                    .is_some_and(|g| g.kind() == SyntaxKind::ARROW_FUNC))
+                || is_parenthesized_member_number(&p)
         }),
         _ => true,
     }
+}
+
+/// `(2)` as the object of `(2).name`: parentheses the formatter adds so the `.` stays a member
+/// access.
+fn is_parenthesized_member_number(node: &SyntaxNode) -> bool {
+    node.kind() == SyntaxKind::PAREN_EXPR
+        && node.parent().is_some_and(|m| {
+            m.kind() == SyntaxKind::MEMBER_EXPR && m.first_child() == Some(node.clone())
+        })
+        && node.children().count() == 1
+        && node.first_child().is_some_and(|lit| {
+            lit.kind() == SyntaxKind::LITERAL
+                && lit
+                    .first_token()
+                    .is_some_and(|t| t.kind() == SyntaxKind::NUMBER)
+        })
 }
 
 /// Fails unless `out` parses cleanly to the same essential tokens as `original`.

@@ -87,3 +87,35 @@ fn line_comments_never_swallow_code() {
         assert_eq!(fmt(&out), out, "{src:?}");
     }
 }
+
+#[test]
+fn a_number_before_a_member_access_keeps_the_access() {
+    // `2.toFixed` would lex as the number `2.` and a name (issue "Reliability II").
+    let out = fmt("const x = 2\n  .toFixed(1)\nreturn x\n");
+    assert_eq!(out, "const x = (2).toFixed(1)\nreturn x\n");
+    assert!(rhythm_syntax::parse(&out).errors().is_empty());
+    assert_eq!(fmt(&out), out, "formatting twice changed it");
+    // Only where the joined text would lex differently.
+    for (text, formatted) in [
+        ("1_000 .x", "(1_000).x"),
+        ("2 .e3", "(2).e3"),
+        ("1.5 .x", "1.5.x"),
+        ("1e3 .x", "1e3.x"),
+        ("2. .x", "2..x"),
+        (".5 .x", ".5.x"),
+        ("0x1f .x", "0x1f.x"),
+        ("0o17 .x", "0o17.x"),
+        ("0b1 .x", "0b1.x"),
+        ("2 ?.x", "2?.x"),
+        ("2 [0]", "2[0]"),
+    ] {
+        assert_eq!(
+            fmt(&format!("x = {text}")),
+            format!("x = {formatted}\n"),
+            "{text}"
+        );
+    }
+    // A statement that now starts with `(` is guarded like any other.
+    assert_eq!(fmt("a\n2 .toString()\n"), "a\n;(2).toString()\n");
+    assert_eq!(fmt("a\n2 .x + 1\n"), "a\n;(2).x + 1\n");
+}

@@ -264,6 +264,78 @@ impl SyntaxKind {
         (self as u16) <= (EOF as u16)
     }
 
+    /// An expression node.
+    #[inline]
+    pub fn is_expr(self) -> bool {
+        matches!(
+            self,
+            LITERAL
+                | NAME_REF
+                | THIS_EXPR
+                | SUPER_EXPR
+                | TEMPLATE
+                | TAGGED_TEMPLATE
+                | ARRAY_EXPR
+                | OBJECT_EXPR
+                | PAREN_EXPR
+                | ARROW_FUNC
+                | FUNCTION_EXPR
+                | CLASS_EXPR
+                | CALL_EXPR
+                | NEW_EXPR
+                | MEMBER_EXPR
+                | INDEX_EXPR
+                | UNARY_EXPR
+                | AWAIT_EXPR
+                | YIELD_EXPR
+                | UPDATE_EXPR
+                | BIN_EXPR
+                | COND_EXPR
+                | ASSIGN_EXPR
+                | SEQUENCE_EXPR
+        )
+    }
+
+    /// A statement node (declarations included; not clauses such as `catch`).
+    #[inline]
+    pub fn is_stmt(self) -> bool {
+        matches!(
+            self,
+            VAR_DECL
+                | EXPR_STMT
+                | BLOCK_STMT
+                | EMPTY_STMT
+                | IF_STMT
+                | FOR_STMT
+                | FOR_IN_STMT
+                | FOR_OF_STMT
+                | WHILE_STMT
+                | DO_WHILE_STMT
+                | BREAK_STMT
+                | CONTINUE_STMT
+                | RETURN_STMT
+                | THROW_STMT
+                | TRY_STMT
+                | FUNCTION_DECL
+                | SWITCH_STMT
+                | LABELED_STMT
+                | CLASS_DECL
+                | IMPORT_DECL
+                | EXPORT_DECL
+                | WITH_STMT
+                | DEBUGGER_STMT
+        )
+    }
+
+    /// A binding or assignment pattern node.
+    #[inline]
+    pub fn is_pattern(self) -> bool {
+        matches!(
+            self,
+            IDENT_PAT | ARRAY_PAT | OBJECT_PAT | ASSIGN_PAT | REST_PAT | EXPR_PAT
+        )
+    }
+
     /// The keyword kind spelled `text`, if `text` is a reserved word.
     pub fn from_keyword(text: &str) -> Option<SyntaxKind> {
         Some(match text {

@@ -1,4 +1,4 @@
-//! Lossless lexer, resilient parser and typed syntax tree for `.flow` files.
+//! Lossless lexer and resilient parser for `.flow` files: a rowan syntax tree read by kind.
 //!
 //! `parse(text)` never fails: every input string produces a tree whose text equals the input,
 //! with syntax errors reported beside the tree. Unsupported JavaScript (`var`, `class`,
@@ -6,12 +6,13 @@
 //! analyzer can reject it by name.
 #![deny(clippy::unwrap_used)]
 
-pub mod ast;
 mod debug;
+pub mod duration;
 mod kind;
 pub mod lexer;
 mod literals;
 mod parser;
+pub mod read;
 
 pub use debug::debug_tree;
 pub use kind::{FlowLanguage, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken};
@@ -48,12 +49,6 @@ impl Parse {
     /// A red tree root for navigation.
     pub fn syntax(&self) -> SyntaxNode {
         SyntaxNode::new_root(self.green.clone())
-    }
-
-    /// The typed root.
-    pub fn script(&self) -> Option<ast::Script> {
-        use ast::AstNode;
-        ast::Script::cast(self.syntax())
     }
 
     /// Syntax errors (lexical ones included), in source order.

@@ -7,9 +7,9 @@ use super::{global_name, strip_parens};
 use crate::Options;
 use crate::catalog::{self, GlobalKind, MemberKind, ValueType};
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
-use crate::duration::{ACCEPTED_FORMS, parse_duration};
 use crate::ir::{Argument, Expr, ExprId, Literal, Module, ObjectMember, PropKey, UnaryOp};
 use crate::suggest::did_you_mean;
+use rhythm_syntax::duration::{ACCEPTED_FORMS, parse_duration};
 
 pub(super) fn check(module: &Module, options: &Options, diagnostics: &mut Vec<Diagnostic>) {
     for (i, expr) in module.exprs.iter().enumerate() {

@@ -1,6 +1,7 @@
 //! Completion: members after `.`, names in scope, globals, keywords, snippets, task names
 //! inside `Task.run("…")` and signal names inside `Signal.next("…")`.
 
+use rhythm_syntax::read::prev_significant_token;
 use rhythm_syntax::{SyntaxKind, SyntaxToken, TextRange, TextSize};
 
 use crate::Analysis;
@@ -9,6 +10,7 @@ use crate::ide::hover;
 use crate::ide::infer::{Receiver, Types};
 use crate::ide::locate;
 use crate::ide::manifest::TaskManifest;
+use crate::ide::string_slot::{StringSlot, string_contents, string_slot};
 use crate::ir::{BindingKind, Expr, Literal, Module, Resolution, ScopeId};
 
 /// What a completion item is.
@@ -114,10 +116,10 @@ pub fn completions(
     let (replace, before) = if typing {
         (
             TextRange::new(range.start(), offset),
-            locate::prev_non_trivia(&token),
+            prev_significant_token(&token),
         )
     } else if kind.is_trivia() {
-        (TextRange::empty(offset), locate::prev_non_trivia(&token))
+        (TextRange::empty(offset), prev_significant_token(&token))
     } else {
         (TextRange::empty(offset), Some(token.clone()))
     };
@@ -162,7 +164,7 @@ fn member_completions(
     dot: &SyntaxToken,
     replace: TextRange,
 ) -> Vec<CompletionItem> {
-    let Some(receiver_token) = locate::prev_non_trivia(dot) else {
+    let Some(receiver_token) = prev_significant_token(dot) else {
         return Vec::new();
     };
     let end = receiver_token.text_range().end();
@@ -351,60 +353,6 @@ pub(crate) fn innermost_scope(module: &Module, offset: TextSize) -> Option<Scope
         } else {
             Some(ScopeId(0))
         })
-}
-
-/// Which string argument the cursor is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum StringSlot {
-    /// The name of `Task.run`.
-    TaskName,
-    /// The name of `Signal.next` / `Signal.when`.
-    SignalName,
-}
-
-/// When `token` (a string) is the first argument of `Task.run` or `Signal.next/when`, which.
-pub(crate) fn string_slot(token: &SyntaxToken) -> Option<StringSlot> {
-    let literal = token.parent()?;
-    let args = literal.parent()?;
-    if args.kind() != SyntaxKind::ARG_LIST {
-        return None;
-    }
-    let first = args.children().next()?;
-    if first != literal {
-        return None;
-    }
-    let call = args.parent()?;
-    if call.kind() != SyntaxKind::CALL_EXPR {
-        return None;
-    }
-    let callee = call.children().next()?;
-    let name: String = callee
-        .text()
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    match name.as_str() {
-        "Task.run" => Some(StringSlot::TaskName),
-        "Signal.next" | "Signal.when" => Some(StringSlot::SignalName),
-        _ => None,
-    }
-}
-
-/// The byte range of a string literal's contents (without quotes; to the end when unclosed).
-pub(crate) fn string_contents(token: &SyntaxToken) -> TextRange {
-    let range = token.text_range();
-    let text = token.text();
-    let start = range.start() + TextSize::from(1);
-    let closed = text.len() >= 2
-        && (text.ends_with('"') || text.ends_with('\''))
-        && text.chars().next() == text.chars().last();
-    let end = if closed {
-        range.end() - TextSize::from(1)
-    } else {
-        range.end()
-    };
-    TextRange::new(start.min(end), end)
 }
 
 fn string_completions(

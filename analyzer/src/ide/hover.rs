@@ -5,10 +5,10 @@ use rhythm_syntax::{SyntaxKind, TextRange, TextSize};
 
 use crate::Analysis;
 use crate::catalog::{Global, Member};
-use crate::ide::completion::{self, StringSlot};
 use crate::ide::infer::Types;
 use crate::ide::locate::{self, Symbol};
 use crate::ide::manifest::TaskManifest;
+use crate::ide::string_slot::{StringSlot, string_contents, string_slot};
 use crate::ir::{BindingKind, Module};
 
 /// What a hover shows.
@@ -29,9 +29,9 @@ pub fn hover(
     let root = analysis.parse.syntax();
     if let Some(token) = locate::token_right(&root, offset)
         && token.kind() == SyntaxKind::STRING
-        && completion::string_slot(&token) == Some(StringSlot::TaskName)
+        && string_slot(&token) == Some(StringSlot::TaskName)
     {
-        let contents = completion::string_contents(&token);
+        let contents = string_contents(&token);
         let start = usize::from(contents.start() - token.text_range().start());
         let name = token
             .text()

@@ -120,18 +120,6 @@ pub(crate) fn token_right(root: &SyntaxNode, offset: TextSize) -> Option<SyntaxT
     root.token_at_offset(offset).right_biased()
 }
 
-/// The closest token before `token` that is not whitespace or a comment.
-pub(crate) fn prev_non_trivia(token: &SyntaxToken) -> Option<SyntaxToken> {
-    let mut t = token.prev_token();
-    while let Some(tok) = t {
-        if !tok.kind().is_trivia() {
-            return Some(tok);
-        }
-        t = tok.prev_token();
-    }
-    None
-}
-
 /// True for identifiers and keywords (a word the user may be typing).
 pub(crate) fn is_word(kind: SyntaxKind) -> bool {
     kind == SyntaxKind::IDENT || kind.is_keyword()

@@ -16,6 +16,7 @@ pub mod navigation;
 pub mod rename;
 pub mod semantic_tokens;
 pub mod signature_help;
+mod string_slot;
 pub mod symbols;
 
 pub use manifest::{TaskInfo, TaskManifest, TaskParam};

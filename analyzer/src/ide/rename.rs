@@ -2,6 +2,7 @@
 //! keywords, and validation of the new name. Shorthand properties keep their key
 //! (`{ total }` becomes `{ total: sum }`).
 
+use rhythm_syntax::read::has_child_token;
 use rhythm_syntax::{SyntaxKind, TextRange, TextSize};
 
 use crate::Analysis;
@@ -98,9 +99,7 @@ pub fn rename(
             })
             .is_some_and(|n| match n.kind() {
                 SyntaxKind::SHORTHAND_PROP => true,
-                SyntaxKind::OBJECT_PAT_PROP => !n
-                    .children_with_tokens()
-                    .any(|c| c.kind() == SyntaxKind::COLON),
+                SyntaxKind::OBJECT_PAT_PROP => !has_child_token(&n, SyntaxKind::COLON),
                 _ => false,
             });
         let new_text = if shorthand {

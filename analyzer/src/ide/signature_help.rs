@@ -1,5 +1,6 @@
 //! Signature help: the signature of the call around the cursor and the active parameter.
 
+use rhythm_syntax::read::prev_significant_token;
 use rhythm_syntax::{SyntaxKind, TextSize};
 
 use crate::Analysis;
@@ -38,7 +39,7 @@ pub fn signature_help(analysis: &Analysis, offset: TextSize) -> Option<Signature
     let mut token = locate::token_left(&root, offset)?;
     if token.kind().is_trivia() {
         // Trailing trivia may belong to an outer node: start from the code before it.
-        token = locate::prev_non_trivia(&token)?;
+        token = prev_significant_token(&token)?;
     }
     let args = token.parent_ancestors().find(|n| {
         n.kind() == SyntaxKind::ARG_LIST

@@ -1,15 +1,15 @@
 //! Lowering expressions.
 
-use super::tree::{Node, Token};
 use rhythm_syntax::SyntaxKind;
 use smol_str::SmolStr;
 use text_size::TextRange;
 
+use super::Lowerer;
 use super::builder::SiteNode;
 use super::function::FnKind;
 use super::literal::number_key;
 use super::pattern::Mode;
-use super::{Lowerer, child, exprs, first_expr, is_expr, nodes, token, tokens};
+use super::tree::{Node, Token, child, exprs, first_expr, name_text, nodes, token, tokens};
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
 use crate::ir::{
     Argument, ArrayElement, AssignOp, BinaryOp, Expr, ExprId, Literal, LogicalOp, NameRef,
@@ -97,7 +97,7 @@ impl Lowerer {
                 }
             }
             K::INDEX_EXPR => {
-                let index = nodes(node).filter(|n| is_expr(n.kind())).nth(1);
+                let index = nodes(node).filter(|n| n.kind().is_expr()).nth(1);
                 let index = self.opt_expr(index, range);
                 Expr::Index {
                     object,
@@ -127,7 +127,7 @@ impl Lowerer {
             if n.kind() == SyntaxKind::SPREAD_ELEMENT {
                 let expr = self.opt_expr(first_expr(&n), n.text_range());
                 args.push(Argument { expr, spread: true });
-            } else if is_expr(n.kind()) {
+            } else if n.kind().is_expr() {
                 let expr = self.expr(&n);
                 args.push(Argument {
                     expr,
@@ -306,7 +306,7 @@ impl Lowerer {
                     ));
                 }
                 K::HOLE => elements.push(ArrayElement::Hole),
-                k if is_expr(k) => elements.push(ArrayElement::Expr(self.expr(&n))),
+                k if k.is_expr() => elements.push(ArrayElement::Expr(self.expr(&n))),
                 _ => {}
             }
         }
@@ -322,7 +322,7 @@ impl Lowerer {
                     let key = self.prop_key(&n);
                     let after_colon = token(&n, &[K::COLON]).map(|t| t.text_range().end());
                     let value_node = nodes(&n).find(|c| {
-                        is_expr(c.kind())
+                        c.kind().is_expr()
                             && after_colon.is_none_or(|end| c.text_range().start() >= end)
                     });
                     let value = self.opt_expr(value_node, n.text_range());
@@ -447,7 +447,7 @@ impl Lowerer {
         let (mut lhs_node, mut op, mut rhs_node) = (None, None, None);
         for e in node.children_with_tokens() {
             match e {
-                super::tree::Elem::Node(n) if is_expr(n.kind()) => {
+                super::tree::Elem::Node(n) if n.kind().is_expr() => {
                     if op.is_some() {
                         rhs_node = Some(n);
                         break;
@@ -525,7 +525,7 @@ impl Lowerer {
         };
         let rhs_node = op_token.as_ref().and_then(|t| {
             let end = t.text_range().end();
-            nodes(node).find(|n| is_expr(n.kind()) && n.text_range().start() >= end)
+            nodes(node).find(|n| n.kind().is_expr() && n.text_range().start() >= end)
         });
         let target = if op == AssignOp::Assign {
             match &lhs_node {
@@ -568,13 +568,6 @@ impl Lowerer {
             }),
         );
     }
-}
-
-/// The identifier text of a `NAME_REF` / `IDENT_PAT` node (its first non-trivia token).
-pub(super) fn name_text(node: &Node<'_>) -> SmolStr {
-    tokens(node)
-        .next()
-        .map_or_else(SmolStr::default, |t| SmolStr::new(t.text()))
 }
 
 /// A non-computed property key token.

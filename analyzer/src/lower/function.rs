@@ -1,12 +1,12 @@
 //! Lowering functions: declarations, expressions, arrows and object methods.
 
-use super::tree::Node;
 use rhythm_syntax::SyntaxKind;
 use smol_str::SmolStr;
 use text_size::TextSize;
 
+use super::Lowerer;
 use super::pattern::Mode;
-use super::{Lowerer, child, first_expr, is_expr, is_pattern, nodes, token, tokens};
+use super::tree::{Node, child, first_expr, nodes, token, tokens};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
     BindingKind, Function, FunctionBody, FunctionId, Param, Pattern, ScopeId, ScopeKind,
@@ -118,7 +118,7 @@ impl Lowerer {
             None => {
                 let arrow_end = token(node, &[K::FAT_ARROW]).map(|t| t.text_range().end());
                 let expr = nodes(node).find(|n| {
-                    is_expr(n.kind()) && arrow_end.is_some_and(|end| n.text_range().start() >= end)
+                    n.kind().is_expr() && arrow_end.is_some_and(|end| n.text_range().start() >= end)
                 });
                 FunctionBody::Expr(self.opt_expr(expr, range))
             }
@@ -146,7 +146,7 @@ impl Lowerer {
         let Some(list) = list else {
             // `x => ...`: an IDENT_PAT / NAME_REF child or a bare identifier token.
             if let Some(p) = nodes(node).find(|n| {
-                (is_pattern(n.kind()) || n.kind() == K::NAME_REF)
+                (n.kind().is_pattern() || n.kind() == K::NAME_REF)
                     && n.text_range().start() < body_start
             }) {
                 let pattern = self.pattern(&p, mode);
@@ -200,7 +200,7 @@ impl Lowerer {
                     };
                     let default = eq_end
                         .and_then(|end| {
-                            nodes(&p).find(|n| is_expr(n.kind()) && n.text_range().start() >= end)
+                            nodes(&p).find(|n| n.kind().is_expr() && n.text_range().start() >= end)
                         })
                         .map(|d| self.expr(&d));
                     params.push(Param {
@@ -209,7 +209,7 @@ impl Lowerer {
                         rest: false,
                     });
                 }
-                k if is_pattern(k) || k == K::NAME_REF => {
+                k if k.is_pattern() || k == K::NAME_REF => {
                     let pattern = self.pattern(&p, mode);
                     params.push(Param {
                         pattern,

@@ -16,9 +16,8 @@ mod stmt;
 mod tree;
 mod unsupported;
 
-use rhythm_syntax::SyntaxKind;
 use text_size::TextRange;
-use tree::{Node, Token};
+use tree::Node;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Function, FunctionBody, Module, ScopeId, ScopeKind};
@@ -88,128 +87,5 @@ impl Lowerer {
 
     fn ascend(&mut self) {
         self.depth = self.depth.saturating_sub(1);
-    }
-}
-
-/// Child nodes of a node.
-pub(crate) fn nodes<'a>(node: &Node<'a>) -> impl Iterator<Item = Node<'a>> + use<'a> {
-    node.children()
-}
-
-/// Non-trivia child tokens of a node.
-pub(crate) fn tokens<'a>(node: &Node<'a>) -> impl Iterator<Item = Token<'a>> + use<'a> {
-    node.children_with_tokens()
-        .filter_map(|e| match e {
-            tree::Elem::Token(t) => Some(t),
-            tree::Elem::Node(_) => None,
-        })
-        .filter(|t| !t.kind().is_trivia())
-}
-
-/// The first child token of one of these kinds.
-pub(crate) fn token<'a>(node: &Node<'a>, kinds: &[SyntaxKind]) -> Option<Token<'a>> {
-    tokens(node).find(|t| kinds.contains(&t.kind()))
-}
-
-/// The first child node of one of these kinds.
-pub(crate) fn child<'a>(node: &Node<'a>, kinds: &[SyntaxKind]) -> Option<Node<'a>> {
-    nodes(node).find(|n| kinds.contains(&n.kind()))
-}
-
-/// Whether a node kind is an expression.
-pub(crate) fn is_expr(kind: SyntaxKind) -> bool {
-    use SyntaxKind::*;
-    matches!(
-        kind,
-        LITERAL
-            | NAME_REF
-            | THIS_EXPR
-            | SUPER_EXPR
-            | TEMPLATE
-            | TAGGED_TEMPLATE
-            | ARRAY_EXPR
-            | OBJECT_EXPR
-            | PAREN_EXPR
-            | ARROW_FUNC
-            | FUNCTION_EXPR
-            | CLASS_EXPR
-            | CALL_EXPR
-            | NEW_EXPR
-            | MEMBER_EXPR
-            | INDEX_EXPR
-            | UNARY_EXPR
-            | AWAIT_EXPR
-            | YIELD_EXPR
-            | UPDATE_EXPR
-            | BIN_EXPR
-            | COND_EXPR
-            | ASSIGN_EXPR
-            | SEQUENCE_EXPR
-    )
-}
-
-/// Whether a node kind is a statement.
-pub(crate) fn is_stmt(kind: SyntaxKind) -> bool {
-    use SyntaxKind::*;
-    matches!(
-        kind,
-        VAR_DECL
-            | EXPR_STMT
-            | BLOCK_STMT
-            | EMPTY_STMT
-            | IF_STMT
-            | FOR_STMT
-            | FOR_IN_STMT
-            | FOR_OF_STMT
-            | WHILE_STMT
-            | DO_WHILE_STMT
-            | BREAK_STMT
-            | CONTINUE_STMT
-            | RETURN_STMT
-            | THROW_STMT
-            | TRY_STMT
-            | FUNCTION_DECL
-            | SWITCH_STMT
-            | LABELED_STMT
-            | CLASS_DECL
-            | IMPORT_DECL
-            | EXPORT_DECL
-            | WITH_STMT
-            | DEBUGGER_STMT
-    )
-}
-
-/// Whether a node kind is a binding or assignment pattern.
-pub(crate) fn is_pattern(kind: SyntaxKind) -> bool {
-    use SyntaxKind::*;
-    matches!(
-        kind,
-        IDENT_PAT | ARRAY_PAT | OBJECT_PAT | ASSIGN_PAT | REST_PAT | EXPR_PAT
-    )
-}
-
-/// Expression children of a node, in order.
-pub(crate) fn exprs<'a>(node: &Node<'a>) -> Vec<Node<'a>> {
-    nodes(node).filter(|n| is_expr(n.kind())).collect()
-}
-
-/// The first expression child.
-pub(crate) fn first_expr<'a>(node: &Node<'a>) -> Option<Node<'a>> {
-    nodes(node).find(|n| is_expr(n.kind()))
-}
-
-/// The first statement child.
-pub(crate) fn first_stmt<'a>(node: &Node<'a>) -> Option<Node<'a>> {
-    nodes(node).find(|n| is_stmt(n.kind()))
-}
-
-/// The statement child after the closing `)` of a head (`if (...) body`, loops).
-pub(crate) fn body_after_paren<'a>(node: &Node<'a>) -> Option<Node<'a>> {
-    let after = token(node, &[SyntaxKind::R_PAREN]).map(|t| t.text_range().end());
-    match after {
-        Some(end) => nodes(node).find(|n| is_stmt(n.kind()) && n.text_range().start() >= end),
-        None => nodes(node)
-            .filter(|n| is_stmt(n.kind()) && n.kind() != SyntaxKind::VAR_DECL)
-            .last(),
     }
 }

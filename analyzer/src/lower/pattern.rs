@@ -3,14 +3,13 @@
 //! with array and object *literals* on the left of `=`; both pattern and literal node kinds
 //! are accepted here.
 
-use super::tree::Node;
 use rhythm_syntax::SyntaxKind;
 use smol_str::SmolStr;
 use text_size::TextRange;
 
+use super::Lowerer;
 use super::builder::SiteNode;
-use super::expr::name_text;
-use super::{Lowerer, child, first_expr, is_expr, is_pattern, nodes, token, tokens};
+use super::tree::{Node, child, first_expr, name_text, nodes, token, tokens};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
     ArrayPatternElement, BindingKind, Expr, NameRef, ObjectPatternProp, Pattern, PatternId,
@@ -60,7 +59,7 @@ impl Lowerer {
 
     fn invalid_target(&mut self, node: &Node<'_>) {
         // Lower the expression anyway so the names inside it resolve.
-        if is_expr(node.kind()) {
+        if node.kind().is_expr() {
             self.expr(node);
         }
         self.b.report(Diagnostic::error(
@@ -89,7 +88,7 @@ impl Lowerer {
                 self.leaf(name, range, mode)
             }
             K::PAREN_EXPR | K::EXPR_PAT => {
-                match nodes(node).find(|n| is_expr(n.kind()) || is_pattern(n.kind())) {
+                match nodes(node).find(|n| n.kind().is_expr() || n.kind().is_pattern()) {
                     Some(inner) => self.pattern(&inner, mode),
                     None => self.b.pattern(Pattern::Missing, range),
                 }
@@ -176,7 +175,7 @@ impl Lowerer {
             let target = nodes(node).next();
             let eq_end = token(node, &[K::EQ]).map(|t| t.text_range().end());
             let default = eq_end.and_then(|end| {
-                nodes(node).find(|n| is_expr(n.kind()) && n.text_range().start() >= end)
+                nodes(node).find(|n| n.kind().is_expr() && n.text_range().start() >= end)
             });
             let first_binding = self.b.module.bindings.len();
             let pattern = match target {
@@ -208,7 +207,7 @@ impl Lowerer {
                         None => self.b.pattern(Pattern::Missing, n.text_range()),
                     });
                 }
-                k if is_pattern(k) || is_expr(k) => {
+                k if k.is_pattern() || k.is_expr() => {
                     let (pattern, default) = self.with_default(&n, mode);
                     elements.push(Some(ArrayPatternElement { pattern, default }));
                 }
@@ -236,7 +235,7 @@ impl Lowerer {
                         .map_or(n.text_range().start(), |t| t.text_range().end());
                     let value = nodes(&n).find(|c| {
                         c.text_range().start() >= colon
-                            && (is_pattern(c.kind()) || is_expr(c.kind()))
+                            && (c.kind().is_pattern() || c.kind().is_expr())
                     });
                     let (value, default) = match value {
                         Some(v) => self.with_default(&v, mode),
@@ -265,11 +264,11 @@ impl Lowerer {
                     let default = child(&n, &[K::ASSIGN_PAT])
                         .and_then(|a| {
                             let end = token(&a, &[K::EQ])?.text_range().end();
-                            nodes(&a).find(|c| is_expr(c.kind()) && c.text_range().start() >= end)
+                            nodes(&a).find(|c| c.kind().is_expr() && c.text_range().start() >= end)
                         })
                         .or_else(|| {
                             let end = token(&n, &[K::EQ])?.text_range().end();
-                            nodes(&n).find(|c| is_expr(c.kind()) && c.text_range().start() >= end)
+                            nodes(&n).find(|c| c.kind().is_expr() && c.text_range().start() >= end)
                         })
                         .map(|d| self.expr(&d));
                     props.push(ObjectPatternProp {

@@ -1,13 +1,12 @@
 //! Lowering statements.
 
-use super::tree::Node;
 use rhythm_syntax::SyntaxKind;
 use text_size::{TextRange, TextSize};
 
+use super::Lowerer;
 use super::pattern::Mode;
-use super::{
-    Lowerer, body_after_paren, child, exprs, first_expr, first_stmt, is_expr, is_pattern, is_stmt,
-    nodes, token, tokens,
+use super::tree::{
+    Node, body_after_paren, child, exprs, first_expr, first_stmt, nodes, token, tokens,
 };
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
 use crate::ir::{
@@ -19,7 +18,7 @@ impl Lowerer {
     /// Lowers the statement children of a node (a script, block or case) in order.
     pub(super) fn stmt_list(&mut self, node: &Node<'_>) -> Vec<StmtId> {
         nodes(node)
-            .filter(|n| is_stmt(n.kind()) || n.kind() == SyntaxKind::ERROR)
+            .filter(|n| n.kind().is_stmt() || n.kind() == SyntaxKind::ERROR)
             .map(|n| self.stmt(&n))
             .collect()
     }
@@ -194,7 +193,7 @@ impl Lowerer {
             if ds.is_empty() { vec![*node] } else { ds }
         };
         for d in list {
-            let target = nodes(&d).find(|n| is_pattern(n.kind()) || n.kind() == K::NAME_REF);
+            let target = nodes(&d).find(|n| n.kind().is_pattern() || n.kind() == K::NAME_REF);
             let init_node = first_expr_after_eq(&d);
             let init_range = for_each_iterable.or(init_node.as_ref().map(|n| n.text_range()));
             let pattern = match target {
@@ -260,7 +259,7 @@ impl Lowerer {
                 (ForHead::Decl { kind, pattern }, all_exprs.last().cloned())
             }
             None => {
-                let target = nodes(node).find(|n| is_expr(n.kind()) || is_pattern(n.kind()));
+                let target = nodes(node).find(|n| n.kind().is_expr() || n.kind().is_pattern());
                 let head = match &target {
                     Some(t) => ForHead::Target(self.pattern(t, Mode::Assign { also_read: false })),
                     None => ForHead::Target(self.b.pattern(crate::ir::Pattern::Missing, range)),
@@ -333,7 +332,7 @@ impl Lowerer {
         let catch = child(node, &[K::CATCH_CLAUSE]).map(|c| {
             let scope = self.b.open_scope(ScopeKind::Block, c.text_range());
             let param = nodes(&c)
-                .find(|n| is_pattern(n.kind()))
+                .find(|n| n.kind().is_pattern())
                 .map(|p| self.pattern(&p, Mode::Declare(BindingKind::CatchParam, None)));
             let body = match child(&c, &[K::BLOCK_STMT]) {
                 Some(b) => self.block(&b),
@@ -387,5 +386,5 @@ impl Lowerer {
 fn first_expr_after_eq<'a>(node: &Node<'a>) -> Option<Node<'a>> {
     let eq = tokens(node).find(|t| t.kind() == SyntaxKind::EQ)?;
     let after = eq.text_range().end();
-    nodes(node).find(|n| is_expr(n.kind()) && n.text_range().start() >= after)
+    nodes(node).find(|n| n.kind().is_expr() && n.text_range().start() >= after)
 }

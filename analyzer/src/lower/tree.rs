@@ -2,10 +2,13 @@
 //!
 //! Rowan's red tree (`SyntaxNode`) allocates a cursor for every node visited; lowering visits
 //! every node several times, so it walks the immutable green tree directly, tracking absolute
-//! offsets itself. Kinds, texts and ranges are the same as the red tree's.
+//! offsets itself. Kinds, texts and ranges are the same as the red tree's. The free functions
+//! below are lowering's reading helpers over this view (child of a kind, first expression, ...);
+//! every lowering module imports them from here, below all of them.
 
 use rhythm_syntax::SyntaxKind;
 use rowan::{GreenNodeData, GreenTokenData, NodeOrToken};
+use smol_str::SmolStr;
 use text_size::{TextRange, TextSize};
 
 /// A node of the green tree with its absolute offset.
@@ -99,6 +102,64 @@ impl<'a> Token<'a> {
     pub(crate) fn text_range(&self) -> TextRange {
         TextRange::at(self.offset, self.green.text_len())
     }
+}
+
+/// Child nodes of a node.
+pub(crate) fn nodes<'a>(node: &Node<'a>) -> impl Iterator<Item = Node<'a>> + use<'a> {
+    node.children()
+}
+
+/// Non-trivia child tokens of a node.
+pub(crate) fn tokens<'a>(node: &Node<'a>) -> impl Iterator<Item = Token<'a>> + use<'a> {
+    node.children_with_tokens()
+        .filter_map(|e| match e {
+            Elem::Token(t) => Some(t),
+            Elem::Node(_) => None,
+        })
+        .filter(|t| !t.kind().is_trivia())
+}
+
+/// The first child token of one of these kinds.
+pub(crate) fn token<'a>(node: &Node<'a>, kinds: &[SyntaxKind]) -> Option<Token<'a>> {
+    tokens(node).find(|t| kinds.contains(&t.kind()))
+}
+
+/// The first child node of one of these kinds.
+pub(crate) fn child<'a>(node: &Node<'a>, kinds: &[SyntaxKind]) -> Option<Node<'a>> {
+    nodes(node).find(|n| kinds.contains(&n.kind()))
+}
+
+/// Expression children of a node, in order.
+pub(crate) fn exprs<'a>(node: &Node<'a>) -> Vec<Node<'a>> {
+    nodes(node).filter(|n| n.kind().is_expr()).collect()
+}
+
+/// The first expression child.
+pub(crate) fn first_expr<'a>(node: &Node<'a>) -> Option<Node<'a>> {
+    nodes(node).find(|n| n.kind().is_expr())
+}
+
+/// The first statement child.
+pub(crate) fn first_stmt<'a>(node: &Node<'a>) -> Option<Node<'a>> {
+    nodes(node).find(|n| n.kind().is_stmt())
+}
+
+/// The statement child after the closing `)` of a head (`if (...) body`, loops).
+pub(crate) fn body_after_paren<'a>(node: &Node<'a>) -> Option<Node<'a>> {
+    let after = token(node, &[SyntaxKind::R_PAREN]).map(|t| t.text_range().end());
+    match after {
+        Some(end) => nodes(node).find(|n| n.kind().is_stmt() && n.text_range().start() >= end),
+        None => nodes(node)
+            .filter(|n| n.kind().is_stmt() && n.kind() != SyntaxKind::VAR_DECL)
+            .last(),
+    }
+}
+
+/// The identifier text of a `NAME_REF` / `IDENT_PAT` node (its first non-trivia token).
+pub(crate) fn name_text(node: &Node<'_>) -> SmolStr {
+    tokens(node)
+        .next()
+        .map_or_else(SmolStr::default, |t| SmolStr::new(t.text()))
 }
 
 #[cfg(test)]

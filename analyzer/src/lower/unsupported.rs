@@ -1,11 +1,11 @@
 //! Diagnostics for JavaScript constructs that are outside the language, each naming the
 //! construct and the supported alternative.
 
-use super::tree::Node;
 use rhythm_syntax::SyntaxKind;
 use text_size::TextRange;
 
-use super::{Lowerer, token};
+use super::Lowerer;
+use super::tree::{Node, token};
 use crate::diagnostic::Diagnostic;
 
 impl Lowerer {

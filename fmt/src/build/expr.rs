@@ -3,7 +3,11 @@
 
 use rhythm_syntax::{SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken};
 
-use super::{Gen, first_token, sig};
+use rhythm_syntax::read::{
+    first_significant_token, has_child_token, last_significant_token, significant_children,
+};
+
+use super::Gen;
 use crate::doc::*;
 
 use SyntaxKind::*;
@@ -22,7 +26,7 @@ fn split_list(node: &SyntaxNode) -> List {
         close: None,
         items: Vec::new(),
     };
-    for e in sig(node) {
+    for e in significant_children(node) {
         match e {
             SyntaxElement::Token(t) => match t.kind() {
                 L_PAREN | L_BRACK | L_CURLY if list.open.is_none() && list.items.is_empty() => {
@@ -65,9 +69,7 @@ fn precedence(kind: SyntaxKind) -> u8 {
 
 /// The operator token of a binary, assignment or conditional node.
 fn operator(node: &SyntaxNode) -> Option<SyntaxToken> {
-    node.children_with_tokens()
-        .filter_map(|e| e.into_token())
-        .find(|t| !t.kind().is_trivia())
+    significant_children(node).find_map(SyntaxElement::into_token)
 }
 
 impl Gen<'_> {
@@ -118,7 +120,7 @@ impl Gen<'_> {
     /// Children printed one after the other, nothing added.
     fn plain(&mut self, node: &SyntaxNode) -> Doc {
         let mut parts = Vec::new();
-        for e in sig(node) {
+        for e in significant_children(node) {
             parts.push(self.element(&e));
         }
         concat(parts)
@@ -127,7 +129,7 @@ impl Gen<'_> {
     /// `await x`, `new F(...)`: a space after the keyword.
     fn keyword_expr(&mut self, node: &SyntaxNode) -> Doc {
         let mut parts = Vec::new();
-        for e in sig(node) {
+        for e in significant_children(node) {
             let is_kw = e.kind().is_keyword();
             parts.push(self.element(&e));
             if is_kw {
@@ -138,14 +140,14 @@ impl Gen<'_> {
     }
 
     fn unary(&mut self, node: &SyntaxNode) -> Doc {
-        let elements = sig(node);
+        let elements: Vec<SyntaxElement> = significant_children(node).collect();
         let mut parts = Vec::new();
         for (i, e) in elements.iter().enumerate() {
             parts.push(self.element(e));
             if i == 0 {
                 let op = e.kind();
                 let next_first = elements.get(1).and_then(|n| match n {
-                    SyntaxElement::Node(n) => first_token(n),
+                    SyntaxElement::Node(n) => first_significant_token(n),
                     SyntaxElement::Token(t) => Some(t.clone()),
                 });
                 let clash = match (op, next_first.map(|t| t.kind())) {
@@ -301,7 +303,7 @@ impl Gen<'_> {
         let close_dangling = list.close.as_ref().is_some_and(|t| self.has_leading(t));
         let last_has_comments = last
             .as_ref()
-            .is_some_and(|n| first_token(n).is_some_and(|t| self.has_leading(&t)));
+            .is_some_and(|n| first_significant_token(n).is_some_and(|t| self.has_leading(&t)));
         if !hug_kind || penultimate_same || close_dangling || last_has_comments {
             return self
                 .bracketed(&list, Doc::SoftLine, Some(if_break(text(","), nil())))
@@ -363,7 +365,7 @@ impl Gen<'_> {
     /// `target = value`, `key: value`, `pattern = default`: stays on one line when the value
     /// starts with a bracket or function; otherwise breaks after the operator when needed.
     fn assignment(&mut self, node: &SyntaxNode) -> Doc {
-        let elements = sig(node);
+        let elements: Vec<SyntaxElement> = significant_children(node).collect();
         let op_index = elements.iter().position(|e| {
             e.as_token().is_some_and(|t| {
                 matches!(t.kind(), COLON) || t.kind().is_punct() && t.text().ends_with('=')
@@ -393,7 +395,8 @@ impl Gen<'_> {
         let left = concat(left);
         let break_after = value.as_ref().is_some_and(|v| {
             matches!(v.kind(), BIN_EXPR | COND_EXPR)
-                || (v.kind() == LITERAL && first_token(v).is_some_and(|t| t.kind() == STRING))
+                || (v.kind() == LITERAL
+                    && first_significant_token(v).is_some_and(|t| t.kind() == STRING))
         });
         if break_after {
             group(concat(vec![
@@ -411,7 +414,7 @@ impl Gen<'_> {
         let mut parts = Vec::new();
         let mut seen_function = false;
         let mut named = false;
-        for e in sig(node) {
+        for e in significant_children(node) {
             match e.kind() {
                 FUNCTION_KW => {
                     seen_function = true;
@@ -456,7 +459,7 @@ impl Gen<'_> {
     /// so a broken body is followed by a line break before the closing parenthesis.
     pub fn arrow(&mut self, node: &SyntaxNode, expanded_last: bool) -> Doc {
         let mut parts = Vec::new();
-        for e in sig(node) {
+        for e in significant_children(node) {
             match e.kind() {
                 IDENT if e.as_token().is_some_and(|t| t.text() == "async") => {
                     parts.push(self.element(&e));
@@ -535,7 +538,7 @@ impl Gen<'_> {
         for (k, (op, right)) in ops.iter().zip(&operands[1..]).enumerate() {
             // After a line comment the operator starts the next line: `a // c` / `+ b`.
             let after_comment =
-                super::last_token(&operands[k]).is_some_and(|t| self.has_trailing_line(&t));
+                last_significant_token(&operands[k]).is_some_and(|t| self.has_trailing_line(&t));
             if after_comment {
                 rest.push(Doc::HardLine);
                 rest.push(self.tok(op));
@@ -564,7 +567,7 @@ impl Gen<'_> {
         let mut head = Vec::new();
         let mut rest = Vec::new();
         let mut seen_q = false;
-        for e in sig(node) {
+        for e in significant_children(node) {
             match e.kind() {
                 QUESTION | COLON => {
                     seen_q = true;
@@ -595,7 +598,15 @@ impl Gen<'_> {
             cur = object;
         }
         links.reverse();
-        let head_doc = self.expr(&cur);
+        // `2.toFixed` would lex as the number `2.` and a name: `(2).toFixed` keeps the access.
+        let parens = needs_parens_as_object(&cur);
+        // A statement's guarding `;` goes before the added `(`, not after it.
+        let semicolon = parens && std::mem::take(&mut self.asi);
+        let mut head_doc = self.expr(&cur);
+        if parens {
+            let open = if semicolon { ";(" } else { "(" };
+            head_doc = concat(vec![text(open), head_doc, text(")")]);
+        }
         // Groups: the head with calls/indexes directly on it, then one group per `.name`.
         let mut groups: Vec<Vec<Doc>> = vec![vec![head_doc]];
         let mut calls = 0;
@@ -604,7 +615,7 @@ impl Gen<'_> {
         for link in &links {
             let mut parts = Vec::new();
             let mut skipped = false;
-            for e in sig(link) {
+            for e in significant_children(link) {
                 if !skipped
                     && e.as_node()
                         .is_some_and(|n| n.text_range().start() == link.text_range().start())
@@ -677,6 +688,34 @@ impl Gen<'_> {
             states
         }
     }
+}
+
+/// Whether `node` is a number literal that is the object of a `.name` access and must be
+/// printed in parentheses, as in `(2).toFixed(1)`.
+pub(super) fn needs_parens_as_object(node: &SyntaxNode) -> bool {
+    node.parent().is_some_and(|member| {
+        member.kind() == MEMBER_EXPR
+            && member.first_child().as_ref() == Some(node)
+            && has_child_token(&member, DOT)
+    }) && number_absorbs_dot(node)
+}
+
+/// Whether `node` is a number literal that a directly following `.name` would change
+/// (`2` + `.toFixed` lexes as `2.` and `toFixed`): integers without a fraction or exponent,
+/// separators and leading zeros included; never `1.5`, `1e3`, `.5` or hex, octal and binary.
+/// Asks the lexer, so the rule follows whatever it accepts.
+fn number_absorbs_dot(node: &SyntaxNode) -> bool {
+    if node.kind() != LITERAL {
+        return false;
+    }
+    let Some(number) = first_significant_token(node).filter(|t| t.kind() == NUMBER) else {
+        return false;
+    };
+    let number = number.text();
+    let joined = format!("{number}.x");
+    rhythm_syntax::lexer::lex(&joined)
+        .first()
+        .is_none_or(|t| usize::from(t.len) != number.len())
 }
 
 /// Whether a last call argument may hug the parentheses.

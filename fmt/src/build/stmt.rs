@@ -2,7 +2,10 @@
 
 use rhythm_syntax::{SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken};
 
-use super::{Gen, first_token, sig};
+use rhythm_syntax::read::{first_significant_token, has_child_token, significant_children};
+
+use super::Gen;
+use super::expr::needs_parens_as_object;
 use crate::doc::*;
 
 use SyntaxKind::*;
@@ -24,9 +27,8 @@ impl Gen<'_> {
         for node in nodes {
             if node.kind() == EMPTY_STMT {
                 // Dropped; its comments stay.
-                let docs: Vec<Doc> = sig(node)
-                    .iter()
-                    .filter_map(|e| e.as_token().cloned())
+                let docs: Vec<Doc> = significant_children(node)
+                    .filter_map(SyntaxElement::into_token)
                     .map(|t| self.drop_tok(&t))
                     .collect();
                 parts.push(concat(docs));
@@ -34,12 +36,16 @@ impl Gen<'_> {
             }
             if count > 0 {
                 parts.push(Doc::LineStart);
-                if first_token(node).is_some_and(|t| self.blank_before(&t)) {
+                if first_significant_token(node).is_some_and(|t| self.blank_before(&t)) {
                     parts.push(Doc::BlankLine);
                 }
             }
             count += 1;
-            if node.kind() == EXPR_STMT && first_token(node).is_some_and(|t| asi_hazard(t.kind())) {
+            if node.kind() == EXPR_STMT
+                && first_significant_token(node).is_some_and(|t| {
+                    asi_hazard(t.kind()) || t.parent().is_some_and(|p| needs_parens_as_object(&p))
+                })
+            {
                 self.asi = true;
             }
             parts.push(self.stmt(node));
@@ -75,7 +81,7 @@ impl Gen<'_> {
     /// Tokens and nodes of a node, each formatted, without separators.
     fn generic_tokens(&mut self, node: &SyntaxNode) -> Doc {
         let mut parts = Vec::new();
-        for e in sig(node) {
+        for e in significant_children(node) {
             parts.push(self.element(&e));
         }
         concat(parts)
@@ -92,11 +98,7 @@ impl Gen<'_> {
     /// Any node: statements and expressions alike.
     pub fn any(&mut self, node: &SyntaxNode) -> Doc {
         match node.kind() {
-            EXPR_STMT | VAR_DECL | RETURN_STMT | THROW_STMT | BREAK_STMT | CONTINUE_STMT
-            | BLOCK_STMT | EMPTY_STMT | IF_STMT | FOR_STMT | FOR_IN_STMT | FOR_OF_STMT
-            | WHILE_STMT | DO_WHILE_STMT | TRY_STMT | CATCH_CLAUSE | FINALLY_CLAUSE
-            | FUNCTION_DECL | SWITCH_STMT | LABELED_STMT | CLASS_DECL | IMPORT_DECL
-            | EXPORT_DECL | WITH_STMT | DEBUGGER_STMT => self.stmt(node),
+            k if k.is_stmt() || matches!(k, CATCH_CLAUSE | FINALLY_CLAUSE) => self.stmt(node),
             _ => self.expr(node),
         }
     }
@@ -105,7 +107,7 @@ impl Gen<'_> {
     fn simple_stmt(&mut self, node: &SyntaxNode, spaced: bool) -> Doc {
         let mut parts = Vec::new();
         let mut first = true;
-        for e in sig(node) {
+        for e in significant_children(node) {
             if e.kind() == SEMICOLON {
                 if let Some(t) = e.as_token() {
                     parts.push(self.drop_tok(t));
@@ -123,21 +125,21 @@ impl Gen<'_> {
 
     /// `let a = 1, b` (the `;` dropped).
     fn var_decl(&mut self, node: &SyntaxNode) -> Doc {
-        let elements = sig(node);
+        let elements: Vec<SyntaxElement> = significant_children(node).collect();
         let declarators: Vec<&SyntaxNode> = elements.iter().filter_map(|e| e.as_node()).collect();
         let multi_line = node.parent().is_none_or(|p| p.kind() != FOR_INIT)
             && declarators.len() > 1
-            && declarators
-                .iter()
-                .any(|d| d.children_with_tokens().any(|e| e.kind() == EQ));
+            && declarators.iter().any(|d| has_child_token(d, EQ));
         let mut head = Vec::new();
         let mut rest = Vec::new();
         let mut seen_decl = false;
+        let mut semicolon = None;
         for e in &elements {
             match e {
                 rhythm_syntax::SyntaxElement::Token(t) if t.kind() == SEMICOLON => {
-                    let d = self.drop_tok(t);
-                    rest.push(d);
+                    // Outside the declarators' indentation: a comment before the `;` stands
+                    // on its own line, as it would before the next statement.
+                    semicolon = Some(self.drop_tok(t));
                 }
                 rhythm_syntax::SyntaxElement::Token(t) if t.kind() == COMMA => {
                     let d = self.tok(t);
@@ -161,12 +163,13 @@ impl Gen<'_> {
             }
         }
         head.push(indent(concat(rest)));
+        head.extend(semicolon);
         group(concat(head))
     }
 
     /// `{ statements }`.
     pub fn block(&mut self, node: &SyntaxNode) -> Doc {
-        let elements = sig(node);
+        let elements: Vec<SyntaxElement> = significant_children(node).collect();
         let stmts: Vec<SyntaxNode> = elements
             .iter()
             .filter_map(|e| e.as_node().cloned())
@@ -224,9 +227,9 @@ impl Gen<'_> {
         }
     }
 
-    /// `(test)` of `if`/`while`/`switch`: breaks inside the parentheses when too long.
-    /// The `(test)` of `if`, `while` or `do … while` starting at `elements[i]`, and how many
-    /// elements it took (3, or 1 when the parentheses are broken and it is printed as it stands).
+    /// The `(test)` of `if`, `while`, `do … while` or `switch` starting at `elements[i]`, and how
+    /// many elements it took (3, or 1 when the parentheses are broken and it is printed as it
+    /// stands).
     fn paren_test_at(&mut self, elements: &[SyntaxElement], i: usize) -> (Doc, usize) {
         let open = elements.get(i);
         if let (Some(open), Some(test), Some(close)) = (
@@ -242,6 +245,7 @@ impl Gen<'_> {
         )
     }
 
+    /// `( test )`, breaking inside the parentheses when too long.
     fn paren_test(&mut self, open: &SyntaxToken, test: &SyntaxNode, close: &SyntaxToken) -> Doc {
         let open = self.tok(open);
         let test = self.expr(test);
@@ -257,14 +261,14 @@ impl Gen<'_> {
     }
 
     fn if_stmt(&mut self, node: &SyntaxNode) -> Doc {
-        let elements = sig(node);
+        let elements: Vec<SyntaxElement> = significant_children(node).collect();
         let mut parts = Vec::new();
         let mut i = 0;
         let mut cons_is_block = false;
         while i < elements.len() {
             let e = &elements[i];
             match e.kind() {
-                IF_KW | WHILE_KW | SWITCH_KW => {
+                IF_KW | WHILE_KW => {
                     parts.push(self.element(e));
                     parts.push(text(" "));
                 }
@@ -299,7 +303,7 @@ impl Gen<'_> {
 
     fn else_clause(&mut self, node: &SyntaxNode) -> Doc {
         let mut parts = Vec::new();
-        for e in sig(node) {
+        for e in significant_children(node) {
             match e.as_node() {
                 Some(n) if n.kind() == IF_STMT => {
                     parts.push(text(" "));
@@ -317,7 +321,7 @@ impl Gen<'_> {
     }
 
     fn do_while(&mut self, node: &SyntaxNode) -> Doc {
-        let elements = sig(node);
+        let elements: Vec<SyntaxElement> = significant_children(node).collect();
         let mut parts = Vec::new();
         let mut body_is_block = false;
         let mut i = 0;
@@ -364,7 +368,7 @@ impl Gen<'_> {
     }
 
     fn for_stmt(&mut self, node: &SyntaxNode) -> Doc {
-        let elements = sig(node);
+        let elements: Vec<SyntaxElement> = significant_children(node).collect();
         let mut parts = Vec::new();
         let mut header = Vec::new();
         let mut in_header = false;
@@ -399,7 +403,7 @@ impl Gen<'_> {
                 FOR_INIT | FOR_TEST | FOR_UPDATE => {
                     let mut inner = Vec::new();
                     if let Some(n) = e.as_node() {
-                        for c in sig(n) {
+                        for c in significant_children(n) {
                             inner.push(self.element(&c));
                         }
                     }
@@ -422,7 +426,7 @@ impl Gen<'_> {
     }
 
     fn for_in_of(&mut self, node: &SyntaxNode) -> Doc {
-        let elements = sig(node);
+        let elements: Vec<SyntaxElement> = significant_children(node).collect();
         let mut parts = Vec::new();
         let mut in_header = false;
         for e in &elements {
@@ -458,7 +462,7 @@ impl Gen<'_> {
     fn spaced_parts(&mut self, node: &SyntaxNode) -> Doc {
         let mut parts = Vec::new();
         let mut prev: Option<SyntaxKind> = None;
-        for e in sig(node) {
+        for e in significant_children(node) {
             let kind = e.kind();
             if let Some(p) = prev
                 && p != L_PAREN
@@ -473,7 +477,7 @@ impl Gen<'_> {
     }
 
     fn switch(&mut self, node: &SyntaxNode) -> Doc {
-        let elements = sig(node);
+        let elements: Vec<SyntaxElement> = significant_children(node).collect();
         let mut parts = Vec::new();
         let mut i = 0;
         let mut cases: Vec<SyntaxNode> = Vec::new();
@@ -487,16 +491,10 @@ impl Gen<'_> {
                     parts.push(text(" "));
                 }
                 L_PAREN => {
-                    if let (Some(o), Some(test), Some(c)) = (
-                        e.as_token(),
-                        elements.get(i + 1).and_then(|e| e.as_node()),
-                        elements.get(i + 2).and_then(|e| e.as_token()),
-                    ) {
-                        parts.push(self.paren_test(o, test, c));
-                        i += 3;
-                        continue;
-                    }
-                    parts.push(self.element(e));
+                    let (doc, used) = self.paren_test_at(&elements, i);
+                    parts.push(doc);
+                    i += used;
+                    continue;
                 }
                 L_CURLY => open = e.as_token().cloned(),
                 R_CURLY => close = e.as_token().cloned(),
@@ -517,7 +515,7 @@ impl Gen<'_> {
         for (k, case) in cases.iter().enumerate() {
             if k > 0 {
                 body.push(Doc::LineStart);
-                if first_token(case).is_some_and(|t| self.blank_before(&t)) {
+                if first_significant_token(case).is_some_and(|t| self.blank_before(&t)) {
                     body.push(Doc::BlankLine);
                 }
             }
@@ -533,7 +531,7 @@ impl Gen<'_> {
         let mut head = Vec::new();
         let mut stmts = Vec::new();
         let mut seen_colon = false;
-        for e in sig(node) {
+        for e in significant_children(node) {
             if seen_colon {
                 if let Some(n) = e.as_node() {
                     stmts.push(n.clone());

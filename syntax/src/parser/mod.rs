@@ -6,8 +6,10 @@
 //! instead of overflowing the stack.
 
 mod builder;
+mod chain;
 mod expr;
 mod pattern;
+mod primary;
 mod stmt;
 
 use std::cell::Cell;

@@ -14,8 +14,10 @@
 //! the sum of the components in milliseconds, as an `f64`; it must be finite. Zero (`"0s"`) is
 //! allowed. Everything else is rejected with a [`DurationError`] that says what went wrong.
 //!
-//! The analyzer checks duration literals with this function, and the interpreter uses it at
-//! run time, so both agree exactly.
+//! The analyzer checks duration literals with this function, the interpreter uses it at run
+//! time, and the engine (test files, the test kit, the Python SDK) reads configured durations
+//! with it, so all agree exactly. It lives here, with the other literal grammars, so that none of
+//! them needs the analyzer for it.
 
 use thiserror::Error;
 
