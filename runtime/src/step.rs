@@ -313,9 +313,13 @@ fn plan(
     let vm = programs
         .get(&t.version, t.source.as_deref())
         .map_err(|message| json!({"type": "CompileError", "message": message}))?;
+    // A saved state that cannot be read fails this execution alone, at once: decoding is
+    // bounded by the row's size (serde_json here, the interpreter's bounded decode for the VM
+    // state inside, whose failure the engine reports as a `StateError` with the same words).
     let mut state = match &t.state {
-        Some(bytes) => ExecutionState::from_bytes(bytes)
-            .map_err(|e| step_error(corrupt("workflow state", e)))?,
+        Some(bytes) => ExecutionState::from_bytes(bytes).map_err(
+            |e| json!({"type": "StepError", "message": format!("state could not be decoded: {e}")}),
+        )?,
         None => ExecutionState::new(ExecutionMeta {
             execution_id: id.clone(),
             workflow_name: t.name.clone(),

@@ -105,6 +105,13 @@ async fn one_bad_execution_does_not_sink_its_batch(pool: PgPool) {
     let e = client.wait(&waiters[0], WAIT).await.unwrap();
     assert_eq!(e.status, Status::Failed, "{e:?}");
     assert_eq!(e.error.as_ref().unwrap()["type"], "StepError");
+    assert!(
+        e.error.as_ref().unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("state could not be decoded: "),
+        "{e:?}"
+    );
     let e = client.wait(&broken, WAIT).await.unwrap();
     assert_eq!(e.status, Status::Failed, "{e:?}");
     assert_eq!(e.error.as_ref().unwrap()["type"], "CompileError");

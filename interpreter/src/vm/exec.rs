@@ -1220,7 +1220,19 @@ impl Machine<'_> {
                     self.s.stack.extend(args);
                     match self.invoke(argc)? {
                         Invoked::Frame => return Ok(()),
-                        Invoked::Value(r) => v = r,
+                        Invoked::Value(r) => {
+                            // A builtin callback (`xs.map(Number)`) ran no instruction: the
+                            // call counts as one, as `Number(x)` in code does, so this loop is
+                            // bounded by the budget whatever length saved state claims.
+                            if self.budget == 0 {
+                                return Err(self.fatal_limit(format!(
+                                    "instruction limit exceeded ({} instructions in one step)",
+                                    self.limits().max_instructions
+                                )));
+                            }
+                            self.budget -= 1;
+                            v = r;
+                        }
                     }
                 }
                 Ok(NativeStep::Done(r)) => {

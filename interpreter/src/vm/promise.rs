@@ -299,16 +299,18 @@ impl Machine<'_> {
         }
     }
 
-    /// The external handles a promise still waits on.
+    /// The external handles a promise still waits on. Linear in the promises and branches
+    /// (saved state can hold many of each: no pass over one per the other).
     pub fn waiting_on(&self, p: ObjId) -> Vec<HandleId> {
         let mut out = Vec::new();
         let mut work = vec![p];
-        let mut seen = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        // What each parked branch's promise waits on, built once when first needed.
+        let mut awaited_by_branch: Option<std::collections::HashMap<ObjId, Vec<ObjId>>> = None;
         while let Some(id) = work.pop() {
-            if seen.contains(&id) {
+            if !seen.insert(id) {
                 continue;
             }
-            seen.push(id);
             let Some(Obj::Promise(po)) = self.s.heap.get(id) else {
                 continue;
             };
@@ -326,12 +328,17 @@ impl Machine<'_> {
                 }
                 PromiseSource::Plain => {}
                 PromiseSource::Async => {
-                    for c in &self.s.parked {
-                        if c.promise == Some(id)
-                            && let Some(a) = c.awaiting
-                        {
-                            work.push(a);
+                    let by_branch = awaited_by_branch.get_or_insert_with(|| {
+                        let mut m = std::collections::HashMap::<ObjId, Vec<ObjId>>::new();
+                        for c in &self.s.parked {
+                            if let (Some(p), Some(a)) = (c.promise, c.awaiting) {
+                                m.entry(p).or_default().push(a);
+                            }
                         }
+                        m
+                    });
+                    if let Some(awaited) = by_branch.get(&id) {
+                        work.extend(awaited);
                     }
                 }
             }

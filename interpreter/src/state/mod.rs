@@ -4,6 +4,17 @@
 //! ```text
 //! "RHYS" | format version (u16 LE) | SHA-256 of the source (32 bytes) | postcard(VmState)
 //! ```
+//!
+//! Saved state is input: a corrupt row must fail its execution at once. Decoding is bounded by
+//! the input's size ([`bounded`]: no length read from the bytes makes it loop or allocate
+//! beyond them), and a decoded state is validated ([`check`]) before anything runs it.
+
+mod bounded;
+mod check;
+#[cfg(test)]
+mod tests;
+
+use serde::Deserialize;
 
 use crate::effects::Json;
 use crate::vm::VmState;
@@ -13,15 +24,21 @@ const MAGIC: &[u8; 4] = b"RHYS";
 pub const FORMAT_VERSION: u16 = 1;
 const HEADER: usize = 4 + 2 + 32;
 
-/// Why saved state could not be loaded.
+/// Why saved state could not be loaded. Every message starts with `state could not be
+/// decoded:`, the cause an execution fails with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StateError {
     /// Not a Rhythm state at all, or truncated/corrupt.
-    #[error("invalid execution state: {0}")]
+    #[error("state could not be decoded: {0}")]
     BadBytes(String),
+    /// Decoded, but inconsistent: a reference to no object, a builtin's progress that
+    /// contradicts itself. Only corruption produces it.
+    #[error("state could not be decoded: inconsistent state: {0}")]
+    Inconsistent(String),
     /// Written by another format version.
     #[error(
-        "execution state has format version {found}, this interpreter reads version {expected}"
+        "state could not be decoded: it has format version {found}, this interpreter reads \
+         version {expected}"
     )]
     WrongVersion {
         /// The version in the bytes.
@@ -30,7 +47,7 @@ pub enum StateError {
         expected: u16,
     },
     /// Saved by a different program.
-    #[error("execution state belongs to program {found}, not to {expected}")]
+    #[error("state could not be decoded: it belongs to program {found}, not to {expected}")]
     ProgramMismatch {
         /// The hash in the bytes.
         found: String,
@@ -79,10 +96,18 @@ pub fn decode(bytes: &[u8], expected_hash: &str) -> Result<VmState, StateError> 
     decode_body(bytes)
 }
 
+/// Decodes the body, its work bounded by its length, and validates the result.
 fn decode_body(bytes: &[u8]) -> Result<VmState, StateError> {
-    let mut state: VmState =
-        postcard::from_bytes(&bytes[HEADER..]).map_err(|e| StateError::BadBytes(e.to_string()))?;
+    let body = bytes.get(HEADER..).unwrap_or_default();
+    let budget = bounded::Budget::new(body.len());
+    let mut de = postcard::Deserializer::from_bytes(body);
+    let mut state = VmState::deserialize(bounded::Bounded {
+        inner: &mut de,
+        budget: &budget,
+    })
+    .map_err(|e| StateError::BadBytes(e.to_string()))?;
     state.heap.rebuild_free_list();
+    check::check(&state).map_err(StateError::Inconsistent)?;
     Ok(state)
 }
 
