@@ -114,16 +114,15 @@ fn attempt_of(r: &sqlx::postgres::PgRow) -> Result<Option<AttemptState>> {
 pub(super) async fn inspect_data(pool: &PgPool, id: &str, log_limit: i64) -> Result<InspectData> {
     let execution = get(pool, id).await?;
     let (mut source, mut first_seen) = (None, None);
-    if let Some(hash) = &execution.content_hash {
-        if let Some(r) = sqlx::query(VERSION)
+    if let Some(hash) = &execution.content_hash
+        && let Some(r) = sqlx::query(VERSION)
             .bind(&execution.name)
             .bind(hash)
             .fetch_optional(pool)
             .await?
-        {
-            source = Some(r.try_get::<String, _>("source")?);
-            first_seen = Some(r.try_get::<DateTime<Utc>, _>("first_seen_at")?);
-        }
+    {
+        source = Some(r.try_get::<String, _>("source")?);
+        first_seen = Some(r.try_get::<DateTime<Utc>, _>("first_seen_at")?);
     }
     let state: Option<Vec<u8>> = sqlx::query_scalar(STATE)
         .bind(id)
