@@ -59,6 +59,16 @@ pub struct ChildExecution {
     pub error: Option<Json>,
 }
 
+impl ChildExecution {
+    /// Its status as `rhythm status` names it: `queued` for a task no worker has claimed.
+    pub fn display_status(&self) -> &'static str {
+        match (&self.status, &self.attempt, self.kind) {
+            (Status::Running, Some(AttemptState::Queued { .. }), Kind::Task) => "queued",
+            (status, ..) => status.as_str(),
+        }
+    }
+}
+
 /// One log line of an execution.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LogLine {
