@@ -38,6 +38,12 @@ enum Command {
     Signal(commands::signal::Args),
     /// Show an execution: status, output or error, where it waits.
     Status(commands::status::Args),
+    /// Show what an execution is doing and why: its await, stack, variables and waits.
+    Inspect(commands::inspect::Args),
+    /// List the worker processes, live and recently lost or stopped.
+    Workers(commands::workers::Args),
+    /// Show each queue's ready, delayed and in-flight work.
+    Queues(commands::queues::Args),
     /// Cancel an execution.
     Cancel(commands::cancel::Args),
     /// List executions, newest first.
@@ -81,6 +87,9 @@ fn run(cli: Cli) -> ExitCode {
         Command::Start(args) => commands::start::run(args),
         Command::Signal(args) => commands::signal::run(args),
         Command::Status(args) => commands::status::run(args),
+        Command::Inspect(args) => commands::inspect::run(args),
+        Command::Workers(args) => commands::workers::run(args),
+        Command::Queues(args) => commands::queues::run(args),
         Command::Cancel(args) => commands::cancel::run(args),
         Command::List(args) => commands::list::run(args),
         Command::Worker(args) => commands::worker::run(args),

@@ -30,6 +30,7 @@ pub mod engine;
 pub mod errors;
 pub mod event;
 pub mod flow;
+pub mod inspect;
 pub mod scripted;
 pub mod state;
 pub mod vm;

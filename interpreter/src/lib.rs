@@ -29,6 +29,7 @@ pub mod catalog;
 pub mod compiler;
 pub mod effects;
 pub mod heap;
+pub mod inspector;
 pub mod js;
 pub mod program;
 pub mod run;

@@ -9,12 +9,14 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::inspect::{self, Inspection, QueueStats, WorkerInfo};
 use crate::model::{
     CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions, Started,
 };
 use crate::store::postgres::{PgPool, PgStore};
 use crate::store::{Channel, NewExecution, Store, TaskDefinition};
 use crate::validate;
+use rhythm_interpreter::inspector::RenderLimits;
 
 /// How often `wait` re-reads the status when no notification came.
 const WAIT_POLL: Duration = Duration::from_millis(500);
@@ -214,6 +216,49 @@ impl Client {
         validate::name("signal name", name)?;
         validate::payload("signal payload", &payload)?;
         self.store.send_signal(id, name, &payload).await
+    }
+
+    /// What execution `id` is doing and why: where it waits (the await's place in its
+    /// source), its frames and their variables, what it waits on with the reason in words,
+    /// buffered signals, children and the newest 50 log lines. Reads only; takes no lock a
+    /// worker could wait on. A saved state that cannot be read is reported in
+    /// [`Inspection::state_error`], not as an error.
+    pub async fn inspect(&self, id: &str) -> Result<Inspection> {
+        self.inspect_with(id, RenderLimits::default(), 50).await
+    }
+
+    /// [`Client::inspect`] with explicit render limits and number of log lines.
+    pub async fn inspect_with(
+        &self,
+        id: &str,
+        limits: RenderLimits,
+        log_limit: i64,
+    ) -> Result<Inspection> {
+        validate::name("execution id", id)?;
+        let data = self
+            .store
+            .inspect_data(id, log_limit.clamp(0, 10_000))
+            .await?;
+        let compiled = match (&data.source, data.state.is_some()) {
+            (Some(source), true) => Some(rhythm_interpreter::Program::compile(source)),
+            _ => None,
+        };
+        let program = compiled.as_ref().and_then(|c| c.as_ref().ok());
+        let mut inspection = inspect::build(data, program, limits);
+        if let Some(Err(e)) = &compiled {
+            inspection.state_error = Some(format!("its version's source does not compile: {e}"));
+        }
+        Ok(inspection)
+    }
+
+    /// Worker processes registered, live or seen within the last hour, oldest first.
+    pub async fn workers(&self) -> Result<Vec<WorkerInfo>> {
+        self.store.workers(3600).await
+    }
+
+    /// Per queue: ready, oldest ready age, delayed and in-flight work.
+    pub async fn queues(&self) -> Result<Vec<QueueStats>> {
+        self.store.queues().await
     }
 
     /// Reads one execution.

@@ -11,6 +11,7 @@
 
 mod client;
 mod error;
+pub mod inspect;
 mod model;
 mod step;
 pub mod store;
@@ -19,6 +20,7 @@ pub mod worker;
 
 pub use client::{Client, content_hash};
 pub use error::{Error, Result};
+pub use inspect::{Inspection, QueueStats, WorkerInfo};
 pub use model::{
     AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions,
     Started, Status,

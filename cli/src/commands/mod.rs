@@ -10,9 +10,12 @@ pub mod test;
 // The runtime commands (Postgres).
 pub mod cancel;
 pub mod db;
+pub mod inspect;
 pub mod list;
 pub mod migrate;
+pub mod queues;
 pub mod signal;
 pub mod start;
 pub mod status;
 pub mod worker;
+pub mod workers;

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
+use rhythm_runtime::inspect::{WaitInfo, display_status};
 use rhythm_runtime::{AttemptState, Execution, Kind};
 
 use super::db::{self, DbArgs, Failure};
@@ -33,19 +34,28 @@ pub fn run(args: Args) -> ExitCode {
     db::run("status", async move {
         let client = args.db.client().await?;
         let e = client.get(&args.id).await?;
+        // The reasons come from the inspector; an execution it cannot read still has a status.
+        let waits: Vec<WaitInfo> = match client.inspect(&args.id).await {
+            Ok(i) => i.waiting_on,
+            Err(_) => Vec::new(),
+        };
         match args.format {
             Format::Json => {
-                let v = serde_json::to_value(&e).map_err(|err| Failure::failed(err.to_string()))?;
+                let mut v =
+                    serde_json::to_value(&e).map_err(|err| Failure::failed(err.to_string()))?;
+                v["state"] = display_status(&e).into();
+                v["waiting_on"] =
+                    serde_json::to_value(&waits).map_err(|err| Failure::failed(err.to_string()))?;
                 println!("{}", db::pretty(&v));
             }
-            Format::Text => print!("{}", render(&e)),
+            Format::Text => print!("{}", render(&e, &waits)),
         }
         Ok(())
     })
 }
 
 /// The text form of an execution.
-pub fn render(e: &Execution) -> String {
+pub fn render(e: &Execution, waits: &[WaitInfo]) -> String {
     let mut s = String::new();
     let kind = match e.kind {
         Kind::Task => "task",
@@ -53,7 +63,7 @@ pub fn render(e: &Execution) -> String {
     };
     let _ = writeln!(s, "id:        {}", e.id);
     let _ = writeln!(s, "{kind:<10} {}", e.name);
-    let _ = writeln!(s, "status:    {}", e.status);
+    let _ = writeln!(s, "status:    {}", display_status(e));
     if let Some(v) = &e.content_hash {
         let _ = writeln!(s, "version:   {v}");
     }
@@ -65,7 +75,17 @@ pub fn render(e: &Execution) -> String {
         let _ = writeln!(s, "finished:  {}", t.to_rfc3339());
     }
     if !e.status.is_terminal() {
-        let _ = writeln!(s, "waits on:  {}", waits_on(e));
+        if waits.is_empty() {
+            let _ = writeln!(s, "waits on:  {}", waits_on(e));
+        }
+        for w in waits {
+            let name = w
+                .name
+                .as_deref()
+                .map(|n| format!(" {n}"))
+                .unwrap_or_default();
+            let _ = writeln!(s, "waits on:  {}{name}: {}", w.kind, w.reason);
+        }
     }
     if let Some(o) = &e.output {
         let _ = writeln!(s, "output:    {o}");

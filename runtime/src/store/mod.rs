@@ -17,6 +17,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::inspect::{InspectData, QueueStats, WorkerInfo, WorkerRegistration};
 use crate::model::{
     CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions, Started,
 };
@@ -136,6 +137,25 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// The registered definitions of the tasks `names`, sorted by name.
     async fn task_definitions(&self, names: &[String]) -> Result<Vec<TaskDefinition>>;
+
+    /// Everything the inspector needs about execution `id` (the newest `log_limit` log lines),
+    /// read without taking locks a worker could wait on.
+    async fn inspect_data(&self, id: &str, log_limit: i64) -> Result<InspectData>;
+
+    /// Registers a worker process (again, after a restart with the same id).
+    async fn register_worker(&self, worker: &WorkerRegistration) -> Result<()>;
+
+    /// Refreshes a worker's heartbeat; returns whether it is registered.
+    async fn worker_heartbeat(&self, id: &str) -> Result<bool>;
+
+    /// Marks a worker stopped (graceful shutdown).
+    async fn stop_worker(&self, id: &str) -> Result<()>;
+
+    /// Workers stopped or last seen within `recent_secs`, oldest first.
+    async fn workers(&self, recent_secs: i64) -> Result<Vec<WorkerInfo>>;
+
+    /// Every queue with ready, delayed or in-flight work.
+    async fn queues(&self) -> Result<Vec<QueueStats>>;
 
     /// Subscribes to notifications on `channels`.
     async fn listen(&self, channels: &[Channel]) -> Result<Box<dyn Notifications>>;

@@ -113,6 +113,31 @@ pub(super) async fn heartbeat(
     }
 }
 
+/// Keeps the worker's registration fresh: registers it (retrying while the store is
+/// unreachable), then refreshes its heartbeat every `every`, registering again when its row was
+/// forgotten.
+pub(super) async fn presence(
+    store: Arc<dyn Store>,
+    registration: crate::inspect::WorkerRegistration,
+    every: Duration,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut registered = false;
+    loop {
+        tick.tick().await;
+        let outcome = if registered {
+            store.worker_heartbeat(&registration.id).await
+        } else {
+            store.register_worker(&registration).await.map(|()| true)
+        };
+        match outcome {
+            Ok(known) => registered = known,
+            Err(e) => tracing::warn!("worker: registration heartbeat failed: {e}"),
+        }
+    }
+}
+
 /// Settles expired leases and passed deadlines of any worker every `every`; wakes the claim
 /// loop when something was put back.
 pub(super) async fn reap(

@@ -65,6 +65,12 @@ pub struct WorkerOptions {
     /// awaits, call depth, heap and saved-state size (default: the interpreter's defaults).
     /// A workflow over a bound fails with `LimitExceeded`; the worker carries on.
     pub limits: rhythm_interpreter::Limits,
+    /// What runs this worker, as `rhythm workers` shows it (default `rust`; the Python SDK
+    /// says `python 3.x`).
+    pub sdk: String,
+    /// How often the worker refreshes its registration (default 5 s); `rhythm workers`
+    /// counts a worker lost after 30 s without one.
+    pub presence_every: Duration,
 }
 
 impl Default for WorkerOptions {
@@ -84,6 +90,8 @@ impl Default for WorkerOptions {
             step_concurrency: 4,
             step_batch: 64,
             limits: rhythm_interpreter::Limits::default(),
+            sdk: "rust".to_owned(),
+            presence_every: Duration::from_secs(5),
         }
     }
 }
@@ -309,6 +317,20 @@ impl Worker {
                 ));
             }
         }
+        aux.spawn(background::presence(
+            self.store.clone(),
+            crate::inspect::WorkerRegistration {
+                id: self.worker_id.clone(),
+                host: host_name(),
+                pid: i32::try_from(std::process::id()).unwrap_or(i32::MAX),
+                queues: o.queues.clone(),
+                tasks: names.clone(),
+                workflows: o.serve_workflows,
+                sdk: o.sdk.clone(),
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+            },
+            o.presence_every.max(Duration::from_millis(100)),
+        ));
         aux.spawn(background::heartbeat(
             self.store.clone(),
             self.worker_id.clone(),
@@ -427,6 +449,9 @@ impl Worker {
             }
         }
         aux.abort_all();
+        if let Err(e) = self.store.stop_worker(&self.worker_id).await {
+            tracing::warn!("worker: could not record its stop: {e}");
+        }
         drop(done_tx);
         // Write the last results (bounded: a database that stays down loses them to the reaper).
         if tokio::time::timeout(o.shutdown_grace.max(Duration::from_secs(1)), &mut completer)
@@ -532,6 +557,20 @@ impl Worker {
             });
         }
     }
+}
+
+/// This machine's host name (`HOSTNAME`, `/etc/hostname`, else `unknown`).
+fn host_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|h| h.trim().to_owned())
+                .filter(|h| !h.is_empty())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 async fn sleep_until_opt(t: Option<Instant>) {

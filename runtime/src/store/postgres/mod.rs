@@ -2,6 +2,7 @@
 //! built from input), the migrations, and the LISTEN/NOTIFY channels. This module is the only
 //! place in the runtime that knows SQL, sqlx or Postgres.
 
+mod inspect;
 mod notify;
 mod sql;
 mod steps;
@@ -26,6 +27,7 @@ use super::{
     StepBatchError, StepPlanner, StepSelection, Store, TaskDefinition,
 };
 use crate::error::{Error, Result};
+use crate::inspect::{InspectData, QueueStats, WorkerInfo, WorkerRegistration};
 use crate::model::{
     AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, Started, Status,
 };
@@ -162,6 +164,30 @@ impl Store for PgStore {
 
     async fn fail_workflow(&self, id: &str, error: Value) -> Result<bool> {
         steps::fail_workflow(&self.pool, id, error).await
+    }
+
+    async fn inspect_data(&self, id: &str, log_limit: i64) -> Result<InspectData> {
+        inspect::inspect_data(&self.pool, id, log_limit).await
+    }
+
+    async fn register_worker(&self, worker: &WorkerRegistration) -> Result<()> {
+        inspect::register_worker(&self.pool, worker).await
+    }
+
+    async fn worker_heartbeat(&self, id: &str) -> Result<bool> {
+        inspect::worker_heartbeat(&self.pool, id).await
+    }
+
+    async fn stop_worker(&self, id: &str) -> Result<()> {
+        inspect::stop_worker(&self.pool, id).await
+    }
+
+    async fn workers(&self, recent_secs: i64) -> Result<Vec<WorkerInfo>> {
+        inspect::workers(&self.pool, recent_secs).await
+    }
+
+    async fn queues(&self) -> Result<Vec<QueueStats>> {
+        inspect::queues(&self.pool).await
     }
 
     async fn listen(&self, channels: &[Channel]) -> Result<Box<dyn Notifications>> {
