@@ -7,7 +7,7 @@
 
 use crate::heap::{Heap, Trace};
 use crate::value::{Obj, ObjId};
-use crate::vm::native::NativeTask;
+use crate::vm::callbacks::NativeTask;
 use crate::vm::{Coroutine, Frame, VmState};
 
 /// Why a decoded state is inconsistent (the message of [`super::StateError::Inconsistent`]).

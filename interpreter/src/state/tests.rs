@@ -5,12 +5,12 @@ use serde_json::json;
 
 use super::bounded::{Bounded, Budget};
 use super::{HEADER, StateError, decode, encode};
-use crate::builtins::Native;
 use crate::bytecode::Op;
+use crate::catalog::Native;
 use crate::effects::{Delivery, HandleId, Outcome, Settlement};
 use crate::program::{Limits, Program, RunContext};
 use crate::value::{Obj, ObjId, Value};
-use crate::vm::native::{EachOp, NativeTask};
+use crate::vm::callbacks::{EachOp, NativeTask};
 use crate::vm::{Frame, VmState};
 
 /// The program whose saved states the `state` fuzz target corrupts (`fuzz/src/lib.rs`).
