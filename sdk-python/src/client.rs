@@ -205,6 +205,21 @@ impl NativeClient {
         to_json_text(&self.block(py, self.client.get(id))?)
     }
 
+    /// What an execution is doing and why (`rhythm inspect --format json`), as JSON text.
+    fn inspect(&self, py: Python<'_>, id: &str) -> PyResult<String> {
+        to_json_text(&self.block(py, self.client.inspect(id))?)
+    }
+
+    /// The registered worker processes, as JSON text.
+    fn workers(&self, py: Python<'_>) -> PyResult<String> {
+        to_json_text(&self.block(py, self.client.workers())?)
+    }
+
+    /// Per-queue ready, delayed and in-flight work, as JSON text.
+    fn queues(&self, py: Python<'_>) -> PyResult<String> {
+        to_json_text(&self.block(py, self.client.queues())?)
+    }
+
     /// Waits until the execution is terminal (`TimeoutError` after `timeout_ms`).
     fn wait(&self, py: Python<'_>, id: &str, timeout_ms: f64) -> PyResult<String> {
         let timeout = Duration::try_from_secs_f64(timeout_ms / 1000.0)

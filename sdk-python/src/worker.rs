@@ -348,6 +348,7 @@ impl NativeWorker {
         let mut options = WorkerOptions {
             queues,
             serve_workflows,
+            sdk: python_sdk_name(),
             ..WorkerOptions::default()
         };
         if let Some(n) = concurrency {
@@ -542,4 +543,12 @@ async fn terminate() {
         }
     }
     std::future::pending::<()>().await;
+}
+
+/// `python 3.x` (the interpreter running the worker), as `rhythm workers` shows it.
+fn python_sdk_name() -> String {
+    Python::attach(|py| {
+        let v = py.version_info();
+        format!("python {}.{}", v.major, v.minor)
+    })
 }

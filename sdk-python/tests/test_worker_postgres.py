@@ -208,6 +208,28 @@ def test_signals_resume_a_waiting_workflow(served):
     assert client.wait(run_id, timeout=WAIT).output == 42
 
 
+def test_inspect_workers_and_queues(served):
+    client = served.client
+    run_id = client.start_workflow("approval", id="approval-inspect")
+    served.wait_until("the workflow waits", lambda: client.get(run_id).status == "waiting")
+    view = client.inspect(run_id)
+    assert view["status"] == "waiting"
+    assert view["location"]["line"] == 1
+    assert view["frames"][0]["function"] == "<script>"
+    assert view["waiting_on"][0]["kind"] == "signal"
+    assert view["waiting_on"][0]["reason"] == "signal approve has not been sent yet"
+    live = [w for w in client.workers() if w["live"]]
+    assert len(live) == 1 and live[0]["sdk"].startswith("python 3.")
+    assert "add" in live[0]["tasks"] and live[0]["workflows"] is True
+    task_id = client.queue_task("nobody-serves-this", {})
+    reason = client.inspect(task_id)["waiting_on"][0]["reason"]
+    assert reason.endswith("no live worker serves task nobody-serves-this on default"), reason
+    assert client.inspect(task_id)["status"] == "queued"
+    assert [q["ready"] for q in client.queues() if q["queue"] == "default"] == [1]
+    with pytest.raises(rhythm.RhythmError, match="no execution"):
+        client.inspect("no-such-id")
+
+
 def test_cancelling_a_workflow_runs_its_cleanup(served):
     client = served.client
     run_id = client.start_workflow("cancellable")

@@ -135,6 +135,24 @@ class Client:
         """Reads one execution."""
         return Execution.from_json(self._native.get(execution_id))
 
+    def inspect(self, execution_id: str) -> dict[str, Any]:
+        """What an execution is doing and why, read from its saved state without running it:
+        ``{id, status, workflow, version, location: {file, line, column, source} | None,
+        frames: [{function, line, column, variables}], waiting_on: [{kind, name, since,
+        reason, ...}], buffered_signals, children, logs, ...}`` (frames innermost first; the
+        same object as ``rhythm inspect ID --format json``)."""
+        return json.loads(self._native.inspect(execution_id))
+
+    def workers(self) -> list[dict[str, Any]]:
+        """Worker processes registered within the last hour: ``[{id, host, pid, queues,
+        tasks, workflows, sdk, version, started_at, heartbeat_at, stopped_at,
+        heartbeat_age_secs, live}]``."""
+        return json.loads(self._native.workers())
+
+    def queues(self) -> list[dict[str, Any]]:
+        """Per queue: ``[{queue, ready, oldest_ready_age_secs, in_flight, delayed}]``."""
+        return json.loads(self._native.queues())
+
     def wait(self, execution_id: str, timeout: str | float | None = None) -> Execution:
         """Waits until the execution ends; ``TimeoutError`` after ``timeout`` (seconds or a
         duration string; default one hour)."""
