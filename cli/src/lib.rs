@@ -2,6 +2,7 @@
 //!
 //! The `rhythm` binary (`main.rs`) and the Python wheel's `rhythm` console command both call
 //! [`run_from_args`], so the two are the same CLI. Subcommands are registered here.
+#![deny(clippy::unwrap_used)]
 
 mod commands;
 

@@ -113,8 +113,10 @@ pub fn run(args: Args) -> ExitCode {
         }
         match args.format {
             Format::Human => {
+                // The line index, built once per file and shared by all its reports.
+                let source = Source::from(text.as_str());
                 for d in &analysis.diagnostics {
-                    let rendered = render(&name, &text, d, color);
+                    let rendered = render(&name, &source, d, color);
                     if out.write_all(rendered.as_bytes()).is_err() {
                         return ExitCode::from(2);
                     }
@@ -272,8 +274,10 @@ fn summary(files: usize, errors: usize, warnings: usize) -> String {
     )
 }
 
-/// Renders one diagnostic as an annotated snippet.
-pub(crate) fn render(name: &str, text: &str, d: &Diagnostic, color: bool) -> String {
+/// Renders one diagnostic as an annotated snippet of `source` (the file's text with its line
+/// index: build it once per file, so rendering is linear in the file and the diagnostics).
+pub(crate) fn render(name: &str, source: &Source<&str>, d: &Diagnostic, color: bool) -> String {
+    let text = source.text();
     let span = |r: rhythm_syntax::TextRange| {
         let start = usize::from(r.start()).min(text.len());
         let end = usize::from(r.end()).clamp(start, text.len());
@@ -301,7 +305,7 @@ pub(crate) fn render(name: &str, text: &str, d: &Diagnostic, color: bool) -> Str
     let mut buffer = Vec::new();
     let written = report
         .finish()
-        .write((name.to_owned(), Source::from(text)), &mut buffer);
+        .write((name.to_owned(), source), &mut buffer);
     match written {
         Ok(()) => String::from_utf8_lossy(&buffer).into_owned(),
         Err(_) => format!(

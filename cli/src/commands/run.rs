@@ -106,8 +106,9 @@ pub fn run(args: Args) -> ExitCode {
     }
     // Compiled once here for its diagnostics; the kit compiles it again to run it.
     if let Err(e) = Program::compile(&text) {
+        let source = Source::from(text.as_str());
         for d in &e.diagnostics {
-            eprint!("{}", super::check::render(&name, &text, d, color));
+            eprint!("{}", super::check::render(&name, &source, d, color));
         }
         return ExitCode::from(1);
     }
