@@ -14,7 +14,8 @@
 //! Layout: [`compiler`] turns the analyzer's IR into [`bytecode`]; [`vm`] runs it over a
 //! [`vm::VmState`] (operand stack, frames, [`heap`], pending handles, random state) that
 //! [`state`] saves as `"RHYS" | version | program hash | postcard`. [`run`] is the entry
-//! point ([`start`], [`resume`]).
+//! point ([`start`], [`resume`]). [`catalog`] lists the builtins the VM provides; [`js`]
+//! holds JavaScript's value semantics as pure functions.
 //!
 //! Failures: `Outcome::Failed { error }` holds `type`, `name`, `message`, the error's own
 //! enumerable properties, and `location: { line, column, start, end }` (1-based line and
