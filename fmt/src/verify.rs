@@ -3,6 +3,7 @@
 //! commas, parentheses around a lone arrow parameter, and parentheses around a number literal
 //! that is the object of a member access, as in `(2).toFixed(1)`).
 
+use rhythm_syntax::read::first_significant_token;
 use rhythm_syntax::{SyntaxKind, SyntaxNode, SyntaxToken};
 
 use crate::FormatError;
@@ -53,9 +54,7 @@ fn is_parenthesized_member_number(node: &SyntaxNode) -> bool {
         && node.children().count() == 1
         && node.first_child().is_some_and(|lit| {
             lit.kind() == SyntaxKind::LITERAL
-                && lit
-                    .first_token()
-                    .is_some_and(|t| t.kind() == SyntaxKind::NUMBER)
+                && first_significant_token(&lit).is_some_and(|t| t.kind() == SyntaxKind::NUMBER)
         })
 }
 

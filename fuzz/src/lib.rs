@@ -40,7 +40,7 @@ fn assert_range_in(text: &str, start: usize, end: usize, what: &str) {
 }
 
 /// Parsing is lossless and never fails: the tree's text is the input, every error has a range
-/// inside it, and the typed AST can be walked.
+/// inside it, tokens tile the text, and the tree can be dumped.
 pub fn check_parse(text: &str) {
     let parse = rhythm_syntax::parse(text);
     let root = parse.syntax();

@@ -701,8 +701,8 @@ pub(super) fn needs_parens_as_object(node: &SyntaxNode) -> bool {
 }
 
 /// Whether `node` is a number literal that a directly following `.name` would change
-/// (`2` + `.toFixed` lexes as `2.` and `toFixed`): integers without a fraction or exponent,
-/// separators and leading zeros included; never `1.5`, `1e3`, `.5` or hex, octal and binary.
+/// (`2` + `.toFixed` lexes as `2.` and `toFixed`): decimal integers without a fraction or
+/// exponent, separators included (`1_000`); never `1.5`, `2.`, `1e3`, `.5`, hex, octal or binary.
 /// Asks the lexer, so the rule follows whatever it accepts.
 fn number_absorbs_dot(node: &SyntaxNode) -> bool {
     if node.kind() != LITERAL {
