@@ -139,6 +139,13 @@ async fn inspect_shows_the_await_the_variables_and_why_it_waits(pool: PgPool) {
         "signal manager-approval has not been sent yet"
     );
     assert!(v["version"]["hash"].as_str().is_some_and(|h| h.len() == 64));
+    let history: Vec<&str> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(history, ["started", "step"]);
 
     // A task that no worker serves: the workflow says so, and the task is queued, not running.
     let v = inspect_until(&url, &charge, |v| v["waiting_on"][0]["kind"] == "task");
@@ -179,6 +186,10 @@ async fn inspect_shows_the_await_the_variables_and_why_it_waits(pool: PgPool) {
         "{text}"
     );
     assert!(text.contains("    amount = 42"), "{text}");
+    assert!(text.contains("history:"), "{text}");
+    assert!(text.contains(" started "), "{text}");
+    let all = json(&url, &["inspect", &charge, "--history", "--format", "json"]);
+    assert_eq!(all["history"][0]["type"], "started");
 
     // Workers and queues.
     let workers = json(&url, &["workers", "--format", "json"]);

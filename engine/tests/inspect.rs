@@ -97,7 +97,7 @@ fn an_unreadable_vm_state_is_reported_not_fatal() {
     assert!(
         view.state_error
             .as_deref()
-            .is_some_and(|e| e.contains("invalid execution state"))
+            .is_some_and(|e| e.starts_with("state could not be decoded"))
     );
     assert_eq!(view.waiting_on[0].name.as_deref(), Some("process-payment"));
     assert!(view_execution(vm.program(), b"{not json", RenderLimits::default()).is_err());

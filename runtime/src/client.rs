@@ -9,7 +9,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::inspect::{self, Inspection, QueueStats, WorkerInfo};
+use crate::inspect::{self, HistoryEntry, Inspection, QueueStats, WorkerInfo};
 use crate::model::{
     CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions, Started,
 };
@@ -224,20 +224,32 @@ impl Client {
     /// worker could wait on. A saved state that cannot be read is reported in
     /// [`Inspection::state_error`], not as an error.
     pub async fn inspect(&self, id: &str) -> Result<Inspection> {
-        self.inspect_with(id, RenderLimits::default(), 50).await
+        self.inspect_with(id, RenderLimits::default(), 50, 20).await
     }
 
-    /// [`Client::inspect`] with explicit render limits and number of log lines.
+    /// The history of execution `id`, oldest first: every row, up to a million.
+    pub async fn history(&self, id: &str) -> Result<Vec<HistoryEntry>> {
+        validate::name("execution id", id)?;
+        self.store.history(id, 1_000_000).await
+    }
+
+    /// [`Client::inspect`] with explicit render limits and numbers of log lines and history
+    /// rows (the newest ones).
     pub async fn inspect_with(
         &self,
         id: &str,
         limits: RenderLimits,
         log_limit: i64,
+        history_limit: i64,
     ) -> Result<Inspection> {
         validate::name("execution id", id)?;
         let data = self
             .store
-            .inspect_data(id, log_limit.clamp(0, 10_000))
+            .inspect_data(
+                id,
+                log_limit.clamp(0, 10_000),
+                history_limit.clamp(0, 1_000_000),
+            )
             .await?;
         let compiled = match (&data.source, data.state.is_some()) {
             (Some(source), true) => Some(rhythm_interpreter::Program::compile(source)),

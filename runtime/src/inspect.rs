@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 use rhythm_engine::inspect::{ExecutionView, Wait};
-use rhythm_interpreter::inspector::RenderLimits;
+/// How much of each variable's value an inspection renders.
+pub use rhythm_interpreter::inspector::RenderLimits;
 use rhythm_interpreter::{Json, Program};
 use serde::Serialize;
 
@@ -30,6 +31,8 @@ pub struct InspectData {
     pub children: Vec<ChildExecution>,
     /// Its log lines, oldest first (the newest `limit`).
     pub logs: Vec<LogLine>,
+    /// Its history, oldest first (the newest `limit` rows).
+    pub history: Vec<HistoryEntry>,
     /// The workers registered and not stopped.
     pub workers: Vec<WorkerInfo>,
     /// The database's clock at the read.
@@ -67,6 +70,22 @@ impl ChildExecution {
             (status, ..) => status.as_str(),
         }
     }
+}
+
+/// One row of an execution's history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryEntry {
+    /// Its order among the execution's rows.
+    pub seq: i64,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// What happened: `started`, `attempt_claimed`, `attempt_completed`, `attempt_failed`,
+    /// `attempt_taken_over`, `attempt_released`, `step`, `timer_fired`, `signal_sent`,
+    /// `cancel_requested`, `cancelled`, `completed`, `failed`, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Its details.
+    pub data: Json,
 }
 
 /// One log line of an execution.
@@ -206,8 +225,8 @@ pub struct Inspection {
     pub children: Vec<ChildExecution>,
     /// Why the saved state could not be read, when it could not.
     pub state_error: Option<String>,
-    /// Its history (empty until the store keeps one).
-    pub history: Vec<Json>,
+    /// Its history, oldest first (the newest rows only, unless all were asked for).
+    pub history: Vec<HistoryEntry>,
     /// Its log lines.
     pub logs: Vec<LogLine>,
 }
@@ -411,7 +430,7 @@ pub fn build(data: InspectData, program: Option<&Program>, limits: RenderLimits)
         parent_id: e.parent_id.clone(),
         children: data.children.clone(),
         state_error,
-        history: Vec::new(),
+        history: data.history.clone(),
         logs: data.logs.clone(),
     }
 }

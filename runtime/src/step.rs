@@ -20,8 +20,8 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::model::{Kind, StartOptions};
 use crate::store::{
-    Arrival, ChildCancel, ChildStart, NewExecution, NewState, Plan, StepBatch, StepBatchError,
-    StepInput, StepPlanner, StepSelection, Store, TaskDefinition, WorkflowEnd,
+    Arrival, ChildCancel, ChildStart, HistoryEvent, NewExecution, NewState, Plan, StepBatch,
+    StepBatchError, StepInput, StepPlanner, StepSelection, Store, TaskDefinition, WorkflowEnd,
 };
 
 /// Compiled programs by version, shared by a worker's step loops, each run with the worker's
@@ -354,6 +354,7 @@ fn plan(
         }
     }
 
+    let consumed: Vec<Value> = events.iter().map(event_summary).collect();
     let mut commands = Vec::new();
     for event in events {
         match engine.apply(&mut state, vm.as_ref(), event, now) {
@@ -428,6 +429,10 @@ fn plan(
             Command::Cancelled { error } => p.end = Some(WorkflowEnd::Cancelled(error)),
         }
     }
+    p.history.push(HistoryEvent {
+        kind: "step".to_owned(),
+        data: step_summary(&p, consumed, &state),
+    });
     if p.end.is_none() && !state.status.is_terminal() {
         let bytes = state
             .to_bytes()
@@ -442,4 +447,73 @@ fn plan(
 
 fn clamp_priority(p: i64) -> i32 {
     p.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+}
+
+/// An event a step consumed, for the history: its kind and whom it concerns, without payloads
+/// (outputs, errors and signal payloads can be large; the inspector shows them elsewhere).
+fn event_summary(event: &Event) -> Value {
+    let mut full = serde_json::to_value(event).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut full {
+        let status = map.get("outcome").and_then(|o| o.get("status")).cloned();
+        map.retain(|k, _| {
+            matches!(
+                k.as_str(),
+                "kind" | "handle" | "attempt" | "name" | "execution_id"
+            )
+        });
+        if let Some(status) = status {
+            map.insert("status".to_owned(), status);
+        }
+    }
+    full
+}
+
+/// The `step` history row: what the step consumed, what it started, and what it waits on now.
+fn step_summary(p: &Plan, consumed: Vec<Value>, state: &ExecutionState) -> Value {
+    let tasks: Vec<Value> = p
+        .tasks
+        .iter()
+        .map(|t| json!({"name": t.name, "handle": t.parent_handle, "attempt": t.parent_attempt}))
+        .collect();
+    let children: Vec<Value> = p
+        .children
+        .iter()
+        .map(|c| json!({"name": c.name, "handle": c.handle}))
+        .collect();
+    let waiting_on: Vec<Value> = state
+        .waiting_on
+        .iter()
+        .filter_map(|h| state.handles.get(h).map(|pending| (h, pending)))
+        .map(|(h, pending)| match pending {
+            rhythm_engine::Pending::Task(t) => {
+                json!({"kind": "task", "handle": h.0, "name": t.name})
+            }
+            rhythm_engine::Pending::Timer { fire_at } => {
+                json!({"kind": "timer", "handle": h.0, "fire_at": fire_at})
+            }
+            rhythm_engine::Pending::Signal { name, .. } => {
+                json!({"kind": "signal", "handle": h.0, "name": name})
+            }
+            rhythm_engine::Pending::Child { name, .. } => {
+                json!({"kind": "child", "handle": h.0, "name": name})
+            }
+        })
+        .collect();
+    let mut data = json!({"consumed": consumed});
+    if !tasks.is_empty() {
+        data["tasks"] = Value::Array(tasks);
+    }
+    if !children.is_empty() {
+        data["children"] = Value::Array(children);
+    }
+    if !p.timers.is_empty() {
+        data["timers"] = json!(p.timers);
+    }
+    if !p.logs.is_empty() {
+        data["logs"] = json!(p.logs.len());
+    }
+    if !waiting_on.is_empty() {
+        data["waiting_on"] = Value::Array(waiting_on);
+    }
+    data
 }

@@ -210,6 +210,11 @@ impl NativeClient {
         to_json_text(&self.block(py, self.client.inspect(id))?)
     }
 
+    /// An execution's whole history, oldest first, as JSON text.
+    fn history(&self, py: Python<'_>, id: &str) -> PyResult<String> {
+        to_json_text(&self.block(py, self.client.history(id))?)
+    }
+
     /// The registered worker processes, as JSON text.
     fn workers(&self, py: Python<'_>) -> PyResult<String> {
         to_json_text(&self.block(py, self.client.workers())?)

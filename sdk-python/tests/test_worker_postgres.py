@@ -228,6 +228,12 @@ def test_inspect_workers_and_queues(served):
     assert [q["ready"] for q in client.queues() if q["queue"] == "default"] == [1]
     with pytest.raises(rhythm.RhythmError, match="no execution"):
         client.inspect("no-such-id")
+    history = client.history(run_id)
+    assert [h["type"] for h in history] == ["started", "step"]
+    assert history[1]["data"]["waiting_on"][0]["name"] == "approve"
+    client.send_signal(run_id, "approve", {"n": 1})
+    client.wait(run_id, timeout=WAIT)
+    assert [h["type"] for h in client.history(run_id)][2:] == ["signal_sent", "step", "completed"]
 
 
 def test_cancelling_a_workflow_runs_its_cleanup(served):

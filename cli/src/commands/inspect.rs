@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use rhythm_runtime::Inspection;
-use rhythm_runtime::inspect::Location;
+use rhythm_runtime::inspect::{Location, RenderLimits};
 use serde_json::Value;
 
 use super::db::{self, DbArgs, Failure};
@@ -20,6 +20,9 @@ pub struct Args {
     /// Output format (`json`: the inspector's JSON contract, see docs/runtime.md).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Show the whole history (default: the newest 20 events).
+    #[arg(long)]
+    pub history: bool,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -28,7 +31,10 @@ pub struct Args {
 pub fn run(args: Args) -> ExitCode {
     db::run("inspect", async move {
         let client = args.db.client().await?;
-        let inspection = client.inspect(&args.id).await?;
+        let history_limit = if args.history { 1_000_000 } else { 20 };
+        let inspection = client
+            .inspect_with(&args.id, RenderLimits::default(), 50, history_limit)
+            .await?;
         match args.format {
             Format::Json => {
                 let v = serde_json::to_value(&inspection)
@@ -116,6 +122,19 @@ pub fn render(i: &Inspection) -> String {
             );
         }
     }
+    if !i.history.is_empty() {
+        let _ = writeln!(s, "\nhistory:");
+        for h in &i.history {
+            let _ = writeln!(
+                s,
+                "  {:>4} {} {:<18} {}",
+                h.seq,
+                h.at.format("%H:%M:%S%.3f"),
+                h.kind,
+                details(&h.data)
+            );
+        }
+    }
     if !i.logs.is_empty() {
         let _ = writeln!(s, "\nlogs:");
         for l in &i.logs {
@@ -150,6 +169,27 @@ fn show(v: &Value) -> String {
     } else {
         text
     }
+}
+
+/// A history row's details on one line: `key=value` pairs, long values cut.
+fn details(data: &Value) -> String {
+    let Value::Object(map) = data else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    for (k, v) in map {
+        let text = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let text = if text.chars().count() > 100 {
+            format!("{}…", text.chars().take(99).collect::<String>())
+        } else {
+            text
+        };
+        parts.push(format!("{k}={text}"));
+    }
+    parts.join(" ")
 }
 
 /// The await's line with a caret under the awaited expression, as a compiler shows an error.

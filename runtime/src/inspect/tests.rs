@@ -55,6 +55,7 @@ fn inspect(execution: Execution, workers: Vec<WorkerInfo>) -> Inspection {
         state: None,
         children: Vec::new(),
         logs: Vec::new(),
+        history: Vec::new(),
         workers,
         now: now(),
     };

@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::inspect::{InspectData, QueueStats, WorkerInfo, WorkerRegistration};
+use crate::inspect::{HistoryEntry, InspectData, QueueStats, WorkerInfo, WorkerRegistration};
 use crate::model::{
     CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions, Started,
 };
@@ -138,9 +138,18 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// The registered definitions of the tasks `names`, sorted by name.
     async fn task_definitions(&self, names: &[String]) -> Result<Vec<TaskDefinition>>;
 
-    /// Everything the inspector needs about execution `id` (the newest `log_limit` log lines),
-    /// read without taking locks a worker could wait on.
-    async fn inspect_data(&self, id: &str, log_limit: i64) -> Result<InspectData>;
+    /// Everything the inspector needs about execution `id` (the newest `log_limit` log lines
+    /// and `history_limit` history rows), read without taking locks a worker could wait on.
+    async fn inspect_data(
+        &self,
+        id: &str,
+        log_limit: i64,
+        history_limit: i64,
+    ) -> Result<InspectData>;
+
+    /// The newest `limit` history rows of execution `id`, oldest first (`NotFound` for an
+    /// unknown id).
+    async fn history(&self, id: &str, limit: i64) -> Result<Vec<HistoryEntry>>;
 
     /// Registers a worker process (again, after a restart with the same id).
     async fn register_worker(&self, worker: &WorkerRegistration) -> Result<()>;
@@ -472,6 +481,18 @@ pub struct Plan {
     pub cancels: Vec<ChildCancel>,
     /// How the workflow ends, if it does.
     pub end: Option<WorkflowEnd>,
+    /// What the step did, for the execution's history (`{type, data}` rows), written with the
+    /// saved state.
+    pub history: Vec<HistoryEvent>,
+}
+
+/// One row of an execution's history, as a step or an operator writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEvent {
+    /// What happened (`step`, `signal_consumed`, ...).
+    pub kind: String,
+    /// Its details.
+    pub data: Value,
 }
 
 /// A workflow's state after a step.

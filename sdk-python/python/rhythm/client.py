@@ -143,6 +143,11 @@ class Client:
         same object as ``rhythm inspect ID --format json``)."""
         return json.loads(self._native.inspect(execution_id))
 
+    def history(self, execution_id: str) -> list[dict[str, Any]]:
+        """An execution's history, oldest first: ``[{seq, at, type, data}]`` (``started``,
+        ``attempt_claimed``, ``attempt_failed``, ``step``, ``signal_sent``, ``completed``, ...)."""
+        return json.loads(self._native.history(execution_id))
+
     def workers(self) -> list[dict[str, Any]]:
         """Worker processes registered within the last hour: ``[{id, host, pid, queues,
         tasks, workflows, sdk, version, started_at, heartbeat_at, stopped_at,

@@ -7,8 +7,8 @@ use sqlx::{PgPool, Row};
 use super::{get, status_of};
 use crate::error::Result;
 use crate::inspect::{
-    ChildExecution, InspectData, LogLine, QueueStats, WORKER_LOST_AFTER_SECS, WorkerInfo,
-    WorkerRegistration,
+    ChildExecution, HistoryEntry, InspectData, LogLine, QueueStats, WORKER_LOST_AFTER_SECS,
+    WorkerInfo, WorkerRegistration,
 };
 use crate::model::AttemptState;
 
@@ -39,6 +39,14 @@ SELECT seq, created_at, level, message FROM (
     SELECT seq, created_at, level, message FROM rhythm_logs
     WHERE execution_id = $1 ORDER BY seq DESC LIMIT $2
 ) l ORDER BY seq
+"#;
+
+/// The newest `$2` history rows of an execution, oldest first.
+const HISTORY: &str = r#"
+SELECT seq, at, type, data FROM (
+    SELECT seq, at, type, data FROM rhythm_history
+    WHERE execution_id = $1 ORDER BY seq DESC LIMIT $2
+) h ORDER BY seq
 "#;
 
 /// Workers not stopped for more than `$1` seconds (and not lost for more than that).
@@ -111,7 +119,12 @@ fn attempt_of(r: &sqlx::postgres::PgRow) -> Result<Option<AttemptState>> {
 }
 
 /// Everything the inspector needs about one execution.
-pub(super) async fn inspect_data(pool: &PgPool, id: &str, log_limit: i64) -> Result<InspectData> {
+pub(super) async fn inspect_data(
+    pool: &PgPool,
+    id: &str,
+    log_limit: i64,
+    history_limit: i64,
+) -> Result<InspectData> {
     let execution = get(pool, id).await?;
     let (mut source, mut first_seen) = (None, None);
     if let Some(hash) = &execution.content_hash
@@ -162,6 +175,7 @@ pub(super) async fn inspect_data(pool: &PgPool, id: &str, log_limit: i64) -> Res
             message: r.try_get("message")?,
         });
     }
+    let history = history(pool, id, history_limit).await?;
     let workers = workers(pool, 60).await?;
     let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(pool).await?;
     Ok(InspectData {
@@ -171,9 +185,29 @@ pub(super) async fn inspect_data(pool: &PgPool, id: &str, log_limit: i64) -> Res
         state,
         children,
         logs,
+        history,
         workers,
         now,
     })
+}
+
+/// The newest `limit` history rows of an execution, oldest first.
+pub(super) async fn history(pool: &PgPool, id: &str, limit: i64) -> Result<Vec<HistoryEntry>> {
+    let rows = sqlx::query(HISTORY)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(HistoryEntry {
+                seq: r.try_get("seq")?,
+                at: r.try_get("at")?,
+                kind: r.try_get("type")?,
+                data: r.try_get("data")?,
+            })
+        })
+        .collect()
 }
 
 /// Workers seen within `recent_secs`.

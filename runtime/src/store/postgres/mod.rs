@@ -27,7 +27,7 @@ use super::{
     StepBatchError, StepPlanner, StepSelection, Store, TaskDefinition,
 };
 use crate::error::{Error, Result};
-use crate::inspect::{InspectData, QueueStats, WorkerInfo, WorkerRegistration};
+use crate::inspect::{HistoryEntry, InspectData, QueueStats, WorkerInfo, WorkerRegistration};
 use crate::model::{
     AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, Started, Status,
 };
@@ -166,8 +166,18 @@ impl Store for PgStore {
         steps::fail_workflow(&self.pool, id, error).await
     }
 
-    async fn inspect_data(&self, id: &str, log_limit: i64) -> Result<InspectData> {
-        inspect::inspect_data(&self.pool, id, log_limit).await
+    async fn inspect_data(
+        &self,
+        id: &str,
+        log_limit: i64,
+        history_limit: i64,
+    ) -> Result<InspectData> {
+        inspect::inspect_data(&self.pool, id, log_limit, history_limit).await
+    }
+
+    async fn history(&self, id: &str, limit: i64) -> Result<Vec<HistoryEntry>> {
+        get(&self.pool, id).await?;
+        inspect::history(&self.pool, id, limit).await
     }
 
     async fn register_worker(&self, worker: &WorkerRegistration) -> Result<()> {

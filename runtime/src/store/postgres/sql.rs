@@ -36,6 +36,15 @@ WITH input AS (
            now() + input.delay_ms * interval '1 millisecond', coalesce(input.parent_attempt, 1)
     FROM ins JOIN input ON input.id = ins.id
     RETURNING queue, run_at
+), hist AS (
+    INSERT INTO rhythm_history (execution_id, type, data)
+    SELECT ins.id, 'started',
+           jsonb_strip_nulls(jsonb_build_object(
+               'kind', ins.kind, 'name', ins.name, 'queue', ins.queue,
+               'version', input.content_hash, 'parent_id', input.parent_id,
+               'attempt', coalesce(input.parent_attempt, 1),
+               'delay_ms', nullif(input.delay_ms, 0)))
+    FROM ins JOIN input ON input.id = ins.id
 )
 SELECT coalesce((SELECT array_agg(id) FROM ins), '{}'::text[]) AS created,
        (SELECT count(*) FROM (
@@ -77,6 +86,10 @@ WITH async_commit AS (
            now() + e.timeout_ms * interval '1 millisecond'
     FROM del JOIN rhythm_executions e ON e.id = del.execution_id
     RETURNING execution_id, attempt
+), hist AS (
+    INSERT INTO rhythm_history (execution_id, type, data)
+    SELECT execution_id, 'attempt_claimed', jsonb_build_object('attempt', attempt, 'worker_id', $4)
+    FROM ins
 )
 SELECT e.id, e.name, e.inputs, ins.attempt, e.max_attempts, e.timeout_ms
 FROM ins JOIN rhythm_executions e ON e.id = ins.execution_id
@@ -112,7 +125,11 @@ WITH input AS (
 ), del AS (
     DELETE FROM rhythm_attempts a USING input i
     WHERE a.execution_id = i.execution_id AND a.attempt = i.attempt AND a.worker_id = $4
-    RETURNING a.execution_id, i.output
+    RETURNING a.execution_id, a.attempt, i.output
+), hist AS (
+    INSERT INTO rhythm_history (execution_id, type, data)
+    SELECT execution_id, 'attempt_completed', jsonb_build_object('attempt', attempt, 'worker_id', $4)
+    FROM del
 ), upd AS (
     UPDATE rhythm_executions e
     SET status = 'completed', output = del.output, error = NULL, completed_at = now()
@@ -163,6 +180,12 @@ macro_rules! settle_failures_tail {
     FROM info
     WHERE e.id = info.execution_id
     RETURNING e.id, info.will_retry, e.parent_id, e.parent_handle, e.parent_attempt, info.error
+), hist AS (
+    INSERT INTO rhythm_history (execution_id, type, data)
+    SELECT execution_id, 'attempt_failed',
+           jsonb_build_object('attempt', attempt, 'error', error,
+                              'retry_at', CASE WHEN will_retry THEN run_at END)
+    FROM info
 ), inbox AS (
     INSERT INTO rhythm_inbox (execution_id, event)
     SELECT parent_id, jsonb_build_object('type', 'task_failed', 'handle', parent_handle,
@@ -230,6 +253,9 @@ WITH expired AS (
     INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
     SELECT id, kind, name, queue, priority, now(), attempt FROM requeued
     ON CONFLICT (execution_id) DO NOTHING
+), hist_taken AS (
+    INSERT INTO rhythm_history (execution_id, type, data)
+    SELECT id, 'attempt_taken_over', jsonb_build_object('attempt', attempt) FROM requeued
 ), failed AS (
     DELETE FROM rhythm_attempts a USING judged j
     WHERE a.execution_id = j.execution_id AND NOT j.takeover
@@ -271,6 +297,10 @@ WITH del AS (
     FROM del JOIN rhythm_executions e ON e.id = del.execution_id
     WHERE e.status IN ('running', 'waiting')
     RETURNING queue
+), hist AS (
+    INSERT INTO rhythm_history (execution_id, type, data)
+    SELECT execution_id, 'attempt_released', jsonb_build_object('attempt', attempt, 'worker_id', $1)
+    FROM del
 )
 SELECT (SELECT count(*) FROM rdy) AS released,
        (SELECT count(*) FROM (
@@ -302,6 +332,11 @@ WITH RECURSIVE tree(id) AS (
     DELETE FROM rhythm_timers t USING upd WHERE t.execution_id = upd.id
 ), dw AS (
     DELETE FROM rhythm_signal_waits w USING upd WHERE w.execution_id = upd.id
+), hist AS (
+    INSERT INTO rhythm_history (execution_id, type, data)
+    SELECT id, 'cancelled', CASE WHEN id = $1 THEN '{}'::jsonb
+                                 ELSE jsonb_build_object('with', $1::text) END
+    FROM upd
 )
 SELECT e.status AS before,
        EXISTS (SELECT 1 FROM upd WHERE upd.id = $1) AS cancelled,
@@ -333,6 +368,9 @@ WITH e AS (
     INSERT INTO rhythm_signals (execution_id, name, payload)
     SELECT id, $2, $3 FROM e WHERE kind = 'workflow' AND status IN ('running', 'waiting')
     RETURNING seq
+), hist AS (
+    INSERT INTO rhythm_history (execution_id, type, data)
+    SELECT $1, 'signal_sent', jsonb_build_object('name', $2::text, 'seq', seq) FROM ins
 ), wake AS (
     INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
     SELECT e.id, 'workflow', e.name, e.queue, e.priority, now(), 1
@@ -413,6 +451,10 @@ WITH pick AS (
     SELECT execution_id, jsonb_build_object('type', 'timer_due', 'handle', timer_key::bigint)
     FROM due ORDER BY fire_at, timer_key::bigint
     RETURNING execution_id
+), hist AS (
+    INSERT INTO rhythm_history (execution_id, type, data)
+    SELECT execution_id, 'timer_fired', jsonb_build_object('handle', timer_key::bigint, 'due_at', fire_at)
+    FROM due
 ), wake AS (
     INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
     SELECT o.id, o.kind, o.name, o.queue, o.priority, now(), 1
@@ -447,6 +489,8 @@ WITH e AS (
     SELECT id, '{"type": "cancel"}'::jsonb FROM e
     WHERE kind = 'workflow' AND status IN ('running', 'waiting')
     RETURNING execution_id
+), hist AS (
+    INSERT INTO rhythm_history (execution_id, type) SELECT execution_id, 'cancel_requested' FROM ins
 ), wake AS (
     INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
     SELECT e.id, 'workflow', e.name, e.queue, e.priority, now(), 1
@@ -592,6 +636,12 @@ WITH input AS (
 ), add_waits AS (
     INSERT INTO rhythm_signal_waits (execution_id, name) SELECT execution_id, name FROM waits
     ON CONFLICT DO NOTHING
+), hist AS (
+    INSERT INTO rhythm_history (execution_id, type, data)
+    SELECT h.execution_id, h.type, h.data
+    FROM UNNEST($7::text[], $8::text[], $9::jsonb[]) WITH ORDINALITY AS h(execution_id, type, data, n)
+    WHERE h.execution_id IN (SELECT execution_id FROM saved)
+    ORDER BY n
 )
 SELECT coalesce((SELECT array_agg(execution_id) FROM saved), '{}'::text[]) AS saved,
        (SELECT count(*) FROM (
@@ -637,6 +687,11 @@ WITH input AS (
     FROM input i
     WHERE e.id = i.id AND e.status IN ('running', 'waiting')
     RETURNING e.id, e.parent_id, e.parent_handle, i.status, i.output, i.error
+), hist AS (
+    INSERT INTO rhythm_history (execution_id, type, data)
+    SELECT id, status, CASE WHEN status = 'completed' THEN '{}'::jsonb
+                            ELSE jsonb_build_object('error', error) END
+    FROM upd
 ), dt AS (
     DELETE FROM rhythm_timers t USING upd WHERE t.execution_id = upd.id
 ), dw AS (

@@ -14,8 +14,8 @@ use super::{insert_executions_on, sql};
 use crate::error::{Error, Result};
 use crate::model::Kind;
 use crate::store::{
-    Arrival, NewExecution, Plan, StepBatch, StepBatchError, StepInput, StepPlanner, StepSelection,
-    WorkflowEnd,
+    Arrival, HistoryEvent, NewExecution, Plan, StepBatch, StepBatchError, StepInput, StepPlanner,
+    StepSelection, WorkflowEnd,
 };
 
 /// One workflow step taken from the queue, with everything it needs.
@@ -207,6 +207,8 @@ pub(super) struct StateSave {
     pub loaded: i64,
     /// Signal names the execution now waits for.
     pub waits: Vec<String>,
+    /// History rows of the step, written only if the state is saved.
+    pub history: Vec<HistoryEvent>,
 }
 
 /// Saves states (see [`sql::SAVE_STATES`]); returns the ids saved (the others lost the
@@ -227,6 +229,14 @@ pub(super) async fn save_states(
             wait_names.push(n.as_str());
         }
     }
+    let (mut hist_ids, mut hist_kinds, mut hist_data) = (Vec::new(), Vec::new(), Vec::new());
+    for s in saves {
+        for h in &s.history {
+            hist_ids.push(s.id.as_str());
+            hist_kinds.push(h.kind.as_str());
+            hist_data.push(&h.data);
+        }
+    }
     let row = sqlx::query(sql::SAVE_STATES)
         .bind(&ids)
         .bind(&bytes)
@@ -234,6 +244,9 @@ pub(super) async fn save_states(
         .bind(&wait_ids)
         .bind(&wait_names)
         .bind(async_commit)
+        .bind(&hist_ids)
+        .bind(&hist_kinds)
+        .bind(&hist_data)
         .fetch_one(&mut *conn)
         .await?;
     let saved: Vec<String> = row.try_get("saved")?;
@@ -517,6 +530,7 @@ async fn advance(
                 bytes: save.bytes.clone(),
                 loaded: loaded.get(&p.id).map_or(-1, |l| l.state_version),
                 waits: save.signal_waits.clone(),
+                history: p.history.clone(),
             })
         })
         .collect();
@@ -702,9 +716,21 @@ mod tests {
             bytes: b"{}".to_vec(),
             loaded: 0,
             waits: vec!["go".to_owned()],
+            history: vec![HistoryEvent {
+                kind: "step".to_owned(),
+                data: json!({"lost": true}),
+            }],
         };
         let saved = save_states(&mut tx, &[save], true).await.unwrap();
         assert!(saved.is_empty(), "the check must fail");
+        let rows: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM rhythm_history WHERE execution_id = $1 AND type = 'step'",
+        )
+        .bind(&id)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        assert_eq!(rows, 0, "a step that lost the check writes no history");
         restore_step(&mut tx, &id, &step.arrived).await.unwrap();
         tx.commit().await.unwrap();
 
