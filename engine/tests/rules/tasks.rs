@@ -1,4 +1,5 @@
-//! Task rules: outputs, retries with backoff and jitter, task definitions, timeouts, fire-and-forget.
+//! Task rules: outputs, retries with backoff and jitter, task definitions, timeouts, fire-and-
+//! forget.
 
 use rhythm_engine::scripted::{Script, ScriptedVm, complete, suspend, task};
 use rhythm_engine::{Command, Event, Status, TaskDefinitions};
