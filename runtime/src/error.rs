@@ -1,16 +1,23 @@
-//! The runtime's error type.
+//! The runtime's error type, store-neutral: a store turns its driver's failures into
+//! [`Error::Database`] (a [`DatabaseError`], classified transient or not by that store) and
+//! its migration failures into [`Error::Migrate`]; nothing here knows a store or a driver.
+
+use std::fmt;
 
 use crate::model::Status;
+
+/// A boxed error from a store's driver.
+type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong in the runtime's client and worker API.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The database refused or failed a query (including connection loss).
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[source] DatabaseError),
     /// Applying the migrations failed.
     #[error("migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
     /// No execution has this id.
     #[error("no execution with id {0:?}")]
     NotFound(String),
@@ -64,9 +71,56 @@ impl Error {
     /// restarting, pool exhausted, serialization failure).
     pub fn is_transient(&self) -> bool {
         match self {
-            Error::Database(e) => crate::store::postgres::is_transient_db(e),
+            Error::Database(e) => e.is_transient(),
             _ => false,
         }
+    }
+}
+
+/// A failure of a store's database, with the store's verdict on whether retrying may help.
+///
+/// Transparent: it displays as the driver's error and its [`source`](std::error::Error::source)
+/// is the driver error's source. The driver's error itself is reachable with
+/// [`DatabaseError::get_ref`] (to downcast, e.g. to `sqlx::Error` for the Postgres store).
+#[derive(Debug)]
+pub struct DatabaseError {
+    transient: bool,
+    error: BoxError,
+}
+
+impl DatabaseError {
+    /// Wraps a driver's error; `transient` says whether retrying the same operation later may
+    /// succeed (connection lost, database restarting, pool exhausted, serialization failure).
+    pub fn new(
+        error: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+        transient: bool,
+    ) -> Self {
+        DatabaseError {
+            transient,
+            error: error.into(),
+        }
+    }
+
+    /// Whether retrying the same operation later may succeed, as the store classified it.
+    pub fn is_transient(&self) -> bool {
+        self.transient
+    }
+
+    /// The driver's error, to inspect or downcast.
+    pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.error
+    }
+}
+
+impl fmt::Display for DatabaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl std::error::Error for DatabaseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
     }
 }
 

@@ -19,7 +19,7 @@ mod validate;
 pub mod worker;
 
 pub use client::{Client, content_hash};
-pub use error::{Error, Result};
+pub use error::{DatabaseError, Error, Result};
 pub use inspect::{Inspection, QueueStats, WorkerInfo};
 pub use model::{
     AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions,

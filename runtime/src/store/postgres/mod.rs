@@ -2,6 +2,7 @@
 //! built from input), the migrations, and the LISTEN/NOTIFY channels. This module is the only
 //! place in the runtime that knows SQL, sqlx or Postgres.
 
+mod error;
 mod inspect;
 mod notify;
 mod sql;
@@ -207,27 +208,6 @@ impl Store for PgStore {
     }
 }
 
-/// Whether a database error is worth retrying: a lost connection, or Postgres SQLSTATE class
-/// 08 (connection), 40 (rollback: serialization, deadlock), 53 (resources) or 57P (operator
-/// intervention: shutdown, restart).
-pub(crate) fn is_transient_db(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::Io(_)
-        | sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::Tls(_)
-        | sqlx::Error::Protocol(_)
-        | sqlx::Error::WorkerCrashed => true,
-        sqlx::Error::Database(db) => db.code().is_some_and(|c| {
-            c.starts_with("08")
-                || c.starts_with("40")
-                || c.starts_with("53")
-                || c.starts_with("57P")
-        }),
-        _ => false,
-    }
-}
-
 fn count(row: &sqlx::postgres::PgRow, col: &str) -> Result<u64> {
     let n: i64 = row.try_get(col)?;
     Ok(u64::try_from(n).unwrap_or(0))
@@ -239,7 +219,7 @@ fn map_insert_error(e: sqlx::Error, first_id: &str) -> Error {
     {
         return Error::DuplicateId(first_id.to_owned());
     }
-    Error::Database(e)
+    Error::from(e)
 }
 
 /// Inserts executions with their first ready row, honouring idempotency keys. The result is
@@ -498,14 +478,13 @@ async fn cancel(pool: &PgPool, id: &str) -> Result<CancelOutcome> {
     let mut tries = 0u64;
     loop {
         tries += 1;
-        match cancel_once(pool, id).await {
-            Err(Error::Database(sqlx::Error::Database(e)))
-                if e.code().as_deref() == Some("40P01") && tries < 5 =>
-            {
+        let r = cancel_once(pool, id).await;
+        match r.as_ref().err().and_then(error::deadlock) {
+            Some(e) if tries < 5 => {
                 tracing::debug!("cancel: deadlock, retrying: {e}");
                 tokio::time::sleep(std::time::Duration::from_millis(10 * tries)).await;
             }
-            r => return r,
+            _ => return r,
         }
     }
 }
@@ -596,14 +575,13 @@ async fn send_signal(pool: &PgPool, id: &str, name: &str, payload: &Value) -> Re
     let mut tries = 0u64;
     let row = loop {
         tries += 1;
-        match send_signal_once(pool, id, name, payload).await {
-            Err(Error::Database(sqlx::Error::Database(e)))
-                if e.code().as_deref() == Some("40P01") && tries < 5 =>
-            {
+        let r = send_signal_once(pool, id, name, payload).await;
+        match r.as_ref().err().and_then(error::deadlock) {
+            Some(e) if tries < 5 => {
                 tracing::debug!("send_signal: deadlock, retrying: {e}");
                 tokio::time::sleep(std::time::Duration::from_millis(10 * tries)).await;
             }
-            r => break r?,
+            _ => break r?,
         }
     }
     .ok_or_else(|| Error::NotFound(id.to_owned()))?;

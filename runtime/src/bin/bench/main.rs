@@ -9,7 +9,12 @@
 //!
 //! `--only SECTIONS` (comma list of `tasks`, `latency`, `workflows`, `pgbench`; default all)
 //! runs only those sections, e.g. `bench --only tasks,pgbench`.
+//!
+//! The bench drives the runtime through its public API (client, workers); what it reads of
+//! Postgres itself (counters, progress, the pgbench queue) is in [`pg`], its only SQL.
 #![deny(clippy::unwrap_used)]
+
+mod pg;
 
 use std::collections::HashMap;
 use std::process::Command;
@@ -19,8 +24,8 @@ use std::time::{Duration, Instant};
 use rhythm_runtime::worker::{WithContext, WorkerStats};
 use rhythm_runtime::{Client, StartOptions, TaskContext, TaskError, Worker, WorkerOptions};
 use serde_json::{Value, json};
-use sqlx::postgres::PgPoolOptions;
-use sqlx::{Connection, PgConnection, PgPool, Row};
+
+use pg::PgPool;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -124,27 +129,19 @@ async fn run() -> Result<(), BoxError> {
         .ok_or("DATABASE_URL has no database part")?;
     let db = format!("rhythm_bench_{}", std::process::id());
     let url = format!("{prefix}/{db}");
-    let mut admin = PgConnection::connect(&base).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {db}"))
-        .execute(&mut admin)
-        .await?;
-    sqlx::query(&format!("CREATE DATABASE {db}"))
-        .execute(&mut admin)
-        .await?;
+    let mut admin = pg::Admin::connect(&base).await?;
+    admin.create_database(&db).await?;
     let result = bench(&url, &db, sections).await;
     // Close every pool before dropping the database.
     tokio::time::sleep(Duration::from_millis(200)).await;
-    if let Err(e) = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
-        .execute(&mut admin)
-        .await
-    {
+    if let Err(e) = admin.drop_database(&db).await {
         eprintln!("bench: could not drop {db}: {e}");
     }
     result
 }
 
 async fn bench(url: &str, db: &str, sections: Sections) -> Result<(), BoxError> {
-    let pool = PgPoolOptions::new().max_connections(4).connect(url).await?;
+    let pool = pg::pool(url, 4).await?;
     let client = Client::from_pool(pool.clone());
     client.migrate().await?;
     println!(
@@ -232,10 +229,7 @@ async fn tasks(url: &str, db: &str, pool: &PgPool, client: &Client) -> Result<f6
     }
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let done: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM rhythm_executions WHERE status = 'completed'")
-                .fetch_one(pool)
-                .await?;
+        let done = pg::completed(pool).await?;
         if done as usize >= TASKS {
             break;
         }
@@ -266,29 +260,10 @@ async fn tasks(url: &str, db: &str, pool: &PgPool, client: &Client) -> Result<f6
     Ok(rate)
 }
 
-struct Counters {
-    commits: i64,
-    wal: i64,
-}
-
-async fn db_counters(pool: &PgPool, db: &str) -> Result<Counters, BoxError> {
+async fn db_counters(pool: &PgPool, db: &str) -> Result<pg::Counters, BoxError> {
     // Statistics reach pg_stat_database within a second of a transaction's end.
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let mut conn = pool.acquire().await?;
-    sqlx::query("SELECT pg_stat_clear_snapshot()")
-        .execute(&mut *conn)
-        .await?;
-    let row = sqlx::query(
-        "SELECT xact_commit, (pg_current_wal_lsn() - '0/0'::pg_lsn)::int8 AS wal
-         FROM pg_stat_database WHERE datname = $1",
-    )
-    .bind(db)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(Counters {
-        commits: row.try_get("xact_commit")?,
-        wal: row.try_get("wal")?,
-    })
+    pg::counters(pool, db).await
 }
 
 async fn latency(url: &str, client: &Client) -> Result<(f64, f64), BoxError> {
@@ -367,18 +342,7 @@ COMMIT;
 "#;
 
 async fn pgbench(url: &str, pool: &PgPool, connections: usize) -> Result<f64, BoxError> {
-    sqlx::query(
-        "CREATE TABLE bench_jobs (id bigserial PRIMARY KEY, payload jsonb NOT NULL,
-         status smallint NOT NULL DEFAULT 0, locked_by int, done_at timestamptz)",
-    )
-    .execute(pool)
-    .await?;
-    sqlx::query("CREATE INDEX bench_jobs_ready ON bench_jobs (id) WHERE status = 0")
-        .execute(pool)
-        .await?;
-    sqlx::query("CREATE INDEX bench_jobs_locked ON bench_jobs (locked_by) WHERE status = 1")
-        .execute(pool)
-        .await?;
+    pg::create_queue_table(pool).await?;
     let dir = std::env::temp_dir().join(format!("rhythm-pgbench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let script = dir.join("queue.sql");
@@ -478,24 +442,8 @@ async fn workflow_awaits(
     println!(
         "workflow await (sequential):      {per_await:>9.2} ms per awaited no-op task ({SEQUENTIAL} awaits in one workflow, idle worker)"
     );
-    // Where an await's time goes, from the tasks' timestamps: `created_at` is taken when the
-    // step inserts the task, `completed_at` when the completion's transaction starts.
-    let row = sqlx::query(
-        "WITH t AS (
-             SELECT created_at, completed_at,
-                    lead(created_at) OVER (ORDER BY created_at) AS next_created
-             FROM rhythm_executions WHERE parent_id = $1)
-         SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY
-                     extract(epoch FROM completed_at - created_at)) * 1000)::float8 AS run_ms,
-                (percentile_cont(0.5) WITHIN GROUP (ORDER BY
-                     extract(epoch FROM next_created - completed_at)) * 1000)::float8 AS step_ms
-         FROM t",
-    )
-    .bind(&id)
-    .fetch_one(pool)
-    .await?;
-    let run_ms: Option<f64> = row.try_get("run_ms")?;
-    let step_ms: Option<f64> = row.try_get("step_ms")?;
+    // Where an await's time goes, from the tasks' timestamps.
+    let (run_ms, step_ms) = pg::await_split(pool, &id).await?;
     println!(
         "  (p50: step inserts the task → its completion starts {:.2} ms [step commit, claim, run]; completion starts → the next step inserts the next task {:.2} ms [synchronous completion commit, wake-up, next step])",
         run_ms.unwrap_or(f64::NAN),
@@ -530,12 +478,7 @@ async fn workflow_awaits(
     let expected = SEQ_WORKFLOWS + 1;
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        let done: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM rhythm_executions
-             WHERE kind = 'workflow' AND status IN ('completed', 'failed', 'cancelled')",
-        )
-        .fetch_one(pool)
-        .await?;
+        let done = pg::workflows_ended(pool).await?;
         if done as usize >= expected {
             break;
         }
@@ -555,11 +498,7 @@ async fn workflow_awaits(
         total.state_bytes += s.state_bytes;
     }
     let after = db_counters(pool, db).await?;
-    let failed: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM rhythm_executions WHERE kind = 'workflow' AND status <> 'completed'",
-    )
-    .fetch_one(pool)
-    .await?;
+    let failed = pg::workflows_not_completed(pool).await?;
     if failed > 0 {
         return Err(format!("{failed} workflows did not complete").into());
     }

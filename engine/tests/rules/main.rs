@@ -1,0 +1,10 @@
+//! Every engine rule, exercised with a scripted VM: one module per concern, sharing the
+//! harness in `support`.
+
+mod cancel;
+mod children;
+mod signals;
+mod state;
+mod support;
+mod tasks;
+mod timers;
