@@ -75,7 +75,7 @@ impl ChildExecution {
 /// One row of an execution's history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HistoryEntry {
-    /// Its order among the execution's rows.
+    /// Its place among the events returned, from 1.
     pub seq: i64,
     /// When it happened.
     pub at: DateTime<Utc>,

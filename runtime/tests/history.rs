@@ -99,12 +99,18 @@ async fn a_workflow_and_its_retried_task_tell_their_story(pool: PgPool) {
     // The engine retries a workflow's task by starting a new execution per attempt.
     assert_eq!(
         types(&task),
-        ["started", "attempt_claimed", "attempt_failed"],
+        ["started", "attempt_failed", "failed"],
         "{task:#?}"
     );
-    assert_eq!(task[2].data["error"]["type"], "Flaky");
+    assert_eq!(task[1].data["error"]["type"], "Flaky");
     assert_eq!(task[1].data["attempt"], 1);
     assert!(task[1].data["worker_id"].as_str().is_some());
+    assert!(task[1].data["claimed_at"].as_str().is_some());
+    assert_eq!(
+        task[1].data["retry_at"],
+        Value::Null,
+        "the engine retries, not the queue"
+    );
 
     // The inspector returns the newest rows.
     let inspection = client.inspect(&id).await.unwrap();
@@ -149,18 +155,39 @@ async fn standalone_tasks_retries_and_cancels(pool: PgPool) {
         types(&history),
         [
             "started",
-            "attempt_claimed",
             "attempt_failed",
-            "attempt_claimed",
-            "attempt_completed"
+            "attempt_completed",
+            "completed"
         ]
     );
     assert!(
-        history[2].data["retry_at"].as_str().is_some(),
+        history[1].data["retry_at"].as_str().is_some(),
         "{:?}",
-        history[2]
+        history[1]
     );
-    assert_eq!(history[4].data["attempt"], 2);
+    assert_eq!(history[2].data["attempt"], 2);
+    assert!(history[2].data["worker_id"].as_str().is_some());
+    let seqs: Vec<i64> = history.iter().map(|h| h.seq).collect();
+    assert_eq!(seqs, [1, 2, 3, 4]);
+
+    // A task in flight shows its claim.
+    let slow = client
+        .queue_task("slow", Value::Null, StartOptions::default())
+        .await
+        .unwrap()
+        .id;
+    let mut w = worker(&pool, fast_options());
+    w.register("slow", |_v: Value| async {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        Ok::<Value, TaskError>(Value::Null)
+    });
+    let h = w.spawn();
+    common::eventually("the slow task is claimed", || async {
+        types(&client.history(&slow).await.unwrap()) == ["started", "attempt_claimed"]
+    })
+    .await;
+    client.cancel(&slow).await.unwrap();
+    h.kill();
 
     let never = client
         .queue_task("never", Value::Null, StartOptions::default())

@@ -41,12 +41,42 @@ SELECT seq, created_at, level, message FROM (
 ) l ORDER BY seq
 "#;
 
-/// The newest `$2` history rows of an execution, oldest first.
+/// The newest `$2` events of an execution's history, oldest first: the rows of
+/// `rhythm_history` merged with what the execution's own rows record (its start, its attempt in
+/// flight, its successful last attempt, its end), which are not written twice. The start comes
+/// first and the end last by definition (their times come from the transactions' start, which
+/// can precede a row written later in the same transaction); stored rows in `seq` order; the
+/// attempt in flight or the last, successful attempt after them.
 const HISTORY: &str = r#"
-SELECT seq, at, type, data FROM (
-    SELECT seq, at, type, data FROM rhythm_history
-    WHERE execution_id = $1 ORDER BY seq DESC LIMIT $2
-) h ORDER BY seq
+SELECT at, type, data FROM (
+    SELECT created_at AS at, 0 AS rank, 0::int8 AS seq, 'started' AS type,
+           jsonb_strip_nulls(jsonb_build_object(
+               'kind', kind, 'name', name, 'queue', queue, 'version', content_hash,
+               'parent_id', parent_id, 'idempotency_key', idempotency_key)) AS data
+    FROM rhythm_executions WHERE id = $1
+    UNION ALL
+    SELECT * FROM (
+        SELECT at, 1, seq, type, data FROM rhythm_history
+        WHERE execution_id = $1 ORDER BY seq DESC LIMIT $2
+    ) stored
+    UNION ALL
+    SELECT claimed_at, 2, 0, 'attempt_claimed',
+           jsonb_build_object('attempt', attempt, 'worker_id', worker_id,
+                              'lease_expires_at', lease_expires_at)
+    FROM rhythm_attempts WHERE execution_id = $1
+    UNION ALL
+    SELECT completed_at, 3, 0, 'attempt_completed',
+           jsonb_build_object('attempt', last_attempt, 'worker_id', last_worker_id,
+                              'claimed_at', last_claimed_at)
+    FROM rhythm_executions WHERE id = $1 AND last_attempt IS NOT NULL
+    UNION ALL
+    SELECT completed_at, 4, 0, status,
+           CASE WHEN error IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('error', error) END
+    FROM rhythm_executions
+    WHERE id = $1 AND status IN ('completed', 'failed', 'cancelled') AND completed_at IS NOT NULL
+) h
+ORDER BY CASE rank WHEN 0 THEN 0 WHEN 1 THEN 1 WHEN 4 THEN 3 ELSE 2 END DESC, seq DESC, at DESC
+LIMIT $2
 "#;
 
 /// Workers not stopped for more than `$1` seconds (and not lost for more than that).
@@ -191,23 +221,27 @@ pub(super) async fn inspect_data(
     })
 }
 
-/// The newest `limit` history rows of an execution, oldest first.
+/// The newest `limit` events of an execution's history, oldest first, numbered from 1 in that
+/// order.
 pub(super) async fn history(pool: &PgPool, id: &str, limit: i64) -> Result<Vec<HistoryEntry>> {
     let rows = sqlx::query(HISTORY)
         .bind(id)
         .bind(limit)
         .fetch_all(pool)
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(HistoryEntry {
-                seq: r.try_get("seq")?,
-                at: r.try_get("at")?,
-                kind: r.try_get("type")?,
-                data: r.try_get("data")?,
-            })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows.iter().rev() {
+        out.push(HistoryEntry {
+            seq: 0,
+            at: r.try_get("at")?,
+            kind: r.try_get("type")?,
+            data: r.try_get("data")?,
+        });
+    }
+    for (i, h) in out.iter_mut().enumerate() {
+        h.seq = i as i64 + 1;
+    }
+    Ok(out)
 }
 
 /// Workers seen within `recent_secs`.

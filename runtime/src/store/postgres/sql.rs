@@ -36,15 +36,6 @@ WITH input AS (
            now() + input.delay_ms * interval '1 millisecond', coalesce(input.parent_attempt, 1)
     FROM ins JOIN input ON input.id = ins.id
     RETURNING queue, run_at
-), hist AS (
-    INSERT INTO rhythm_history (execution_id, type, data)
-    SELECT ins.id, 'started',
-           jsonb_strip_nulls(jsonb_build_object(
-               'kind', ins.kind, 'name', ins.name, 'queue', ins.queue,
-               'version', input.content_hash, 'parent_id', input.parent_id,
-               'attempt', coalesce(input.parent_attempt, 1),
-               'delay_ms', nullif(input.delay_ms, 0)))
-    FROM ins JOIN input ON input.id = ins.id
 )
 SELECT coalesce((SELECT array_agg(id) FROM ins), '{}'::text[]) AS created,
        (SELECT count(*) FROM (
@@ -86,10 +77,6 @@ WITH async_commit AS (
            now() + e.timeout_ms * interval '1 millisecond'
     FROM del JOIN rhythm_executions e ON e.id = del.execution_id
     RETURNING execution_id, attempt
-), hist AS (
-    INSERT INTO rhythm_history (execution_id, type, data)
-    SELECT execution_id, 'attempt_claimed', jsonb_build_object('attempt', attempt, 'worker_id', $4)
-    FROM ins
 )
 SELECT e.id, e.name, e.inputs, ins.attempt, e.max_attempts, e.timeout_ms
 FROM ins JOIN rhythm_executions e ON e.id = ins.execution_id
@@ -125,14 +112,11 @@ WITH input AS (
 ), del AS (
     DELETE FROM rhythm_attempts a USING input i
     WHERE a.execution_id = i.execution_id AND a.attempt = i.attempt AND a.worker_id = $4
-    RETURNING a.execution_id, a.attempt, i.output
-), hist AS (
-    INSERT INTO rhythm_history (execution_id, type, data)
-    SELECT execution_id, 'attempt_completed', jsonb_build_object('attempt', attempt, 'worker_id', $4)
-    FROM del
+    RETURNING a.execution_id, a.attempt, a.claimed_at, i.output
 ), upd AS (
     UPDATE rhythm_executions e
-    SET status = 'completed', output = del.output, error = NULL, completed_at = now()
+    SET status = 'completed', output = del.output, error = NULL, completed_at = now(),
+        last_attempt = del.attempt, last_worker_id = $4, last_claimed_at = del.claimed_at
     FROM del
     WHERE e.id = del.execution_id AND e.status IN ('running', 'waiting')
     RETURNING e.id, e.parent_id, e.parent_handle, e.parent_attempt, del.output
@@ -153,7 +137,8 @@ WITH input AS (
 );
 
 /// The shared tail of the statements that settle failed attempts. Expects a CTE `failed
-/// (execution_id, attempt, error, retryable, immediate)` of deleted attempt rows. Retries what
+/// (execution_id, attempt, error, retryable, immediate, worker_id, claimed_at)` of deleted
+/// attempt rows; writes each one's `attempt_failed` history row. Retries what
 /// may retry (a new ready row, after the backoff unless `immediate`), fails the rest; locks the
 /// executions first so a concurrent cancel either wins (nothing retried) or sees the retry row.
 macro_rules! settle_failures_tail {
@@ -161,7 +146,8 @@ macro_rules! settle_failures_tail {
         concat!(
             r#"
 , info AS (
-    SELECT f.execution_id, f.attempt, f.error, e.kind, e.name, e.queue, e.priority,
+    SELECT f.execution_id, f.attempt, f.error, f.worker_id, f.claimed_at, e.kind, e.name, e.queue,
+           e.priority,
            (f.retryable AND f.attempt < e.max_attempts) AS will_retry,
            CASE WHEN f.immediate THEN now() ELSE now() + rhythm_backoff(e.backoff_ms, f.attempt) END
                AS run_at
@@ -183,7 +169,8 @@ macro_rules! settle_failures_tail {
 ), hist AS (
     INSERT INTO rhythm_history (execution_id, type, data)
     SELECT execution_id, 'attempt_failed',
-           jsonb_build_object('attempt', attempt, 'error', error,
+           jsonb_build_object('attempt', attempt, 'error', error, 'worker_id', worker_id,
+                              'claimed_at', claimed_at,
                               'retry_at', CASE WHEN will_retry THEN run_at END)
     FROM info
 ), inbox AS (
@@ -214,7 +201,8 @@ WITH input AS (
 ), failed AS (
     DELETE FROM rhythm_attempts a USING input i
     WHERE a.execution_id = i.execution_id AND a.attempt = i.attempt AND a.worker_id = $5
-    RETURNING a.execution_id, a.attempt, i.error, i.retryable, false AS immediate
+    RETURNING a.execution_id, a.attempt, i.error, i.retryable, false AS immediate, a.worker_id,
+              a.claimed_at
 )"#,
     settle_failures_tail!()
 );
@@ -268,7 +256,7 @@ WITH expired AS (
                         a.worker_id, a.attempt, a.lease_expires_at))
         END AS error,
         true AS retryable,
-        NOT j.timed_out AS immediate
+        NOT j.timed_out AS immediate, a.worker_id, a.claimed_at
 )"#,
     settle_failures_tail!()
 );
@@ -332,11 +320,6 @@ WITH RECURSIVE tree(id) AS (
     DELETE FROM rhythm_timers t USING upd WHERE t.execution_id = upd.id
 ), dw AS (
     DELETE FROM rhythm_signal_waits w USING upd WHERE w.execution_id = upd.id
-), hist AS (
-    INSERT INTO rhythm_history (execution_id, type, data)
-    SELECT id, 'cancelled', CASE WHEN id = $1 THEN '{}'::jsonb
-                                 ELSE jsonb_build_object('with', $1::text) END
-    FROM upd
 )
 SELECT e.status AS before,
        EXISTS (SELECT 1 FROM upd WHERE upd.id = $1) AS cancelled,
@@ -687,11 +670,6 @@ WITH input AS (
     FROM input i
     WHERE e.id = i.id AND e.status IN ('running', 'waiting')
     RETURNING e.id, e.parent_id, e.parent_handle, i.status, i.output, i.error
-), hist AS (
-    INSERT INTO rhythm_history (execution_id, type, data)
-    SELECT id, status, CASE WHEN status = 'completed' THEN '{}'::jsonb
-                            ELSE jsonb_build_object('error', error) END
-    FROM upd
 ), dt AS (
     DELETE FROM rhythm_timers t USING upd WHERE t.execution_id = upd.id
 ), dw AS (
