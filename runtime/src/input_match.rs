@@ -182,6 +182,11 @@ impl Parser<'_> {
                 let reason = text
                     .rfind(" at line ")
                     .map_or(text.as_str(), |i| &text[..i]);
+                if reason == "trailing characters" {
+                    // A number runs into what follows it (`1;`): same refusal as after a string.
+                    self.pos = at;
+                    return Err(self.error("expected a space or the end after the value"));
+                }
                 return Err(self.error_at(at, format!("expected a JSON value ({reason})")));
             }
         };
@@ -278,6 +283,10 @@ mod tests {
         assert_eq!(
             err(r#"a = "x"; drop table t"#),
             "at character 8: expected a space or the end after the value, found `;`"
+        );
+        assert_eq!(
+            err("a = 1;"),
+            "at character 6: expected a space or the end after the value, found `;`"
         );
         assert_eq!(
             err(r#"a > 1"#),
