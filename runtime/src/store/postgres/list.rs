@@ -31,6 +31,12 @@ WHERE left(content_hash, length($1)) = $1 AND ($2::text IS NULL OR name = $2)
 LIMIT 2
 "#;
 
+/// How far before its end an execution's `created_at` may lie at most, for the bound on
+/// `created_at` an end bound implies: `completed_at` is the `now()` of the transaction that
+/// ended it, which may have started (by at most its own length) before the row was created.
+/// No transaction of the runtime lasts an hour.
+const ENDED_SLACK: &str = " + interval '1 hour'";
+
 /// Length of a full content hash (hex SHA-256).
 const HASH_LEN: usize = 64;
 
@@ -98,7 +104,14 @@ pub(super) async fn list(pool: &PgPool, filter: &ListFilter) -> Result<ListPage>
         q.push(" AND completed_at >= ").push_bind(t);
     }
     if let Some(t) = filter.ended_before {
-        q.push(" AND completed_at < ").push_bind(t);
+        // An execution ends after it starts, give or take the transaction that ended it (its
+        // `now()` may precede a row it sees): bounding created_at too lets the newest-first
+        // walk of `_created` start near the bound instead of at the newest row.
+        q.push(" AND completed_at < ")
+            .push_bind(t)
+            .push(" AND created_at < ")
+            .push_bind(t)
+            .push(ENDED_SLACK);
     }
     if let Some(key) = &filter.idempotency_key {
         q.push(" AND idempotency_key = ").push_bind(key.clone());
