@@ -48,6 +48,7 @@ enum Command {
     /// Cancel an execution.
     Cancel(commands::cancel::Args),
     /// List executions, newest first.
+    #[command(disable_version_flag = true)] // `--version` is its workflow-version filter
     List(commands::list::Args),
     /// Run a worker for workflow steps and timers.
     Worker(commands::worker::Args),

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::inspect::{self, HistoryEntry, Inspection, QueueStats, WorkerInfo};
+use crate::listing::ListPage;
 use crate::model::{
     CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions, Started,
 };
@@ -341,10 +342,47 @@ impl Client {
         self.store.cancel(id).await
     }
 
-    /// Lists executions, newest first.
+    /// Lists executions, newest first: the first page of [`Client::list_page`] (up to
+    /// `filter.limit` rows, default 100, after `filter.after` when set).
     pub async fn list(&self, filter: &ListFilter) -> Result<Vec<ExecutionSummary>> {
+        Ok(self.list_page(filter).await?.executions)
+    }
+
+    /// One page of the executions matching `filter`, newest first by `(created_at, id)`, with
+    /// the cursor of the next page (pass it as `filter.after`) when more rows match. Refuses
+    /// a version that is not lowercase hex, and names and keys that could match nothing.
+    pub async fn list_page(&self, filter: &ListFilter) -> Result<ListPage> {
+        check_list_filter(filter)?;
         self.store.list(filter).await
     }
+}
+
+/// Checks a list filter's free-text fields before they reach the store.
+fn check_list_filter(filter: &ListFilter) -> Result<()> {
+    for (what, value) in [
+        ("name", &filter.name),
+        ("idempotency key", &filter.idempotency_key),
+        ("parent id", &filter.parent_id),
+    ] {
+        if let Some(v) = value {
+            validate::name(what, v)?;
+        }
+    }
+    if let Some(v) = &filter.version {
+        let hex = v.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if v.is_empty() || v.len() > 64 || !hex {
+            return Err(Error::Invalid {
+                what: "version",
+                reason: format!(
+                    "{v:?} is not a content hash (64 lowercase hex digits) or a prefix of one"
+                ),
+            });
+        }
+    }
+    if let Some(doc) = &filter.inputs_contain {
+        validate::payload("inputs match", doc)?;
+    }
+    Ok(())
 }
 
 /// The version of a workflow source: lowercase hex SHA-256 of its bytes.

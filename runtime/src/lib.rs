@@ -11,7 +11,9 @@
 
 mod client;
 mod error;
+pub mod input_match;
 pub mod inspect;
+mod listing;
 mod model;
 mod step;
 pub mod store;
@@ -21,6 +23,7 @@ pub mod worker;
 pub use client::{Client, content_hash};
 pub use error::{DatabaseError, Error, Result};
 pub use inspect::{Inspection, QueueStats, WorkerInfo};
+pub use listing::{Cursor, ListPage, parse_time_bound};
 pub use model::{
     AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions,
     Started, Status,

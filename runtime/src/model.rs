@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::listing::Cursor;
 
 /// Where an execution is in its life. `completed`, `failed` and `cancelled` are terminal and
 /// never change again.
@@ -200,15 +201,38 @@ pub struct Execution {
     pub waiting_for_signals: Vec<String>,
 }
 
-/// Filters of `Client::list`.
+/// Filters of `Client::list` and `Client::list_page`: every filter given must hold. Time
+/// ranges are half-open: `*_after` is inclusive, `*_before` exclusive.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
-    /// Only this status.
+    /// Only this status (kept beside `statuses`: an execution matches either).
     pub status: Option<Status>,
+    /// Only these statuses (any of them).
+    pub statuses: Vec<Status>,
     /// Only this task or workflow name.
     pub name: Option<String>,
     /// Only this kind.
     pub kind: Option<Kind>,
+    /// Only workflows of this version: a content hash, or a prefix of one that names one
+    /// registered version (an ambiguous prefix is refused).
+    pub version: Option<String>,
+    /// Only executions created at or after this time.
+    pub created_after: Option<DateTime<Utc>>,
+    /// Only executions created before this time.
+    pub created_before: Option<DateTime<Utc>>,
+    /// Only executions that ended (reached a terminal status) at or after this time.
+    pub ended_after: Option<DateTime<Utc>>,
+    /// Only executions that ended before this time.
+    pub ended_before: Option<DateTime<Utc>>,
+    /// Only the execution started with this idempotency key (one per kind).
+    pub idempotency_key: Option<String>,
+    /// Only executions started by this workflow.
+    pub parent_id: Option<String>,
+    /// Only executions whose inputs contain this JSON document (`inputs @> doc`; build one
+    /// from text with [`crate::input_match::parse_where`]).
+    pub inputs_contain: Option<Value>,
+    /// Continue after this cursor (the `next` of the previous page).
+    pub after: Option<Cursor>,
     /// At most this many rows, newest first (default 100, at most 10 000).
     pub limit: Option<u32>,
 }

@@ -8,7 +8,11 @@ use std::time::Duration;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyTimeoutError, PyValueError};
 use pyo3::prelude::*;
-use rhythm_runtime::{CancelOutcome, Client, Error, ListFilter, StartOptions, TaskDefinition};
+use rhythm_runtime::input_match::parse_where;
+use rhythm_runtime::{
+    CancelOutcome, Client, Cursor, Error, ListFilter, StartOptions, TaskDefinition,
+    parse_time_bound,
+};
 use serde_json::{Value as Json, json};
 
 create_exception!(
@@ -244,29 +248,103 @@ impl NativeClient {
         Ok(outcome.to_string())
     }
 
-    /// Lists executions, newest first, as JSON text.
-    #[pyo3(signature = (status=None, name=None, kind=None, limit=None))]
-    fn list(
-        &self,
-        py: Python<'_>,
-        status: Option<&str>,
-        name: Option<String>,
-        kind: Option<&str>,
-        limit: Option<u32>,
-    ) -> PyResult<String> {
-        let parse = |text: Option<&str>| text.map(|t| Json::String(t.to_owned()));
-        let filter = ListFilter {
-            status: parse(status)
-                .map(serde_json::from_value)
+    /// One page of executions, newest first, as JSON text `{"executions": [...], "next":
+    /// cursor or null}`. `filters` is a JSON object of the keyword filters of
+    /// `rhythm.Client.list_page` (times as RFC 3339 text or durations ago).
+    fn list_page(&self, py: Python<'_>, filters: &str) -> PyResult<String> {
+        let args: ListArgs = serde_json::from_str(filters)
+            .map_err(|e| PyValueError::new_err(format!("bad list filters: {e}")))?;
+        let filter = args.into_filter()?;
+        to_json_text(&self.block(py, self.client.list_page(&filter))?)
+    }
+}
+
+/// The filters `rhythm.Client.list_page` sends, as JSON.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListArgs {
+    #[serde(default)]
+    status: Vec<String>,
+    name: Option<String>,
+    kind: Option<String>,
+    version: Option<String>,
+    since: Option<String>,
+    created_after: Option<String>,
+    created_before: Option<String>,
+    ended_after: Option<String>,
+    ended_before: Option<String>,
+    idempotency_key: Option<String>,
+    parent_id: Option<String>,
+    #[serde(rename = "where")]
+    where_: Option<String>,
+    inputs: Option<Json>,
+    after: Option<String>,
+    limit: Option<u32>,
+}
+
+impl ListArgs {
+    /// The runtime's filter; bad values are `ValueError`s naming the keyword.
+    fn into_filter(self) -> PyResult<ListFilter> {
+        let invalid = |e: Error| PyValueError::new_err(e.to_string());
+        let time = |what: &'static str, text: Option<String>| {
+            text.map(|t| parse_time_bound(what, &t))
                 .transpose()
-                .map_err(|e| PyValueError::new_err(format!("unknown status: {e}")))?,
-            name,
-            kind: parse(kind)
-                .map(serde_json::from_value)
-                .transpose()
-                .map_err(|e| PyValueError::new_err(format!("unknown kind: {e}")))?,
-            limit,
+                .map_err(invalid)
         };
-        to_json_text(&self.block(py, self.client.list(&filter))?)
+        let statuses = self
+            .status
+            .iter()
+            .map(|s| {
+                serde_json::from_value(Json::String(s.clone()))
+                    .map_err(|_| PyValueError::new_err(format!("unknown status: {s:?}")))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let kind = self
+            .kind
+            .map(|k| {
+                serde_json::from_value(Json::String(k.clone()))
+                    .map_err(|_| PyValueError::new_err(format!("unknown kind: {k:?}")))
+            })
+            .transpose()?;
+        let created_after = match self.since {
+            Some(since) => time("since", Some(since))?,
+            None => time("created_after", self.created_after)?,
+        };
+        let mut inputs_contain = match self.where_ {
+            None => None,
+            Some(text) => Some(
+                parse_where(&text)
+                    .map_err(|e| PyValueError::new_err(format!("invalid where {text:?}: {e}")))?,
+            ),
+        };
+        if let Some(doc) = self.inputs {
+            if !doc.is_object() {
+                return Err(PyValueError::new_err("inputs must be a dict"));
+            }
+            if inputs_contain.is_some() {
+                return Err(PyValueError::new_err("give where= or inputs=, not both"));
+            }
+            inputs_contain = Some(doc);
+        }
+        Ok(ListFilter {
+            status: None,
+            statuses,
+            name: self.name,
+            kind,
+            version: self.version,
+            created_after,
+            created_before: time("created_before", self.created_before)?,
+            ended_after: time("ended_after", self.ended_after)?,
+            ended_before: time("ended_before", self.ended_before)?,
+            idempotency_key: self.idempotency_key,
+            parent_id: self.parent_id,
+            inputs_contain,
+            after: self
+                .after
+                .map(|c| c.parse::<Cursor>())
+                .transpose()
+                .map_err(invalid)?,
+            limit: self.limit,
+        })
     }
 }

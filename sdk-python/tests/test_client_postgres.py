@@ -122,3 +122,57 @@ def test_task_exception_fails_the_task(client, worker_thread):
 def test_task_exception_caught_in_a_workflow(client, worker_thread):
     run_id = client.start_workflow("careful", {"total": 5000})
     assert client.wait(run_id, timeout=60).output == {"declined": "PaymentDeclined"}
+
+
+def test_list_filters_and_pages(client):
+    from datetime import datetime, timedelta, timezone
+
+    a = client.queue_task("charge", {"userId": "u1", "n": 1}, idempotency_key="k-a")
+    b = client.queue_task("charge", {"userId": "u2", "n": 2})
+    c = client.queue_task("email", {"userId": "u1"})
+    assert client.cancel(b) is True
+    rows = lambda **kw: [r["id"] for r in client.list(**kw)]  # noqa: E731
+    assert rows() == [c, b, a]
+    assert rows(name="charge") == [b, a]
+    assert rows(kind="task", status="running") == [c, a]
+    assert rows(status=["cancelled", "failed"]) == [b]
+    assert rows(status="cancelled,running", name="charge") == [b, a]
+    assert rows(where='userId = "u1"') == [c, a]
+    assert rows(where='userId = "u1" and n = 1') == [a]
+    assert rows(inputs={"userId": "u2"}) == [b]
+    assert rows(idempotency_key="k-a") == [a]
+    assert rows(since="1h") == [c, b, a]
+    assert rows(since=3600.0, name="email") == [c]
+    assert rows(created_before="1h") == []
+    an_hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)
+    assert rows(created_after=an_hour_ago, created_before=datetime.now(timezone.utc)) == [c, b, a]
+    assert rows(ended_after="1h") == [b]
+    assert rows(parent_id="nobody") == []
+    assert rows(version="abc") == []
+
+    first = client.list_page(limit=2)
+    assert [r["id"] for r in first["executions"]] == [c, b]
+    second = client.list_page(limit=2, after=first["next"])
+    assert ([r["id"] for r in second["executions"]], second["next"]) == ([a], None)
+    assert rows(limit=2, after=first["next"]) == [a]
+
+
+def test_list_refuses_bad_filters(client):
+    from datetime import datetime
+
+    cases = [
+        ({"status": "bogus"}, "unknown status"),
+        ({"kind": "job"}, "unknown kind"),
+        ({"since": "2 hours"}, "invalid since"),
+        ({"ended_before": "2026-13-01T00:00:00Z"}, "invalid ended_before"),
+        ({"created_after": datetime(2026, 1, 1)}, "timezone-aware"),
+        ({"where": "userId = u1"}, "at character 10"),
+        ({"where": "a = 1", "inputs": {"a": 1}}, "not both"),
+        ({"inputs": [1]}, "must be a dict"),
+        ({"after": "nope"}, "invalid cursor"),
+        ({"since": "1h", "created_after": "2h"}, "not both"),
+        ({"version": "XYZ"}, "not a content hash"),
+    ]
+    for kwargs, message in cases:
+        with pytest.raises((ValueError, rhythm.RhythmError), match=message):
+            client.list(**kwargs)

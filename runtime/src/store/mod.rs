@@ -18,9 +18,8 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::inspect::{HistoryEntry, InspectData, QueueStats, WorkerInfo, WorkerRegistration};
-use crate::model::{
-    CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions, Started,
-};
+use crate::listing::ListPage;
+use crate::model::{CancelOutcome, Execution, Kind, ListFilter, StartOptions, Started};
 use crate::validate;
 
 /// The storage of a Rhythm runtime: executions, the queue of ready work, attempts and their
@@ -75,8 +74,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// One execution.
     async fn get(&self, id: &str) -> Result<Execution>;
 
-    /// Executions matching a filter, newest first.
-    async fn list(&self, filter: &ListFilter) -> Result<Vec<ExecutionSummary>>;
+    /// One page of the executions matching a filter, newest first by `(created_at, id)`,
+    /// starting after `filter.after`, with the cursor of the next page when there is one.
+    async fn list(&self, filter: &ListFilter) -> Result<ListPage>;
 
     /// Claims up to `limit` due attempts of tasks named in `names` for `worker_id`, with a
     /// lease of `lease_ms`, from `queues` in the order given (the next queue only when the

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from . import _native
@@ -29,6 +31,27 @@ def _ms(duration: str | float | None) -> float | None:
     if isinstance(duration, (int, float)) and not isinstance(duration, bool):
         return float(duration) * 1000.0
     return _native.parse_duration_ms(str(duration))
+
+
+_Time = datetime | str | None
+
+
+def _time(value: _Time, what: str) -> str | None:
+    """A time filter as the runtime reads it: RFC 3339 text, or a duration ago."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"{what} must be a timezone-aware datetime")
+        return value.isoformat()
+    return value
+
+
+def _ago(value: str | float | None, what: str) -> str | None:
+    """A duration filter: seconds become milliseconds in the duration grammar."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value < 0:
+            raise ValueError(f"{what} must not be negative")
+        return f"{round(value * 1000)}ms"
+    return value
 
 
 def _dumps(value: Any, what: str) -> str:
@@ -168,10 +191,58 @@ class Client:
         """Cancels an execution; ``False`` when it had already finished."""
         return bool(json.loads(self._native.cancel(execution_id))["cancelled"])
 
-    def list(self, *, status: str | None = None, name: str | None = None, kind: str | None = None,
-             limit: int | None = None) -> list[dict[str, Any]]:
-        """Executions, newest first: ``[{id, kind, name, status, created_at, completed_at}]``."""
-        return json.loads(self._native.list(status, name, kind, limit))
+    def list(self, *, status: str | Sequence[str] | None = None, name: str | None = None,
+             kind: str | None = None, limit: int | None = None, version: str | None = None,
+             since: str | float | None = None, created_after: _Time = None,
+             created_before: _Time = None, ended_after: _Time = None, ended_before: _Time = None,
+             idempotency_key: str | None = None, parent_id: str | None = None,
+             where: str | None = None, inputs: dict[str, Any] | None = None,
+             after: str | None = None) -> list[dict[str, Any]]:
+        """Executions, newest first: ``[{id, kind, name, status, created_at, completed_at}]``
+        (one page: ``limit`` rows, default 100). The filters are those of ``list_page``."""
+        return self.list_page(
+            status=status, name=name, kind=kind, limit=limit, version=version, since=since,
+            created_after=created_after, created_before=created_before, ended_after=ended_after,
+            ended_before=ended_before, idempotency_key=idempotency_key, parent_id=parent_id,
+            where=where, inputs=inputs, after=after)["executions"]
+
+    def list_page(self, *, status: str | Sequence[str] | None = None, name: str | None = None,
+                  kind: str | None = None, limit: int | None = None, version: str | None = None,
+                  since: str | float | None = None, created_after: _Time = None,
+                  created_before: _Time = None, ended_after: _Time = None,
+                  ended_before: _Time = None, idempotency_key: str | None = None,
+                  parent_id: str | None = None, where: str | None = None,
+                  inputs: dict[str, Any] | None = None,
+                  after: str | None = None) -> dict[str, Any]:
+        """One page of executions, newest first: ``{"executions": [...], "next": cursor}``;
+        pass ``next`` as ``after=`` for the following page (``None`` on the last one).
+
+        Every filter given must hold: ``status`` (one, a list, or comma-separated), ``name``,
+        ``kind`` (``"task"``/``"workflow"``), ``version`` (a content hash or a prefix naming
+        one version), ``since`` (a duration string or seconds: created that recently),
+        ``created_after``/``created_before``/``ended_after``/``ended_before`` (aware
+        ``datetime``, RFC 3339 text or a duration ago; after is inclusive, before exclusive),
+        ``idempotency_key``, ``parent_id``, and a match on the inputs: ``where`` (the CLI's
+        ``--where`` text, ``'userId = "u1" and plan.tier = "pro"'``) or ``inputs`` (a dict the
+        inputs must contain). Bad values raise ``ValueError``."""
+        if since is not None and created_after is not None:
+            raise ValueError("give since= or created_after=, not both")
+        if isinstance(status, str):
+            statuses = [s for s in status.split(",") if s]
+        else:
+            statuses = [] if status is None else [str(s) for s in status]
+        filters: dict[str, Any] = {
+            "status": statuses, "name": name, "kind": kind, "limit": limit, "version": version,
+            "since": _ago(since, "since"),
+            "created_after": _time(created_after, "created_after"),
+            "created_before": _time(created_before, "created_before"),
+            "ended_after": _time(ended_after, "ended_after"),
+            "ended_before": _time(ended_before, "ended_before"),
+            "idempotency_key": idempotency_key, "parent_id": parent_id, "where": where,
+            "inputs": inputs, "after": after,
+        }
+        text = _dumps({k: v for k, v in filters.items() if v is not None}, "the filters")
+        return json.loads(self._native.list_page(text))
 
 
 class AsyncClient:

@@ -4,6 +4,7 @@
 
 mod error;
 mod inspect;
+mod list;
 mod notify;
 mod sql;
 mod steps;
@@ -15,7 +16,6 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgConnection, Row};
@@ -29,9 +29,8 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::inspect::{HistoryEntry, InspectData, QueueStats, WorkerInfo, WorkerRegistration};
-use crate::model::{
-    AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, Started, Status,
-};
+use crate::listing::ListPage;
+use crate::model::{AttemptState, CancelOutcome, Execution, Kind, ListFilter, Started, Status};
 
 /// The embedded migrations (`migrations/` at the repository root).
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
@@ -114,8 +113,8 @@ impl Store for PgStore {
         get(&self.pool, id).await
     }
 
-    async fn list(&self, filter: &ListFilter) -> Result<Vec<ExecutionSummary>> {
-        list(&self.pool, filter).await
+    async fn list(&self, filter: &ListFilter) -> Result<ListPage> {
+        list::list(&self.pool, filter).await
     }
 
     async fn claim_tasks(
@@ -669,32 +668,6 @@ async fn get(pool: &PgPool, id: &str) -> Result<Execution> {
         attempt,
         waiting_for_signals: r.try_get("signal_waits")?,
     })
-}
-
-/// Executions matching a filter, newest first.
-async fn list(pool: &PgPool, filter: &ListFilter) -> Result<Vec<ExecutionSummary>> {
-    let limit = i64::from(filter.limit.unwrap_or(100).min(10_000));
-    let rows = sqlx::query(sql::LIST_EXECUTIONS)
-        .bind(filter.status.map(Status::as_str))
-        .bind(filter.name.as_deref())
-        .bind(filter.kind.map(Kind::as_str))
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get("kind")?;
-            let created_at: DateTime<Utc> = r.try_get("created_at")?;
-            Ok(ExecutionSummary {
-                id: r.try_get("id")?,
-                kind: Kind::from_str(&kind)?,
-                name: r.try_get("name")?,
-                status: status_of(r, "status")?,
-                created_at,
-                completed_at: r.try_get("completed_at")?,
-            })
-        })
-        .collect()
 }
 
 /// Stores a workflow version.

@@ -381,16 +381,6 @@ LEFT JOIN rhythm_attempts a ON a.execution_id = e.id
 WHERE e.id = $1
 "#;
 
-/// Executions, newest first, filtered by optional status, name and kind.
-pub(crate) const LIST_EXECUTIONS: &str = r#"
-SELECT id, kind, name, status, created_at, completed_at
-FROM rhythm_executions
-WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR name = $2)
-  AND ($3::text IS NULL OR kind = $3)
-ORDER BY created_at DESC, id DESC
-LIMIT $4
-"#;
-
 /// Stores a workflow version (no-op when known). Returns its first-seen time.
 pub(crate) const UPSERT_WORKFLOW: &str = r#"
 INSERT INTO rhythm_workflow_definitions (name, content_hash, source) VALUES ($1, $2, $3)
