@@ -9,6 +9,7 @@
 //!   knows SQL. The schema lives in `migrations/` and is applied by [`Client::migrate`].
 #![deny(clippy::unwrap_used)]
 
+pub mod actions;
 mod client;
 mod error;
 pub mod inspect;
@@ -22,8 +23,8 @@ pub use client::{Client, content_hash};
 pub use error::{Error, Result};
 pub use inspect::{Inspection, QueueStats, WorkerInfo};
 pub use model::{
-    AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions,
-    Started, Status,
+    Action, ActionFilter, Actor, AttemptState, BulkCounts, CancelOutcome, Execution,
+    ExecutionSummary, Kind, ListFilter, Paused, QueuePause, StartOptions, Started, Status,
 };
 pub use rhythm_interpreter::Limits;
 pub use store::postgres::{DONE_CHANNEL, MIGRATOR, PgStore, READY_CHANNEL};

@@ -2,6 +2,7 @@
 //! built from input), the migrations, and the LISTEN/NOTIFY channels. This module is the only
 //! place in the runtime that knows SQL, sqlx or Postgres.
 
+mod actions;
 mod inspect;
 mod notify;
 mod sql;
@@ -29,7 +30,8 @@ use super::{
 use crate::error::{Error, Result};
 use crate::inspect::{InspectData, QueueStats, WorkerInfo, WorkerRegistration};
 use crate::model::{
-    AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, Started, Status,
+    ActionFilter, Actor, AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind,
+    ListFilter, Paused, QueuePause, Started, Status,
 };
 
 /// The embedded migrations (`migrations/` at the repository root).
@@ -164,6 +166,43 @@ impl Store for PgStore {
 
     async fn fail_workflow(&self, id: &str, error: Value) -> Result<bool> {
         steps::fail_workflow(&self.pool, id, error).await
+    }
+
+    async fn retry(&self, id: &str, actor: &Actor) -> Result<()> {
+        actions::retry(&self.pool, id, actor).await
+    }
+
+    async fn pause(&self, id: &str, actor: &Actor) -> Result<u64> {
+        actions::pause(&self.pool, id, actor).await
+    }
+
+    async fn resume(&self, id: &str, actor: &Actor) -> Result<u64> {
+        actions::resume(&self.pool, id, actor).await
+    }
+
+    async fn pause_queue(&self, queue: &str, actor: &Actor) -> Result<()> {
+        actions::pause_queue(&self.pool, queue, actor).await
+    }
+
+    async fn resume_queue(&self, queue: &str, actor: &Actor) -> Result<()> {
+        actions::resume_queue(&self.pool, queue, actor).await
+    }
+
+    async fn paused_queues(&self) -> Result<Vec<QueuePause>> {
+        actions::paused_queues(&self.pool).await
+    }
+
+    async fn select_ids(
+        &self,
+        filter: &ActionFilter,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<String>> {
+        actions::select_ids(&self.pool, filter, after, limit).await
+    }
+
+    async fn count_ids(&self, filter: &ActionFilter) -> Result<u64> {
+        actions::count_ids(&self.pool, filter).await
     }
 
     async fn inspect_data(&self, id: &str, log_limit: i64) -> Result<InspectData> {
@@ -680,7 +719,20 @@ async fn get(pool: &PgPool, id: &str) -> Result<Execution> {
         completed_at: r.try_get("completed_at")?,
         attempt,
         waiting_for_signals: r.try_get("signal_waits")?,
+        paused: paused_of(&r)?,
     })
+}
+
+/// The pause of an execution row (`paused`: `{"by", "reason", "at"}`), if paused.
+pub(super) fn paused_of(r: &sqlx::postgres::PgRow) -> Result<Option<Paused>> {
+    let v: Option<Value> = r.try_get("paused")?;
+    v.map(|v| {
+        serde_json::from_value(v.clone()).map_err(|_| Error::Corrupt {
+            what: "paused",
+            value: v.to_string(),
+        })
+    })
+    .transpose()
 }
 
 /// Executions matching a filter, newest first.
