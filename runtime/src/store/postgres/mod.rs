@@ -3,6 +3,7 @@
 //! place in the runtime that knows SQL, sqlx or Postgres.
 
 mod actions;
+mod definitions;
 mod inspect;
 mod notify;
 mod sql;
@@ -32,6 +33,10 @@ use crate::inspect::{InspectData, QueueStats, WorkerInfo, WorkerRegistration};
 use crate::model::{
     ActionFilter, Actor, AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind,
     ListFilter, Paused, QueuePause, Started, Status,
+};
+use definitions::task_definitions;
+use definitions::{
+    newest_workflow, register_task_definitions, upsert_workflow, workflow_version_exists,
 };
 
 /// The embedded migrations (`migrations/` at the repository root).
@@ -759,73 +764,4 @@ async fn list(pool: &PgPool, filter: &ListFilter) -> Result<Vec<ExecutionSummary
             })
         })
         .collect()
-}
-
-/// Stores a workflow version.
-/// Registers task definitions in one transaction (serialized with other registrations, so
-/// revisions follow commit order).
-async fn register_task_definitions(pool: &PgPool, definitions: &[TaskDefinition]) -> Result<()> {
-    if definitions.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<&str> = definitions.iter().map(|d| d.name.as_str()).collect();
-    let defaults: Vec<&Value> = definitions.iter().map(|d| &d.defaults).collect();
-    let mut tx = pool.begin().await?;
-    sqlx::query(sql::LOCK_TASK_DEFINITIONS)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(sql::REGISTER_TASK_DEFINITIONS)
-        .bind(&names)
-        .bind(&defaults)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The definitions of the tasks `names` (`None`: of every task), sorted by name.
-pub(super) async fn task_definitions(
-    conn: &mut PgConnection,
-    names: Option<&[String]>,
-) -> Result<Vec<TaskDefinition>> {
-    let rows = sqlx::query(sql::TASK_DEFINITIONS)
-        .bind(names)
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(TaskDefinition {
-                name: r.try_get("name")?,
-                defaults: r.try_get("defaults")?,
-            })
-        })
-        .collect()
-}
-
-async fn upsert_workflow(pool: &PgPool, name: &str, hash: &str, source: &str) -> Result<()> {
-    sqlx::query(sql::UPSERT_WORKFLOW)
-        .bind(name)
-        .bind(hash)
-        .bind(source)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-/// True when `version` is a registered version of workflow `name`.
-async fn workflow_version_exists(pool: &PgPool, name: &str, version: &str) -> Result<bool> {
-    Ok(sqlx::query_scalar(sql::WORKFLOW_VERSION_EXISTS)
-        .bind(name)
-        .bind(version)
-        .fetch_one(pool)
-        .await?)
-}
-
-/// The newest registered version of a workflow, if any.
-async fn newest_workflow(pool: &PgPool, name: &str) -> Result<Option<String>> {
-    let row = sqlx::query(sql::NEWEST_WORKFLOW)
-        .bind(name)
-        .fetch_optional(pool)
-        .await?;
-    row.map(|r| Ok(r.try_get("content_hash")?)).transpose()
 }
