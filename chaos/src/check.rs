@@ -350,7 +350,8 @@ pub async fn check(pool: &PgPool, ex: &Expectations, idem: &[IdemStart]) -> Resu
         ),
         (
             "rhythm_workflow_state",
-            "SELECT count(*) FROM rhythm_workflow_state s JOIN rhythm_executions e ON e.id = s.execution_id WHERE e.status IN ('completed', 'failed', 'cancelled')",
+            // A failed workflow keeps its state for an operator retry.
+            "SELECT count(*) FROM rhythm_workflow_state s JOIN rhythm_executions e ON e.id = s.execution_id WHERE e.status IN ('completed', 'cancelled')",
         ),
     ] {
         let n = scalar(pool, sql).await?;

@@ -43,10 +43,16 @@ enum Command {
     Inspect(commands::inspect::Args),
     /// List the worker processes, live and recently lost or stopped.
     Workers(commands::workers::Args),
-    /// Show each queue's ready, delayed and in-flight work.
+    /// Show each queue's ready, delayed and in-flight work; pause or resume a queue.
     Queues(commands::queues::Args),
-    /// Cancel an execution.
+    /// Cancel an execution, or every execution a filter matches.
     Cancel(commands::cancel::Args),
+    /// Retry a failed execution (a new attempt of what failed), or every one a filter matches.
+    Retry(commands::actions::Args),
+    /// Pause an execution: no steps, its queued tasks held (or every one a filter matches).
+    Pause(commands::actions::Args),
+    /// Resume a paused execution (or every one a filter matches).
+    Resume(commands::actions::Args),
     /// List executions, newest first.
     #[command(disable_version_flag = true)] // `--version` is its workflow-version filter
     List(commands::list::Args),
@@ -93,6 +99,9 @@ fn run(cli: Cli) -> ExitCode {
         Command::Workers(args) => commands::workers::run(args),
         Command::Queues(args) => commands::queues::run(args),
         Command::Cancel(args) => commands::cancel::run(args),
+        Command::Retry(args) => commands::actions::run(rhythm_runtime::Action::Retry, args),
+        Command::Pause(args) => commands::actions::run(rhythm_runtime::Action::Pause, args),
+        Command::Resume(args) => commands::actions::run(rhythm_runtime::Action::Resume, args),
         Command::List(args) => commands::list::run(args),
         Command::Worker(args) => commands::worker::run(args),
         Command::Lsp(args) => commands::lsp::run(args),

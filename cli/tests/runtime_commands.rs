@@ -50,7 +50,7 @@ async fn migrate_creates_the_schema_and_is_idempotent(pool: PgPool) {
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!(n, 13);
+    assert_eq!(n, 15);
 }
 
 #[sqlx::test(migrations = "../migrations")]

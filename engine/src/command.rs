@@ -68,6 +68,12 @@ pub enum Command {
         /// The parent's handle of the child.
         handle: HandleId,
     },
+    /// Retry a child execution that failed (after [`crate::Event::Retry`]); report
+    /// [`crate::Event::ChildFinished`] when it ends again.
+    RetryChild {
+        /// The parent's handle of the child.
+        handle: HandleId,
+    },
     /// Append a line to the execution's log.
     Log {
         /// The line.

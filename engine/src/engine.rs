@@ -165,6 +165,10 @@ impl Engine {
                     cancel(state, &mut out);
                 }
             }
+            Event::Retry {
+                failed_tasks,
+                failed_children,
+            } => retry(state, &failed_tasks, &failed_children, &mut out),
         }
         self.pump(state, vm, &mut out);
         Ok(out.commands)
@@ -552,6 +556,37 @@ fn signal_arrived(state: &mut ExecutionState, name: String, payload: Json, out: 
             settle(state, handle, Settlement::Fulfilled(payload));
         }
         None => state.signals.entry(name).or_default().push_back(payload),
+    }
+}
+
+/// An operator retry of a failed execution, applied to the state saved at its last await: a
+/// new attempt of each task call that failed for good (a stale or unknown `(handle, attempt)`
+/// is ignored, so an attempt never runs twice), a retry of each failed child still awaited,
+/// and the timers started again. Withdrawn (dropped) work is left alone.
+fn retry(
+    state: &mut ExecutionState,
+    failed_tasks: &[(HandleId, u32)],
+    failed_children: &[HandleId],
+    out: &mut Out,
+) {
+    for &(handle, attempt) in failed_tasks {
+        if !state.is_current_attempt(handle, attempt) {
+            continue;
+        }
+        if let Some(Pending::Task(call)) = state.handles.get_mut(&handle)
+            && !call.dropped
+        {
+            call.attempt = attempt.saturating_add(1);
+            out.commands.push(queue_command(handle, call, out.now));
+        }
+    }
+    for &handle in failed_children {
+        if let Some(Pending::Child { dropped: false, .. }) = state.handles.get(&handle) {
+            out.commands.push(Command::RetryChild { handle });
+        }
+    }
+    for (&handle, &fire_at) in &state.timers {
+        out.commands.push(Command::StartTimer { handle, fire_at });
     }
 }
 

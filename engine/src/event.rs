@@ -81,4 +81,16 @@ pub enum Event {
     },
     /// A client asked to cancel the execution.
     CancelRequested,
+    /// An operator retried the execution after it failed. The shell applies it to the state
+    /// saved at the execution's last await (the step that failed saved nothing), before what
+    /// else arrived, and names what failed for good: each task call among `failed_tasks` still
+    /// pending at that attempt gets a new attempt, each child among `failed_children` still
+    /// awaited is retried ([`crate::Command::RetryChild`]), and the execution's timers are
+    /// started again (the shell dropped them when it failed).
+    Retry {
+        /// Task calls whose attempt failed for good: `(handle, attempt)`.
+        failed_tasks: Vec<(HandleId, u32)>,
+        /// Child workflows that failed.
+        failed_children: Vec<HandleId>,
+    },
 }

@@ -20,6 +20,9 @@
 //!   cleanup code that awaits it; the VM gets `Delivery::Cancel` at its await; an uncaught
 //!   `Cancelled` ends the execution as cancelled. A second cancel is ignored. Terminal states
 //!   never change.
+//! - Retry (an operator's, [`Event::Retry`], applied to the state a failed execution saved at
+//!   its last await): attempt `n + 1` of each call whose current attempt `n` failed for good,
+//!   [`Command::RetryChild`] for each failed child still awaited, the timers started again.
 #![deny(clippy::unwrap_used)]
 
 pub mod backoff;

@@ -46,6 +46,17 @@ pub enum Error {
         /// Why it is refused.
         reason: String,
     },
+    /// An operator action does not apply to the execution (or queue) as it is; nothing
+    /// changed.
+    #[error("{what} {id}: {reason}; nothing changed")]
+    Refused {
+        /// `execution` or `queue`.
+        what: &'static str,
+        /// The execution id or queue name.
+        id: String,
+        /// Why, in words (`it is running: only a failed execution can be retried`).
+        reason: String,
+    },
     /// `wait` gave up before the execution finished.
     #[error("execution {id:?} did not finish within {timeout_ms} ms (status {status})")]
     WaitTimeout {

@@ -11,7 +11,7 @@ pub use rhythm_interpreter::inspector::RenderLimits;
 use rhythm_interpreter::{Json, Program};
 use serde::Serialize;
 
-use crate::model::{AttemptState, Execution, Kind, Status};
+use crate::model::{AttemptState, Execution, Kind, Paused, QueuePause, Status};
 
 /// A worker older than this since its last heartbeat counts as lost.
 pub const WORKER_LOST_AFTER_SECS: i64 = 30;
@@ -37,6 +37,8 @@ pub struct InspectData {
     pub workers: Vec<WorkerInfo>,
     /// The database's clock at the read.
     pub now: DateTime<Utc>,
+    /// The paused queues.
+    pub paused_queues: Vec<QueuePause>,
 }
 
 /// A task or child workflow an execution started.
@@ -184,6 +186,8 @@ pub struct QueueStats {
     pub in_flight: i64,
     /// Entries due later (delayed starts, retry backoffs).
     pub delayed: i64,
+    /// Who paused the queue, when it is paused (`rhythm queues pause`).
+    pub paused: Option<Paused>,
 }
 
 /// An execution as `rhythm inspect` shows it (the JSON contract of `--format json`).
@@ -306,9 +310,13 @@ impl WaitInfo {
     }
 }
 
-/// How `rhythm status` names an execution's state: the stored status, except that a task (or
-/// a workflow step) that no worker has claimed yet is `queued`.
+/// How `rhythm status` names an execution's state: the stored status, except that a paused
+/// execution that has not ended is `paused`, and a task (or a workflow step) that no worker has
+/// claimed yet is `queued`.
 pub fn display_status(e: &Execution) -> &'static str {
+    if e.paused.is_some() && !e.status.is_terminal() {
+        return "paused";
+    }
     match (&e.status, &e.attempt, e.kind) {
         (Status::Running, Some(AttemptState::Queued { .. }), Kind::Task) => "queued",
         (status, ..) => status.as_str(),
@@ -378,6 +386,11 @@ pub fn build(data: InspectData, program: Option<&Program>, limits: RenderLimits)
     };
     let mut waiting_on = Vec::new();
     if !e.status.is_terminal() {
+        if let Some(p) = &e.paused {
+            let mut w = WaitInfo::new("paused", None, paused_reason(p));
+            w.since = Some(p.at);
+            waiting_on.push(w);
+        }
         if let Some(step) = step_wait(&data) {
             waiting_on.push(step);
         }
@@ -435,6 +448,23 @@ pub fn build(data: InspectData, program: Option<&Program>, limits: RenderLimits)
     }
 }
 
+/// `paused by WHO at T` (and why, when given).
+pub fn paused_reason(p: &Paused) -> String {
+    match &p.reason {
+        Some(r) => format!("paused by {} at {}: {r}", p.by, p.at),
+        None => format!("paused by {} at {}", p.by, p.at),
+    }
+}
+
+/// `queue Q is paused (by WHO at T)` when `queue` is paused.
+fn queue_paused(data: &InspectData, queue: &str) -> Option<String> {
+    let q = data.paused_queues.iter().find(|q| q.queue == queue)?;
+    Some(format!(
+        "queue {queue} is paused ({})",
+        paused_reason(&q.paused)
+    ))
+}
+
 fn frame_info(f: &rhythm_interpreter::inspector::FrameView) -> FrameInfo {
     FrameInfo {
         function: f.function.clone(),
@@ -458,7 +488,9 @@ fn step_wait(data: &InspectData) -> Option<WaitInfo> {
         .iter()
         .filter(|w| w.is_live(data.now) && w.serves_steps(&e.queue))
         .count();
-    let reason = if *run_at > data.now {
+    let reason = if let Some(paused) = queue_paused(data, &e.queue) {
+        paused
+    } else if *run_at > data.now {
         format!("its next step is due at {run_at}")
     } else if live == 0 {
         format!(
@@ -574,7 +606,9 @@ fn task_wait(
                     .iter()
                     .filter(|w| w.is_live(now) && w.serves_task(&name, queue))
                     .collect();
-                info.reason = if live.is_empty() {
+                info.reason = if let Some(paused) = queue_paused(data, queue) {
+                    paused
+                } else if live.is_empty() {
                     format!(
                         "queued on queue {queue} for {}, and no live worker serves task {name} on {queue}",
                         secs(now, *run_at)

@@ -9,6 +9,7 @@
 //!   knows SQL. The schema lives in `migrations/` and is applied by [`Client::migrate`].
 #![deny(clippy::unwrap_used)]
 
+pub mod actions;
 mod client;
 mod error;
 pub mod input_match;
@@ -25,8 +26,8 @@ pub use error::{DatabaseError, Error, Result};
 pub use inspect::{Inspection, QueueStats, WorkerInfo};
 pub use listing::{Cursor, ListPage, parse_time_bound};
 pub use model::{
-    AttemptState, CancelOutcome, Execution, ExecutionSummary, Kind, ListFilter, StartOptions,
-    Started, Status,
+    Action, ActionFilter, Actor, AttemptState, BulkCounts, CancelOutcome, Execution,
+    ExecutionSummary, Kind, ListFilter, Paused, QueuePause, StartOptions, Started, Status,
 };
 pub use rhythm_interpreter::Limits;
 pub use store::postgres::{DONE_CHANNEL, MIGRATOR, PgStore, READY_CHANNEL};

@@ -199,6 +199,114 @@ pub struct Execution {
     pub attempt: Option<AttemptState>,
     /// Signal names a waiting workflow listens for.
     pub waiting_for_signals: Vec<String>,
+    /// Who paused it, when it is paused (it takes no steps and its queued work is held).
+    pub paused: Option<Paused>,
+}
+
+/// Who asked for an operator action, recorded in the execution's history (`{"by",
+/// "reason"}`) and, for a pause, on the execution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// Who: `user@host` by default.
+    pub by: String,
+    /// Why, if given.
+    pub reason: Option<String>,
+}
+
+impl Actor {
+    /// The current user at this host (`$USER@$HOSTNAME`, read from the environment and
+    /// `/etc/hostname`), with an optional reason.
+    pub fn current(reason: Option<String>) -> Actor {
+        let user = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "unknown".to_owned());
+        let host = std::env::var("HOSTNAME")
+            .ok()
+            .filter(|h| !h.is_empty())
+            .or_else(|| {
+                std::fs::read_to_string("/etc/hostname")
+                    .ok()
+                    .map(|h| h.trim().to_owned())
+                    .filter(|h| !h.is_empty())
+            })
+            .unwrap_or_else(|| "localhost".to_owned());
+        Actor {
+            by: format!("{user}@{host}"),
+            reason,
+        }
+    }
+}
+
+/// A pause in force: who asked, why, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paused {
+    /// Who paused it.
+    pub by: String,
+    /// Why, if given.
+    pub reason: Option<String>,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A paused queue (`rhythm queues pause`): nothing of it is claimed until it is resumed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueuePause {
+    /// The queue.
+    pub queue: String,
+    /// Who paused it, why and when.
+    #[serde(flatten)]
+    pub paused: Paused,
+}
+
+/// Which executions a bulk action applies to (every field left out matches all).
+#[derive(Debug, Clone, Default)]
+pub struct ActionFilter {
+    /// Only this workflow (or task) name.
+    pub name: Option<String>,
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only executions created within this long before now.
+    pub since: Option<Duration>,
+    /// Only this workflow version (content hash).
+    pub version: Option<String>,
+}
+
+/// An operator action on executions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Retry a failed execution.
+    Retry,
+    /// Cancel a running or waiting execution.
+    Cancel,
+    /// Pause a running or waiting execution.
+    Pause,
+    /// Resume a paused execution.
+    Resume,
+}
+
+impl Action {
+    /// Its name (the CLI subcommand).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Retry => "retry",
+            Action::Cancel => "cancel",
+            Action::Pause => "pause",
+            Action::Resume => "resume",
+        }
+    }
+}
+
+/// What a bulk action did: executions matched, changed, and skipped because the action did not
+/// apply to them (by then).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BulkCounts {
+    /// Executions the filter matched.
+    pub matched: u64,
+    /// Executions the action changed.
+    pub applied: u64,
+    /// Executions it did not apply to (already changed, or in another status).
+    pub skipped: u64,
 }
 
 /// Filters of `Client::list` and `Client::list_page`: every filter given must hold. Time

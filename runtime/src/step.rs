@@ -145,6 +145,29 @@ fn inbox_event(v: &Value) -> Option<Event> {
             })
         }
         "cancel" => Some(Event::CancelRequested),
+        "retry" => {
+            let handle_of =
+                |x: &Value| x.as_u64().and_then(|h| u32::try_from(h).ok()).map(HandleId);
+            let failed_tasks = v
+                .get("tasks")?
+                .as_array()?
+                .iter()
+                .filter_map(|t| {
+                    let attempt = t.get("attempt")?.as_u64()?;
+                    Some((handle_of(t.get("handle")?)?, u32::try_from(attempt).ok()?))
+                })
+                .collect();
+            let failed_children = v
+                .get("children")?
+                .as_array()?
+                .iter()
+                .filter_map(handle_of)
+                .collect();
+            Some(Event::Retry {
+                failed_tasks,
+                failed_children,
+            })
+        }
         _ => None,
     }
 }
@@ -354,6 +377,16 @@ fn plan(
         }
     }
 
+    // An operator retry applies to the state saved at the last await before anything else:
+    // the failures the failed step consumed (kept for this) then concern old attempts.
+    let (retries, rest): (Vec<Event>, Vec<Event>) = events
+        .into_iter()
+        .partition(|e| matches!(e, Event::Retry { .. }));
+    let (start, rest): (Vec<Event>, Vec<Event>) = rest
+        .into_iter()
+        .partition(|e| matches!(e, Event::Start { .. }));
+    let events: Vec<Event> = start.into_iter().chain(retries).chain(rest).collect();
+
     let consumed: Vec<Value> = events.iter().map(event_summary).collect();
     let mut commands = Vec::new();
     for event in events {
@@ -423,6 +456,7 @@ fn plan(
                 handle: handle.0,
                 attempt: None,
             }),
+            Command::RetryChild { handle } => p.retry_children.push(handle.0),
             Command::Log { line } => p.logs.push(line.replace('\0', "\u{FFFD}")),
             Command::Complete { output } => p.end = Some(WorkflowEnd::Completed(output)),
             Command::Fail { error } => p.end = Some(WorkflowEnd::Failed(error)),

@@ -10,8 +10,8 @@ use pyo3::exceptions::{PyException, PyTimeoutError, PyValueError};
 use pyo3::prelude::*;
 use rhythm_runtime::input_match::parse_where;
 use rhythm_runtime::{
-    CancelOutcome, Client, Cursor, Error, ListFilter, StartOptions, TaskDefinition,
-    parse_time_bound,
+    Action, ActionFilter, Actor, CancelOutcome, Client, Cursor, Error, ListFilter, StartOptions,
+    TaskDefinition, parse_time_bound,
 };
 use serde_json::{Value as Json, json};
 
@@ -347,4 +347,123 @@ impl ListArgs {
             limit: self.limit,
         })
     }
+
+    /// Retries a failed execution (a new attempt of what failed), recorded with `by` (default
+    /// `user@host`) and `reason`.
+    #[pyo3(signature = (id, reason=None, by=None))]
+    fn retry(
+        &self,
+        py: Python<'_>,
+        id: &str,
+        reason: Option<String>,
+        by: Option<String>,
+    ) -> PyResult<()> {
+        let actor = actor(reason, by);
+        self.block(py, self.client.retry(id, &actor))
+    }
+
+    /// Pauses an execution (and what it started); returns how many executions were paused.
+    #[pyo3(signature = (id, reason=None, by=None))]
+    fn pause(
+        &self,
+        py: Python<'_>,
+        id: &str,
+        reason: Option<String>,
+        by: Option<String>,
+    ) -> PyResult<u64> {
+        let actor = actor(reason, by);
+        self.block(py, self.client.pause(id, &actor))
+    }
+
+    /// Resumes a paused execution; returns how many executions were resumed.
+    #[pyo3(signature = (id, reason=None, by=None))]
+    fn resume(
+        &self,
+        py: Python<'_>,
+        id: &str,
+        reason: Option<String>,
+        by: Option<String>,
+    ) -> PyResult<u64> {
+        let actor = actor(reason, by);
+        self.block(py, self.client.resume(id, &actor))
+    }
+
+    /// Pauses (`pause=True`) or resumes a queue.
+    #[pyo3(signature = (queue, pause, reason=None, by=None))]
+    fn pause_queue(
+        &self,
+        py: Python<'_>,
+        queue: &str,
+        pause: bool,
+        reason: Option<String>,
+        by: Option<String>,
+    ) -> PyResult<()> {
+        let actor = actor(reason, by);
+        if pause {
+            self.block(py, self.client.pause_queue(queue, &actor))
+        } else {
+            self.block(py, self.client.resume_queue(queue, &actor))
+        }
+    }
+
+    /// Applies `action` (`retry`, `cancel`, `pause`, `resume`) to every execution matching the
+    /// filter (`dry_run`: only counts them); returns the counts as JSON text.
+    #[pyo3(signature = (action, name=None, status=None, since_ms=None, version=None, dry_run=false, reason=None, by=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn bulk(
+        &self,
+        py: Python<'_>,
+        action: &str,
+        name: Option<String>,
+        status: Option<&str>,
+        since_ms: Option<f64>,
+        version: Option<String>,
+        dry_run: bool,
+        reason: Option<String>,
+        by: Option<String>,
+    ) -> PyResult<String> {
+        let action = match action {
+            "retry" => Action::Retry,
+            "cancel" => Action::Cancel,
+            "pause" => Action::Pause,
+            "resume" => Action::Resume,
+            other => return Err(PyValueError::new_err(format!("unknown action {other:?}"))),
+        };
+        let status = status
+            .map(|t| serde_json::from_value(Json::String(t.to_owned())))
+            .transpose()
+            .map_err(|e| PyValueError::new_err(format!("unknown status: {e}")))?;
+        let since = since_ms
+            .map(|ms| Duration::try_from_secs_f64(ms / 1000.0))
+            .transpose()
+            .map_err(|_| PyValueError::new_err("since must be a positive duration"))?;
+        let filter = ActionFilter {
+            name,
+            status,
+            since,
+            version,
+        };
+        if dry_run {
+            let n = self.block(py, self.client.count_matching(&filter))?;
+            return Ok(
+                json!({"action": action.as_str(), "dry_run": true, "matched": n}).to_string(),
+            );
+        }
+        let actor = actor(reason, by);
+        let counts = self.block(py, self.client.bulk(action, &filter, &actor, &mut |_| {}))?;
+        Ok(
+            json!({"action": action.as_str(), "dry_run": false, "matched": counts.matched,
+                  "applied": counts.applied, "skipped": counts.skipped})
+            .to_string(),
+        )
+    }
+}
+
+/// Who asks: `by`, or the current `user@host`.
+fn actor(reason: Option<String>, by: Option<String>) -> Actor {
+    let mut actor = Actor::current(reason);
+    if let Some(by) = by {
+        actor.by = by;
+    }
+    actor
 }

@@ -43,6 +43,9 @@ FLOWS = {
     "cancellable": 'try { await Signal.when("never") }\n'
                    'finally { await Task.run("record", { key: "cleanup" }) }\n',
     "recorded": 'return await Task.run("record", { key: Inputs.key, seconds: Inputs.seconds }, { retries: 3 })\n',
+    "incident": 'let a = await Task.run("add", { a: 1, b: 1 })\n'
+                'let b = await Task.run("fixable", { n: a })\n'
+                "return [a, b]\n",
 }
 
 
@@ -234,6 +237,36 @@ def test_inspect_workers_and_queues(served):
     client.send_signal(run_id, "approve", {"n": 1})
     client.wait(run_id, timeout=WAIT)
     assert [h["type"] for h in client.history(run_id)][2:] == ["signal_sent", "step", "completed"]
+
+
+def test_retry_after_the_fix_and_pause_resume(served):
+    client = served.client
+    run_id = client.start_workflow("incident")
+    failed = client.wait(run_id, timeout=WAIT)
+    assert failed.status == "failed" and failed.error["cause"]["type"] == "RuntimeError"
+    assert client.bulk("retry", workflow="incident", status="failed", dry_run=True)["matched"] == 1
+    (served.tmp / "fixed").touch()  # the fix is deployed
+    client.retry(run_id, reason="fixed fixable")
+    run = client.wait(run_id, timeout=WAIT)
+    assert (run.status, run.output) == ("completed", [2, {"n": 2, "fixed": True}])
+    with pytest.raises(rhythm.RhythmError, match="only a failed execution can be retried"):
+        client.retry(run_id)
+
+    waiting = client.start_workflow("approval")
+    served.wait_until("the workflow waits", lambda: client.get(waiting).status == "waiting")
+    assert client.pause(waiting, by="ops@test") == 1
+    assert client.inspect(waiting)["status"] == "paused"
+    client.send_signal(waiting, "approve", {"n": 1})
+    time.sleep(0.5)
+    assert client.get(waiting).status == "waiting"
+    assert client.resume(waiting) == 1
+    assert client.wait(waiting, timeout=WAIT).output == 2
+
+    client.pause_queue("slow", reason="maintenance")
+    assert [q["paused"]["reason"] for q in client.queues() if q["queue"] == "slow"] == ["maintenance"]
+    client.resume_queue("slow")
+    with pytest.raises(rhythm.RhythmError, match="not paused"):
+        client.resume_queue("slow")
 
 
 def test_cancelling_a_workflow_runs_its_cleanup(served):

@@ -101,3 +101,12 @@ def record(key: str, seconds: float = 0.0) -> str:
 def not_json() -> object:
     """Returns something JSON cannot hold."""
     return {1, 2}
+
+
+@rhythm.task
+def fixable(n: int) -> dict:
+    """Fails until the test creates the file ``fixed`` beside the log (the fix deployed)."""
+    fixed = os.path.join(os.path.dirname(os.environ["RHYTHM_TEST_LOG"]), "fixed")
+    if not os.path.exists(fixed):
+        raise RuntimeError("not fixed yet")
+    return {"n": n, "fixed": True}

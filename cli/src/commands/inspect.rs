@@ -82,7 +82,13 @@ pub fn render(i: &Inspection) -> String {
     }
     if let Some(loc) = &i.location {
         s.push('\n');
-        s.push_str(&snippet(loc));
+        // A failed workflow keeps the state of its last await (for `rhythm retry`).
+        let label = if i.status == "failed" {
+            "failed after its last await, at"
+        } else {
+            "waits at"
+        };
+        s.push_str(&snippet(label, loc));
     }
     if !i.waiting_on.is_empty() {
         let _ = writeln!(s, "\nwaiting on:");
@@ -193,10 +199,10 @@ fn details(data: &Value) -> String {
 }
 
 /// The await's line with a caret under the awaited expression, as a compiler shows an error.
-fn snippet(loc: &Location) -> String {
+fn snippet(label: &str, loc: &Location) -> String {
     let mut s = String::new();
     let width = loc.line.to_string().len();
-    let _ = writeln!(s, "waits at {}:{}:{}", loc.file, loc.line, loc.column);
+    let _ = writeln!(s, "{label} {}:{}:{}", loc.file, loc.line, loc.column);
     let _ = writeln!(s, "{:width$} |", "");
     let _ = writeln!(s, "{} | {}", loc.line, loc.source);
     let col = loc.column.saturating_sub(1) as usize;

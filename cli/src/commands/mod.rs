@@ -8,6 +8,7 @@ pub mod run;
 pub mod test;
 
 // The runtime commands (Postgres).
+pub mod actions;
 pub mod cancel;
 pub mod db;
 pub mod inspect;

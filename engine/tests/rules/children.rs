@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::support::*;
 
-fn child_vm() -> ScriptedVm {
+pub(crate) fn child_vm() -> ScriptedVm {
     ScriptedVm::new(|s: &mut Script, d| match s.step {
         0 => {
             s.step = 1;

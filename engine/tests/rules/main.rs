@@ -3,6 +3,7 @@
 
 mod cancel;
 mod children;
+mod retry;
 mod signals;
 mod state;
 mod support;

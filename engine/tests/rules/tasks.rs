@@ -60,7 +60,11 @@ fn default_is_one_attempt_then_task_failed() {
     assert!(matches!(cmds.last(), Some(Command::Fail { .. })));
 }
 
-fn retrying(max: u32, max_delay_ms: Option<f64>, timeout_ms: Option<f64>) -> TaskOptions {
+pub(crate) fn retrying(
+    max: u32,
+    max_delay_ms: Option<f64>,
+    timeout_ms: Option<f64>,
+) -> TaskOptions {
     TaskOptions {
         retries: Some(RetryPolicy {
             max,

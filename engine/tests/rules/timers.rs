@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::support::*;
 
 /// Awaits Promise.all over timers at the given instants; returns the order they were handed over.
-fn timers_at(instants: Vec<f64>) -> ScriptedVm {
+pub(crate) fn timers_at(instants: Vec<f64>) -> ScriptedVm {
     ScriptedVm::new(move |s: &mut Script, d| {
         let all: Vec<u32> = (1..=instants.len() as u32).collect();
         if s.step == 0 {

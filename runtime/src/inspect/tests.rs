@@ -26,6 +26,7 @@ fn task(attempt: Option<AttemptState>, error: Option<Json>) -> Execution {
         completed_at: None,
         attempt,
         waiting_for_signals: Vec::new(),
+        paused: None,
     }
 }
 
@@ -58,6 +59,7 @@ fn inspect(execution: Execution, workers: Vec<WorkerInfo>) -> Inspection {
         history: Vec::new(),
         workers,
         now: now(),
+        paused_queues: Vec::new(),
     };
     build(data, None, RenderLimits::default())
 }
@@ -142,5 +144,49 @@ fn a_queued_step_without_a_workflow_worker_says_so() {
         i.waiting_on[0]
             .reason
             .contains("no live workflow worker serves that queue")
+    );
+}
+
+#[test]
+fn a_paused_execution_and_a_paused_queue_say_who_paused_them() {
+    let queued = Some(AttemptState::Queued {
+        attempt: 1,
+        run_at: now() - Duration::seconds(90),
+    });
+    let mut e = task(queued, None);
+    e.paused = Some(Paused {
+        by: "ada@box".into(),
+        reason: Some("incident 42".into()),
+        at: now() - Duration::seconds(30),
+    });
+    let data = InspectData {
+        execution: e,
+        source: None,
+        version_first_seen: None,
+        state: None,
+        children: Vec::new(),
+        logs: Vec::new(),
+        history: Vec::new(),
+        workers: vec![worker("w1", &["process-payment"], 1)],
+        now: now(),
+        paused_queues: vec![QueuePause {
+            queue: "default".into(),
+            paused: Paused {
+                by: "bob@box".into(),
+                reason: None,
+                at: now() - Duration::seconds(60),
+            },
+        }],
+    };
+    let i = build(data, None, RenderLimits::default());
+    assert_eq!(i.status, "paused");
+    assert_eq!(i.waiting_on[0].kind, "paused");
+    assert_eq!(
+        i.waiting_on[0].reason,
+        "paused by ada@box at 2026-12-08 11:59:30 UTC: incident 42"
+    );
+    assert_eq!(
+        i.waiting_on[1].reason,
+        "queue default is paused (paused by bob@box at 2026-12-08 11:59:00 UTC)"
     );
 }

@@ -19,7 +19,10 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::inspect::{HistoryEntry, InspectData, QueueStats, WorkerInfo, WorkerRegistration};
 use crate::listing::ListPage;
-use crate::model::{CancelOutcome, Execution, Kind, ListFilter, StartOptions, Started};
+use crate::model::{
+    ActionFilter, Actor, CancelOutcome, Execution, Kind, ListFilter, QueuePause, StartOptions,
+    Started,
+};
 use crate::validate;
 
 /// The storage of a Rhythm runtime: executions, the queue of ready work, attempts and their
@@ -128,6 +131,50 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Fails a workflow outside any step (a step that cannot run); returns whether it ended
     /// (false when it was terminal already).
     async fn fail_workflow(&self, id: &str, error: Value) -> Result<bool>;
+
+    // Operator actions. Each is one transaction that also appends one history row per
+    // execution it changes (`rhythm_history`: `type`, `{"by", "reason"}`); an action that does
+    // not apply fails with `Refused` and changes nothing.
+
+    /// Retries a failed execution: a standalone task gets a new attempt; a workflow goes back
+    /// to the state saved at its last await, where its next step starts a new attempt of each
+    /// task call that failed for good and retries each failed child still awaited
+    /// (`rhythm_engine::Event::Retry`). `Refused` unless it is `failed`, and for a task a
+    /// workflow started (retry the workflow).
+    async fn retry(&self, id: &str, actor: &Actor) -> Result<()>;
+
+    /// Pauses a running or waiting execution and what it started that is still live: none of
+    /// them takes a step or has a task claimed until resumed; what arrives meanwhile is kept.
+    /// Attempts already running finish. Returns how many executions were paused. `Refused`
+    /// when it has ended or is paused already.
+    async fn pause(&self, id: &str, actor: &Actor) -> Result<u64>;
+
+    /// Resumes a paused execution and the executions paused with it: their held work goes
+    /// back to the queue and each live workflow among them gets a step. Returns how many
+    /// executions were resumed. `Refused` when it is not paused.
+    async fn resume(&self, id: &str, actor: &Actor) -> Result<u64>;
+
+    /// Stops claims of tasks and steps on `queue` for every worker. `Refused` when paused
+    /// already.
+    async fn pause_queue(&self, queue: &str, actor: &Actor) -> Result<()>;
+
+    /// Lets workers claim from `queue` again. `Refused` when it is not paused.
+    async fn resume_queue(&self, queue: &str, actor: &Actor) -> Result<()>;
+
+    /// The paused queues, by name.
+    async fn paused_queues(&self) -> Result<Vec<QueuePause>>;
+
+    /// Up to `limit` ids of executions matching `filter`, in id order, after `after` (keyset
+    /// paging for bulk actions).
+    async fn select_ids(
+        &self,
+        filter: &ActionFilter,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<String>>;
+
+    /// How many executions match `filter`.
+    async fn count_ids(&self, filter: &ActionFilter) -> Result<u64>;
 
     /// Registers task definitions (the defaults of calls that leave options out), replacing
     /// earlier definitions of the same names. A change raises the definitions' revision, and a
@@ -479,6 +526,8 @@ pub struct Plan {
     pub logs: Vec<String>,
     /// Children to cancel.
     pub cancels: Vec<ChildCancel>,
+    /// Failed children to retry (by the parent's handle), after an operator retry.
+    pub retry_children: Vec<u32>,
     /// How the workflow ends, if it does.
     pub end: Option<WorkflowEnd>,
     /// What the step did, for the execution's history (`{type, data}` rows), written with the

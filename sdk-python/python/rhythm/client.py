@@ -178,7 +178,8 @@ class Client:
         return json.loads(self._native.workers())
 
     def queues(self) -> list[dict[str, Any]]:
-        """Per queue: ``[{queue, ready, oldest_ready_age_secs, in_flight, delayed}]``."""
+        """Per queue: ``[{queue, ready, oldest_ready_age_secs, in_flight, delayed, paused}]``
+        (``paused``: ``{by, reason, at}`` or ``None``)."""
         return json.loads(self._native.queues())
 
     def wait(self, execution_id: str, timeout: str | float | None = None) -> Execution:
@@ -243,6 +244,40 @@ class Client:
         }
         text = _dumps({k: v for k, v in filters.items() if v is not None}, "the filters")
         return json.loads(self._native.list_page(text))
+
+    # Operator actions: each is recorded in the execution's history with ``by`` (default
+    # ``user@host``) and ``reason``; one that does not apply raises ``RhythmError`` and changes
+    # nothing.
+
+    def retry(self, execution_id: str, *, reason: str | None = None, by: str | None = None) -> None:
+        """Retries a failed execution: a new attempt of the task that failed (a workflow goes
+        back to the await where it failed and continues from there)."""
+        self._native.retry(execution_id, reason, by)
+
+    def pause(self, execution_id: str, *, reason: str | None = None, by: str | None = None) -> int:
+        """Pauses an execution and what it started: no steps, queued tasks held; signals,
+        results and timers that arrive meanwhile are kept. Returns how many were paused."""
+        return self._native.pause(execution_id, reason, by)
+
+    def resume(self, execution_id: str, *, reason: str | None = None, by: str | None = None) -> int:
+        """Resumes a paused execution. Returns how many executions were resumed."""
+        return self._native.resume(execution_id, reason, by)
+
+    def pause_queue(self, queue: str, *, reason: str | None = None, by: str | None = None) -> None:
+        """Stops every worker from claiming tasks and steps of ``queue``."""
+        self._native.pause_queue(queue, True, reason, by)
+
+    def resume_queue(self, queue: str, *, reason: str | None = None, by: str | None = None) -> None:
+        """Lets workers claim from ``queue`` again."""
+        self._native.pause_queue(queue, False, reason, by)
+
+    def bulk(self, action: str, *, workflow: str | None = None, status: str | None = None,
+             since: str | float | None = None, version: str | None = None, dry_run: bool = False,
+             reason: str | None = None, by: str | None = None) -> dict[str, Any]:
+        """Applies ``action`` (``retry``, ``cancel``, ``pause``, ``resume``) to every execution
+        matching the filter, 500 at a time: ``{action, dry_run, matched, applied, skipped}``
+        (``dry_run=True``: only ``matched``, nothing changes)."""
+        return json.loads(self._native.bulk(action, workflow, status, _ms(since), version, dry_run, reason, by))
 
 
 class AsyncClient:

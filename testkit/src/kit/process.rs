@@ -412,6 +412,8 @@ impl Kit {
                 );
             }
             Command::CancelTimer { .. } => {}
+            // The kit never retries an execution (`Event::Retry` comes from operators).
+            Command::RetryChild { .. } => {}
             Command::StartChild {
                 handle,
                 name,

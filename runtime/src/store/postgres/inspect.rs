@@ -218,6 +218,7 @@ pub(super) async fn inspect_data(
         history,
         workers,
         now,
+        paused_queues: super::actions::paused_queues(pool).await?,
     })
 }
 
@@ -305,18 +306,37 @@ pub(super) async fn stop_worker(pool: &PgPool, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Every queue with work.
+/// Every queue with work, and every paused queue.
 pub(super) async fn queues(pool: &PgPool) -> Result<Vec<QueueStats>> {
     let rows = sqlx::query(QUEUES).fetch_all(pool).await?;
-    rows.iter()
+    let mut paused: std::collections::BTreeMap<String, crate::model::Paused> =
+        super::actions::paused_queues(pool)
+            .await?
+            .into_iter()
+            .map(|q| (q.queue, q.paused))
+            .collect();
+    let mut stats = rows
+        .iter()
         .map(|r| {
+            let queue: String = r.try_get("queue")?;
             Ok(QueueStats {
-                queue: r.try_get("queue")?,
+                paused: paused.remove(&queue),
+                queue,
                 ready: r.try_get("ready")?,
                 oldest_ready_age_secs: r.try_get("oldest")?,
                 in_flight: r.try_get("in_flight")?,
                 delayed: r.try_get("delayed")?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    stats.extend(paused.into_iter().map(|(queue, p)| QueueStats {
+        queue,
+        ready: 0,
+        oldest_ready_age_secs: None,
+        in_flight: 0,
+        delayed: 0,
+        paused: Some(p),
+    }));
+    stats.sort_by(|a, b| a.queue.cmp(&b.queue));
+    Ok(stats)
 }

@@ -2,6 +2,8 @@
 //! built from input), the migrations, and the LISTEN/NOTIFY channels. This module is the only
 //! place in the runtime that knows SQL, sqlx or Postgres.
 
+mod actions;
+mod definitions;
 mod error;
 mod inspect;
 mod list;
@@ -30,7 +32,14 @@ use super::{
 use crate::error::{Error, Result};
 use crate::inspect::{HistoryEntry, InspectData, QueueStats, WorkerInfo, WorkerRegistration};
 use crate::listing::ListPage;
-use crate::model::{AttemptState, CancelOutcome, Execution, Kind, ListFilter, Started, Status};
+use crate::model::{
+    ActionFilter, Actor, AttemptState, CancelOutcome, Execution, Kind, ListFilter, Paused,
+    QueuePause, Started, Status,
+};
+use definitions::task_definitions;
+use definitions::{
+    newest_workflow, register_task_definitions, upsert_workflow, workflow_version_exists,
+};
 
 /// The embedded migrations (`migrations/` at the repository root).
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
@@ -164,6 +173,43 @@ impl Store for PgStore {
 
     async fn fail_workflow(&self, id: &str, error: Value) -> Result<bool> {
         steps::fail_workflow(&self.pool, id, error).await
+    }
+
+    async fn retry(&self, id: &str, actor: &Actor) -> Result<()> {
+        actions::retry(&self.pool, id, actor).await
+    }
+
+    async fn pause(&self, id: &str, actor: &Actor) -> Result<u64> {
+        actions::pause(&self.pool, id, actor).await
+    }
+
+    async fn resume(&self, id: &str, actor: &Actor) -> Result<u64> {
+        actions::resume(&self.pool, id, actor).await
+    }
+
+    async fn pause_queue(&self, queue: &str, actor: &Actor) -> Result<()> {
+        actions::pause_queue(&self.pool, queue, actor).await
+    }
+
+    async fn resume_queue(&self, queue: &str, actor: &Actor) -> Result<()> {
+        actions::resume_queue(&self.pool, queue, actor).await
+    }
+
+    async fn paused_queues(&self) -> Result<Vec<QueuePause>> {
+        actions::paused_queues(&self.pool).await
+    }
+
+    async fn select_ids(
+        &self,
+        filter: &ActionFilter,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<String>> {
+        actions::select_ids(&self.pool, filter, after, limit).await
+    }
+
+    async fn count_ids(&self, filter: &ActionFilter) -> Result<u64> {
+        actions::count_ids(&self.pool, filter).await
     }
 
     async fn inspect_data(
@@ -667,74 +713,18 @@ async fn get(pool: &PgPool, id: &str) -> Result<Execution> {
         completed_at: r.try_get("completed_at")?,
         attempt,
         waiting_for_signals: r.try_get("signal_waits")?,
+        paused: paused_of(&r)?,
     })
 }
 
-/// Stores a workflow version.
-/// Registers task definitions in one transaction (serialized with other registrations, so
-/// revisions follow commit order).
-async fn register_task_definitions(pool: &PgPool, definitions: &[TaskDefinition]) -> Result<()> {
-    if definitions.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<&str> = definitions.iter().map(|d| d.name.as_str()).collect();
-    let defaults: Vec<&Value> = definitions.iter().map(|d| &d.defaults).collect();
-    let mut tx = pool.begin().await?;
-    sqlx::query(sql::LOCK_TASK_DEFINITIONS)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(sql::REGISTER_TASK_DEFINITIONS)
-        .bind(&names)
-        .bind(&defaults)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The definitions of the tasks `names` (`None`: of every task), sorted by name.
-pub(super) async fn task_definitions(
-    conn: &mut PgConnection,
-    names: Option<&[String]>,
-) -> Result<Vec<TaskDefinition>> {
-    let rows = sqlx::query(sql::TASK_DEFINITIONS)
-        .bind(names)
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(TaskDefinition {
-                name: r.try_get("name")?,
-                defaults: r.try_get("defaults")?,
-            })
+/// The pause of an execution row (`paused`: `{"by", "reason", "at"}`), if paused.
+pub(super) fn paused_of(r: &sqlx::postgres::PgRow) -> Result<Option<Paused>> {
+    let v: Option<Value> = r.try_get("paused")?;
+    v.map(|v| {
+        serde_json::from_value(v.clone()).map_err(|_| Error::Corrupt {
+            what: "paused",
+            value: v.to_string(),
         })
-        .collect()
-}
-
-async fn upsert_workflow(pool: &PgPool, name: &str, hash: &str, source: &str) -> Result<()> {
-    sqlx::query(sql::UPSERT_WORKFLOW)
-        .bind(name)
-        .bind(hash)
-        .bind(source)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-/// True when `version` is a registered version of workflow `name`.
-async fn workflow_version_exists(pool: &PgPool, name: &str, version: &str) -> Result<bool> {
-    Ok(sqlx::query_scalar(sql::WORKFLOW_VERSION_EXISTS)
-        .bind(name)
-        .bind(version)
-        .fetch_one(pool)
-        .await?)
-}
-
-/// The newest registered version of a workflow, if any.
-async fn newest_workflow(pool: &PgPool, name: &str) -> Result<Option<String>> {
-    let row = sqlx::query(sql::NEWEST_WORKFLOW)
-        .bind(name)
-        .fetch_optional(pool)
-        .await?;
-    row.map(|r| Ok(r.try_get("content_hash")?)).transpose()
+    })
+    .transpose()
 }

@@ -64,18 +64,39 @@ WITH async_commit AS (
 ), picked AS (
     SELECT execution_id FROM rhythm_ready
     WHERE kind = 'task' AND queue = $1 AND name = ANY($2::text[]) AND run_at <= now()
+      -- Operator action: a paused queue claims nothing. Not correlated with the row, so it is
+      -- a one-time filter (one primary-key probe per statement, none per row).
+      AND NOT EXISTS (SELECT 1 FROM rhythm_paused_queues q WHERE q.queue = $1)
     ORDER BY priority DESC, run_at, seq
     LIMIT $3
     FOR UPDATE SKIP LOCKED
 ), del AS (
     DELETE FROM rhythm_ready r USING picked p
     WHERE r.execution_id = p.execution_id
-    RETURNING r.execution_id, r.attempt
+    RETURNING r.execution_id, r.kind, r.name, r.queue, r.priority, r.run_at, r.attempt
+), rows AS (
+    -- The join the attempt rows need anyway (the timeout), which also reads `paused`.
+    SELECT del.*, e.timeout_ms, (e.paused IS NOT NULL) AS paused
+    FROM del JOIN rhythm_executions e ON e.id = del.execution_id
+), still_paused AS (
+    -- Operator action (rare): a task of a paused execution that reached the queue anyway (a
+    -- retry, takeover or release of an attempt that was running when it was paused) is held,
+    -- not claimed. Re-checked under a lock, so a resume that commits meanwhile is seen (its
+    -- rows are claimed) and never leaves a row held. Empty, and free, when nothing is paused.
+    SELECT e.id FROM rhythm_executions e
+    WHERE e.id IN (SELECT execution_id FROM rows WHERE paused) AND e.paused IS NOT NULL
+    FOR SHARE
+), hold AS (
+    INSERT INTO rhythm_held (execution_id, kind, name, queue, priority, run_at, attempt)
+    SELECT execution_id, kind, name, queue, priority, run_at, attempt FROM rows
+    WHERE execution_id IN (SELECT id FROM still_paused)
+    ON CONFLICT (execution_id) DO NOTHING
 ), ins AS (
     INSERT INTO rhythm_attempts (execution_id, attempt, worker_id, lease_expires_at, deadline_at)
-    SELECT del.execution_id, del.attempt, $4, now() + $5 * interval '1 millisecond',
-           now() + e.timeout_ms * interval '1 millisecond'
-    FROM del JOIN rhythm_executions e ON e.id = del.execution_id
+    SELECT execution_id, attempt, $4, now() + $5 * interval '1 millisecond',
+           now() + timeout_ms * interval '1 millisecond'
+    FROM rows
+    WHERE execution_id NOT IN (SELECT id FROM still_paused)
     RETURNING execution_id, attempt
 )
 SELECT e.id, e.name, e.inputs, ins.attempt, e.max_attempts, e.timeout_ms
@@ -94,7 +115,10 @@ macro_rules! wake_inbox_owners {
     INSERT INTO rhythm_ready (execution_id, kind, name, queue, priority, run_at, attempt)
     SELECT p.id, p.kind, p.name, p.queue, p.priority, now(), 1
     FROM (SELECT DISTINCT execution_id FROM inbox) i JOIN rhythm_executions p ON p.id = i.execution_id
-    WHERE p.status IN ('running', 'waiting')
+    -- `failed` too: an operator may be retrying it right now, and this wake-up, which holds
+    -- the retry's ready row until the event commits, keeps the retried step from missing it
+    -- (the step claim drops the ready row of a workflow still failed).
+    WHERE p.status IN ('running', 'waiting', 'failed')
     ORDER BY p.id
     ON CONFLICT (execution_id) DO UPDATE SET run_at = rhythm_ready.run_at
 )
@@ -370,13 +394,15 @@ FROM e
 /// One execution with where it waits.
 pub(crate) const GET_EXECUTION: &str = r#"
 SELECT e.id, e.kind, e.name, e.status, e.inputs, e.output, e.error, e.parent_id, e.queue,
-       e.priority, e.content_hash, e.created_at, e.completed_at,
-       r.attempt AS ready_attempt, r.run_at,
+       e.priority, e.content_hash, e.created_at, e.completed_at, e.paused,
+       -- A paused execution's queued work is held (rhythm_held), and still shows as queued.
+       coalesce(r.attempt, h.attempt) AS ready_attempt, coalesce(r.run_at, h.run_at) AS run_at,
        a.attempt AS leased_attempt, a.worker_id, a.lease_expires_at, a.deadline_at,
        coalesce((SELECT array_agg(w.name ORDER BY w.name) FROM rhythm_signal_waits w
                  WHERE w.execution_id = e.id), '{}'::text[]) AS signal_waits
 FROM rhythm_executions e
 LEFT JOIN rhythm_ready r ON r.execution_id = e.id
+LEFT JOIN rhythm_held h ON h.execution_id = e.id
 LEFT JOIN rhythm_attempts a ON a.execution_id = e.id
 WHERE e.id = $1
 "#;
@@ -493,7 +519,10 @@ macro_rules! claim_steps_tail {
     () => {
         r#"
 , locked AS (
-    SELECT e.id, e.status FROM rhythm_executions e
+    -- A paused execution (operator action) takes no step: its ready row is taken and dropped
+    -- like that of an execution that ended; resume queues a step.
+    SELECT e.id, CASE WHEN e.paused IS NULL THEN e.status ELSE 'paused' END AS status
+    FROM rhythm_executions e
     WHERE e.id IN (SELECT execution_id FROM picked)
     ORDER BY e.id
     FOR NO KEY UPDATE SKIP LOCKED
@@ -518,6 +547,8 @@ pub(crate) const CLAIM_STEPS: &str = concat!(
 WITH picked AS (
     SELECT execution_id FROM rhythm_ready
     WHERE kind = 'workflow' AND queue = $1 AND run_at <= now()
+      -- Operator action: a paused queue takes no steps (a one-time filter, as in CLAIM_TASKS).
+      AND NOT EXISTS (SELECT 1 FROM rhythm_paused_queues q WHERE q.queue = $1)
     ORDER BY priority DESC, run_at, seq
     LIMIT $2
     FOR UPDATE SKIP LOCKED
@@ -647,7 +678,8 @@ ORDER BY n
 "#;
 
 /// Ends workflows (parallel arrays `$1` id, `$2` status, `$3` output, `$4` error) unless
-/// terminal already: drops their timers, waits and state, reports to their parents (inbox
+/// terminal already: drops their timers, waits and state (a failed one keeps its state, for
+/// a retry), reports to their parents (inbox
 /// event and a queued step), and notifies `rhythm_done` once with the ids that ended.
 pub(crate) const FINISH_WORKFLOWS: &str = concat!(
     r#"
@@ -665,7 +697,9 @@ WITH input AS (
 ), dw AS (
     DELETE FROM rhythm_signal_waits w USING upd WHERE w.execution_id = upd.id
 ), ds AS (
-    DELETE FROM rhythm_workflow_state s USING upd WHERE s.execution_id = upd.id
+    -- A failed workflow keeps the state it saved at its last await, for an operator retry.
+    DELETE FROM rhythm_workflow_state s USING upd
+    WHERE s.execution_id = upd.id AND upd.status <> 'failed'
 ), inbox AS (
     INSERT INTO rhythm_inbox (execution_id, event)
     SELECT parent_id, jsonb_build_object('type', 'child_finished', 'handle', parent_handle,

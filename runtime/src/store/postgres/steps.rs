@@ -562,7 +562,22 @@ async fn advance(
         }
         plans = kept;
     }
+    // A workflow that fails keeps what its step consumed, beside the state it saved at its
+    // last await (which this step did not replace): an operator retry replays that step.
+    let failed: Vec<String> = plans
+        .iter()
+        .filter(|p| matches!(p.end, Some(WorkflowEnd::Failed(_))))
+        .map(|p| p.id.clone())
+        .collect();
     write_plans(tx, plans).await?;
+    for id in &failed {
+        if let Some(l) = loaded.get(id)
+            && !l.arrived.is_empty()
+        {
+            // The execution is failed now, so this queues no step.
+            restore_step(tx, id, &l.arrived).await?;
+        }
+    }
     Ok(state_bytes)
 }
 
@@ -589,6 +604,7 @@ async fn write_plans(tx: &mut PgConnection, plans: Vec<Plan>) -> Result<()> {
     let mut ends = Vec::new();
     let mut unknown_children = Vec::new();
     let mut cancels = Vec::new();
+    let mut retries = Vec::new();
     for p in plans {
         new.extend(p.tasks);
         for c in p.children {
@@ -622,6 +638,7 @@ async fn write_plans(tx: &mut PgConnection, plans: Vec<Plan>) -> Result<()> {
         }
         logs.extend(p.logs.into_iter().map(|l| (p.id.clone(), l)));
         cancels.extend(p.cancels.into_iter().map(|c| (p.id.clone(), c)));
+        retries.extend(p.retry_children.into_iter().map(|h| (p.id.clone(), h)));
         if let Some(end) = p.end {
             let (status, output, error) = match end {
                 WorkflowEnd::Completed(output) => ("completed", Some(output), None),
@@ -651,6 +668,9 @@ async fn write_plans(tx: &mut PgConnection, plans: Vec<Plan>) -> Result<()> {
     }
     for (id, c) in &cancels {
         cancel_children(tx, id, i64::from(c.handle), c.attempt).await?;
+    }
+    for (id, handle) in &retries {
+        super::actions::retry_child(tx, id, i64::from(*handle)).await?;
     }
     if !ends.is_empty() {
         finish_workflows(tx, &ends).await?;
