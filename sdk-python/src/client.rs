@@ -257,96 +257,6 @@ impl NativeClient {
         let filter = args.into_filter()?;
         to_json_text(&self.block(py, self.client.list_page(&filter))?)
     }
-}
-
-/// The filters `rhythm.Client.list_page` sends, as JSON.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ListArgs {
-    #[serde(default)]
-    status: Vec<String>,
-    name: Option<String>,
-    kind: Option<String>,
-    version: Option<String>,
-    since: Option<String>,
-    created_after: Option<String>,
-    created_before: Option<String>,
-    ended_after: Option<String>,
-    ended_before: Option<String>,
-    idempotency_key: Option<String>,
-    parent_id: Option<String>,
-    #[serde(rename = "where")]
-    where_: Option<String>,
-    inputs: Option<Json>,
-    after: Option<String>,
-    limit: Option<u32>,
-}
-
-impl ListArgs {
-    /// The runtime's filter; bad values are `ValueError`s naming the keyword.
-    fn into_filter(self) -> PyResult<ListFilter> {
-        let invalid = |e: Error| PyValueError::new_err(e.to_string());
-        let time = |what: &'static str, text: Option<String>| {
-            text.map(|t| parse_time_bound(what, &t))
-                .transpose()
-                .map_err(invalid)
-        };
-        let statuses = self
-            .status
-            .iter()
-            .map(|s| {
-                serde_json::from_value(Json::String(s.clone()))
-                    .map_err(|_| PyValueError::new_err(format!("unknown status: {s:?}")))
-            })
-            .collect::<PyResult<Vec<_>>>()?;
-        let kind = self
-            .kind
-            .map(|k| {
-                serde_json::from_value(Json::String(k.clone()))
-                    .map_err(|_| PyValueError::new_err(format!("unknown kind: {k:?}")))
-            })
-            .transpose()?;
-        let created_after = match self.since {
-            Some(since) => time("since", Some(since))?,
-            None => time("created_after", self.created_after)?,
-        };
-        let mut inputs_contain = match self.where_ {
-            None => None,
-            Some(text) => Some(
-                parse_where(&text)
-                    .map_err(|e| PyValueError::new_err(format!("invalid where {text:?}: {e}")))?,
-            ),
-        };
-        if let Some(doc) = self.inputs {
-            if !doc.is_object() {
-                return Err(PyValueError::new_err("inputs must be a dict"));
-            }
-            if inputs_contain.is_some() {
-                return Err(PyValueError::new_err("give where= or inputs=, not both"));
-            }
-            inputs_contain = Some(doc);
-        }
-        Ok(ListFilter {
-            status: None,
-            statuses,
-            name: self.name,
-            kind,
-            version: self.version,
-            created_after,
-            created_before: time("created_before", self.created_before)?,
-            ended_after: time("ended_after", self.ended_after)?,
-            ended_before: time("ended_before", self.ended_before)?,
-            idempotency_key: self.idempotency_key,
-            parent_id: self.parent_id,
-            inputs_contain,
-            after: self
-                .after
-                .map(|c| c.parse::<Cursor>())
-                .transpose()
-                .map_err(invalid)?,
-            limit: self.limit,
-        })
-    }
 
     /// Retries a failed execution (a new attempt of what failed), recorded with `by` (default
     /// `user@host`) and `reason`.
@@ -456,6 +366,96 @@ impl ListArgs {
                   "applied": counts.applied, "skipped": counts.skipped})
             .to_string(),
         )
+    }
+}
+
+/// The filters `rhythm.Client.list_page` sends, as JSON.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListArgs {
+    #[serde(default)]
+    status: Vec<String>,
+    name: Option<String>,
+    kind: Option<String>,
+    version: Option<String>,
+    since: Option<String>,
+    created_after: Option<String>,
+    created_before: Option<String>,
+    ended_after: Option<String>,
+    ended_before: Option<String>,
+    idempotency_key: Option<String>,
+    parent_id: Option<String>,
+    #[serde(rename = "where")]
+    where_: Option<String>,
+    inputs: Option<Json>,
+    after: Option<String>,
+    limit: Option<u32>,
+}
+
+impl ListArgs {
+    /// The runtime's filter; bad values are `ValueError`s naming the keyword.
+    fn into_filter(self) -> PyResult<ListFilter> {
+        let invalid = |e: Error| PyValueError::new_err(e.to_string());
+        let time = |what: &'static str, text: Option<String>| {
+            text.map(|t| parse_time_bound(what, &t))
+                .transpose()
+                .map_err(invalid)
+        };
+        let statuses = self
+            .status
+            .iter()
+            .map(|s| {
+                serde_json::from_value(Json::String(s.clone()))
+                    .map_err(|_| PyValueError::new_err(format!("unknown status: {s:?}")))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let kind = self
+            .kind
+            .map(|k| {
+                serde_json::from_value(Json::String(k.clone()))
+                    .map_err(|_| PyValueError::new_err(format!("unknown kind: {k:?}")))
+            })
+            .transpose()?;
+        let created_after = match self.since {
+            Some(since) => time("since", Some(since))?,
+            None => time("created_after", self.created_after)?,
+        };
+        let mut inputs_contain = match self.where_ {
+            None => None,
+            Some(text) => Some(
+                parse_where(&text)
+                    .map_err(|e| PyValueError::new_err(format!("invalid where {text:?}: {e}")))?,
+            ),
+        };
+        if let Some(doc) = self.inputs {
+            if !doc.is_object() {
+                return Err(PyValueError::new_err("inputs must be a dict"));
+            }
+            if inputs_contain.is_some() {
+                return Err(PyValueError::new_err("give where= or inputs=, not both"));
+            }
+            inputs_contain = Some(doc);
+        }
+        Ok(ListFilter {
+            status: None,
+            statuses,
+            name: self.name,
+            kind,
+            version: self.version,
+            created_after,
+            created_before: time("created_before", self.created_before)?,
+            ended_after: time("ended_after", self.ended_after)?,
+            ended_before: time("ended_before", self.ended_before)?,
+            idempotency_key: self.idempotency_key,
+            parent_id: self.parent_id,
+            inputs_contain,
+            after: self
+                .after
+                .map(|c| c.parse::<Cursor>())
+                .transpose()
+                .map_err(invalid)?,
+            limit: self.limit,
+        })
     }
 }
 
