@@ -123,7 +123,7 @@ pub fn render(i: &Inspection) -> String {
                 "  {} {} {} ({})",
                 c.kind.as_str(),
                 c.name,
-                c.status,
+                c.display_status(),
                 c.id
             );
         }
