@@ -187,6 +187,7 @@ async fn inspect_shows_the_await_the_variables_and_why_it_waits(pool: PgPool) {
     );
     assert!(text.contains("    amount = 42"), "{text}");
     assert!(text.contains("history:"), "{text}");
+    assert!(text.contains("  task process-payment queued ("), "{text}");
     assert!(text.contains(" started "), "{text}");
     let all = json(&url, &["inspect", &charge, "--history", "--format", "json"]);
     assert_eq!(all["history"][0]["type"], "started");
