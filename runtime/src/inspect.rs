@@ -67,10 +67,7 @@ pub struct ChildExecution {
 impl ChildExecution {
     /// Its status as `rhythm status` names it: `queued` for a task no worker has claimed.
     pub fn display_status(&self) -> &'static str {
-        match (&self.status, &self.attempt, self.kind) {
-            (Status::Running, Some(AttemptState::Queued { .. }), Kind::Task) => "queued",
-            (status, ..) => status.as_str(),
-        }
+        status_name(self.status, self.attempt.as_ref(), self.kind)
     }
 }
 
@@ -310,6 +307,14 @@ impl WaitInfo {
     }
 }
 
+/// The stored status, except `queued` for a task whose attempt no worker has claimed yet.
+fn status_name(status: Status, attempt: Option<&AttemptState>, kind: Kind) -> &'static str {
+    match (status, attempt, kind) {
+        (Status::Running, Some(AttemptState::Queued { .. }), Kind::Task) => "queued",
+        (status, ..) => status.as_str(),
+    }
+}
+
 /// How `rhythm status` names an execution's state: the stored status, except that a paused
 /// execution that has not ended is `paused`, and a task (or a workflow step) that no worker has
 /// claimed yet is `queued`.
@@ -317,10 +322,7 @@ pub fn display_status(e: &Execution) -> &'static str {
     if e.paused.is_some() && !e.status.is_terminal() {
         return "paused";
     }
-    match (&e.status, &e.attempt, e.kind) {
-        (Status::Running, Some(AttemptState::Queued { .. }), Kind::Task) => "queued",
-        (status, ..) => status.as_str(),
-    }
+    status_name(e.status, e.attempt.as_ref(), e.kind)
 }
 
 fn secs(now: DateTime<Utc>, then: DateTime<Utc>) -> String {

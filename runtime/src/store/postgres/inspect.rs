@@ -4,13 +4,12 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Row};
 
-use super::{get, status_of};
+use super::{attempt_of, get, status_of};
 use crate::error::Result;
 use crate::inspect::{
     ChildExecution, HistoryEntry, InspectData, LogLine, QueueStats, WORKER_LOST_AFTER_SECS,
     WorkerInfo, WorkerRegistration,
 };
-use crate::model::AttemptState;
 
 /// A workflow version's source and first registration.
 const VERSION: &str = r#"
@@ -129,24 +128,6 @@ SELECT coalesce(r.queue, f.queue) AS queue, coalesce(r.ready, 0) AS ready, r.old
 FROM ready r FULL JOIN flight f ON f.queue = r.queue
 ORDER BY 1
 "#;
-
-fn attempt_of(r: &sqlx::postgres::PgRow) -> Result<Option<AttemptState>> {
-    let ready_attempt: Option<i32> = r.try_get("ready_attempt")?;
-    let leased_attempt: Option<i32> = r.try_get("leased_attempt")?;
-    Ok(match (leased_attempt, ready_attempt) {
-        (Some(attempt), _) => Some(AttemptState::Leased {
-            attempt,
-            worker_id: r.try_get("worker_id")?,
-            lease_expires_at: r.try_get("lease_expires_at")?,
-            deadline_at: r.try_get("deadline_at")?,
-        }),
-        (None, Some(attempt)) => Some(AttemptState::Queued {
-            attempt,
-            run_at: r.try_get("run_at")?,
-        }),
-        (None, None) => None,
-    })
-}
 
 /// Everything the inspector needs about one execution.
 pub(super) async fn inspect_data(

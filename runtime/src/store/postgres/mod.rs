@@ -674,17 +674,13 @@ async fn send_signal_once(
     Ok(row)
 }
 
-/// One execution.
-async fn get(pool: &PgPool, id: &str) -> Result<Execution> {
-    let r = sqlx::query(sql::GET_EXECUTION)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?
-        .ok_or_else(|| Error::NotFound(id.to_owned()))?;
-    let kind: String = r.try_get("kind")?;
+/// The queued (`ready_attempt`, `run_at`) or leased (`leased_attempt`, `worker_id`,
+/// `lease_expires_at`, `deadline_at`) attempt of a row that joins `rhythm_ready` and
+/// `rhythm_attempts` (a leased attempt wins).
+pub(super) fn attempt_of(r: &sqlx::postgres::PgRow) -> Result<Option<AttemptState>> {
     let ready_attempt: Option<i32> = r.try_get("ready_attempt")?;
     let leased_attempt: Option<i32> = r.try_get("leased_attempt")?;
-    let attempt = match (leased_attempt, ready_attempt) {
+    Ok(match (leased_attempt, ready_attempt) {
         (Some(attempt), _) => Some(AttemptState::Leased {
             attempt,
             worker_id: r.try_get("worker_id")?,
@@ -696,7 +692,18 @@ async fn get(pool: &PgPool, id: &str) -> Result<Execution> {
             run_at: r.try_get("run_at")?,
         }),
         (None, None) => None,
-    };
+    })
+}
+
+/// One execution.
+async fn get(pool: &PgPool, id: &str) -> Result<Execution> {
+    let r = sqlx::query(sql::GET_EXECUTION)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+    let kind: String = r.try_get("kind")?;
+    let attempt = attempt_of(&r)?;
     Ok(Execution {
         id: r.try_get("id")?,
         kind: Kind::from_str(&kind)?,
