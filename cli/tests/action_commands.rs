@@ -1,43 +1,25 @@
 //! `rhythm retry`, `pause`, `resume`, the bulk forms and `rhythm queues pause|resume`, through
 //! the binary against a real Postgres (tasks run on a Rust worker inside the test).
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use common::{db_url, rhythm_command, stderr, stdout};
 use rhythm_runtime::{Client, StartOptions, Status, TaskError, Worker, WorkerOptions};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-async fn db_url(pool: &PgPool) -> String {
-    let db: String = sqlx::query_scalar("SELECT current_database()")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    let base = std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let (prefix, _) = base.rsplit_once('/').unwrap();
-    format!("{prefix}/{db}")
-}
-
 fn rhythm(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rhythm"))
+    rhythm_command(url)
         .args(args)
-        .env_remove("DATABASE_URL")
-        .env("RHYTHM_DATABASE_URL", url)
         .env("USER", "ada")
         .env("HOSTNAME", "box")
         .output()
         .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// A worker for steps and for `fixable`, which fails until `fixed` is set.

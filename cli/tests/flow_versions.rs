@@ -2,34 +2,17 @@
 //! executions keep the version they started on, new starts take the new one, whether the
 //! worker keeps running or is restarted on the edited folder.
 
+mod common;
+
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+use common::{db_url, rhythm_command};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-fn url_of(db: &str) -> String {
-    let base = std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let (prefix, _) = base.rsplit_once('/').unwrap();
-    format!("{prefix}/{db}")
-}
-
-async fn db_url(pool: &PgPool) -> String {
-    let db: String = sqlx::query_scalar("SELECT current_database()")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    url_of(&db)
-}
-
 fn rhythm(url: &str, args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_rhythm"))
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env("RHYTHM_DATABASE_URL", url)
-        .output()
-        .unwrap();
+    let o = rhythm_command(url).args(args).output().unwrap();
     assert!(
         o.status.success(),
         "rhythm {args:?} failed: {}",

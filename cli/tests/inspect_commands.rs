@@ -2,35 +2,14 @@
 //! Postgres, as an operator runs them: a workflow waits on a signal and on a task that no
 //! worker serves, and the commands say where and why.
 
-use std::process::{Child, Command, Output, Stdio};
+mod common;
+
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{db_url, rhythm, rhythm_command};
 use serde_json::Value;
 use sqlx::PgPool;
-
-fn url_of(db: &str) -> String {
-    let base = std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let (prefix, _) = base.rsplit_once('/').unwrap();
-    format!("{prefix}/{db}")
-}
-
-async fn db_url(pool: &PgPool) -> String {
-    let db: String = sqlx::query_scalar("SELECT current_database()")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    url_of(&db)
-}
-
-fn rhythm(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rhythm"))
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env("RHYTHM_DATABASE_URL", url)
-        .output()
-        .unwrap()
-}
 
 fn json(url: &str, args: &[&str]) -> Value {
     let o = rhythm(url, args);
@@ -54,10 +33,8 @@ impl Drop for Worker {
 
 fn worker(url: &str, dir: &str) -> Worker {
     Worker(
-        Command::new(env!("CARGO_BIN_EXE_rhythm"))
+        rhythm_command(url)
             .args(["worker", "--workflows", dir])
-            .env_remove("DATABASE_URL")
-            .env("RHYTHM_DATABASE_URL", url)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

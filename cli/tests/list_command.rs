@@ -1,38 +1,16 @@
 //! `rhythm list` against a real Postgres: every filter option, paging with `--after`, and
 //! refusals of bad input with one line.
 
-use std::process::{Command, Output};
+mod common;
 
+use std::process::Output;
+
+use common::{db_url, rhythm_command, stderr};
 use serde_json::Value;
 use sqlx::PgPool;
 
-fn url_of(db: &str) -> String {
-    let base = std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let (prefix, _) = base.rsplit_once('/').unwrap();
-    format!("{prefix}/{db}")
-}
-
-async fn db_url(pool: &PgPool) -> String {
-    let db: String = sqlx::query_scalar("SELECT current_database()")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    url_of(&db)
-}
-
 fn rhythm(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rhythm"))
-        .arg("list")
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env("RHYTHM_DATABASE_URL", url)
-        .output()
-        .unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    rhythm_command(url).arg("list").args(args).output().unwrap()
 }
 
 /// The ids `rhythm list ARGS --format json` prints, and its `next`.

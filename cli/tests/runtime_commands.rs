@@ -1,41 +1,12 @@
 //! The runtime commands of `rhythm` against a real Postgres, each test in its own database.
 
-use std::process::{Command, Output};
+mod common;
 
+use std::process::Command;
+
+use common::{db_url, rhythm, stderr, stdout};
 use serde_json::Value;
 use sqlx::PgPool;
-
-fn url_of(db: &str) -> String {
-    let base = std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let (prefix, _) = base.rsplit_once('/').unwrap();
-    format!("{prefix}/{db}")
-}
-
-async fn db_url(pool: &PgPool) -> String {
-    let db: String = sqlx::query_scalar("SELECT current_database()")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    url_of(&db)
-}
-
-fn rhythm(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rhythm"))
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env("RHYTHM_DATABASE_URL", url)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 #[sqlx::test(migrations = false)]
 async fn migrate_creates_the_schema_and_is_idempotent(pool: PgPool) {
